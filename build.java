@@ -1,0 +1,65 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Builds the component's build image and copies the compiled outputs out of it (replaces build.ps1).
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Outputs.java lib/Credentials.java
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "build", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+        description = {
+            "Builds <registry>/<name>:<version>-<build>-build from docker/Dockerfile.build and copies the compiled",
+            "outputs out of it. The CI's build number, when a CI set one, is written into component.json first."})
+class Build implements Callable<Integer> {
+    static final String DOCKERFILE = "docker/Dockerfile.build";
+
+    @Mixin
+    Kit.Options options;
+
+    @Option(names = "--output", paramLabel = "FROM[:TO]",
+            description = "Copy FROM (a path in the image) to TO (default: its last part); repeatable. Overrides component.json's \"outputs\".")
+    List<String> outputs;
+
+    @Option(names = "--build-number", paramLabel = "N", description = "Use this build number instead of the CI's.")
+    String buildNumber;
+
+    public static void main(String... args) {
+        System.exit(Kit.run(new Build(), args));
+    }
+
+    @Override
+    public Integer call() {
+        Path directory = options.directory();
+        Docker docker = new Docker(directory, options.dryRun);
+        Component component = Component.read(directory).takeBuildNumber(System.getenv(), buildNumber, !docker.dryRun());
+        String dockerfile = Kit.readDockerfile(directory, DOCKERFILE);
+        Outputs outputs = Outputs.plan(directory, component, this.outputs);
+        outputs.checkDestinations();
+
+        outputs.removePrevious(docker);
+        Credentials.provide(directory, dockerfile, System.getenv(), docker.dryRun());
+        Kit.step("building image " + component.buildImage());
+        docker.run("docker build", Docker.build(DOCKERFILE, List.of(component.buildImage()), component.imageLabels()));
+
+        String run = Kit.runId();
+        String container = component.name + "-build-" + run;
+        Kit.atExit(() -> docker.runQuietly(Docker.remove(container)));
+        docker.runHidden("docker create", Docker.create(container, component.buildImage(), component.labels(run, "build")));
+        outputs.copyOut(docker, container, run);
+        if (outputs.list.isEmpty()) {
+            Kit.step("no outputs to copy (language \"" + component.language() + "\"): the build image is the result");
+        }
+        Kit.step(docker.dryRun() ? "dry run: nothing was changed" : "built " + component.buildImage());
+        return Kit.OK;
+    }
+}

@@ -1,0 +1,330 @@
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * component.json: read, validate, name the images and the git tag, take the CI build number and
+ * write it back. The file is edited as text (only the value of "build" changes), so field order,
+ * unknown fields, indentation, line endings and the type "build" had all survive.
+ */
+final class Component {
+    static final String FILE = "component.json";
+
+    /** CI build number variables, first set one wins. */
+    static final List<String> BUILD_NUMBER_VARIABLES = List.of(
+            "BUILD_NUMBER",            // TeamCity, Jenkins
+            "GITHUB_RUN_NUMBER",       // GitHub Actions
+            "TRAVIS_BUILD_NUMBER",     // Travis CI
+            "CI_PIPELINE_IID",         // GitLab CI
+            "BUILD_BUILDID",           // Azure Pipelines
+            "BITBUCKET_BUILD_NUMBER",  // Bitbucket Pipelines
+            "CIRCLE_BUILD_NUM");       // CircleCI
+
+    // The grammar of github.com/distribution/reference, which docker itself uses.
+    private static final String PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+    private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+    private static final Pattern DOMAIN = Pattern.compile(
+            DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*(?::[0-9]+)?");
+    private static final Pattern REPOSITORY = Pattern.compile(
+            "(?:" + DOMAIN + "/)?" + PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*");
+    private static final Pattern NAME = Pattern.compile(PATH_COMPONENT);
+    private static final Pattern TAG_PART = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    final Path file;
+    final String name;
+    final String registry;
+    final String version;
+    final String build;
+    final JsonNode fields;
+    private final String text;
+
+    private Component(Path file, String text, JsonNode fields, String build) {
+        this.file = file;
+        this.text = text;
+        this.fields = fields;
+        this.name = fields.path("name").asText("");
+        this.registry = fields.path("registry").asText("");
+        this.version = fields.path("version").asText("");
+        this.build = build;
+    }
+
+    /** Reads and validates DIR/component.json. */
+    static Component read(Path dir) {
+        Path file = dir.resolve(FILE);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw Kit.badInput(file + " not found: run from the repository root or pass -C DIR");
+        } catch (AccessDeniedException e) {
+            throw Kit.badInput(file + " is not readable: check its permissions");
+        } catch (IOException e) {
+            throw Kit.badInput("cannot read " + file + ": " + e.getMessage());
+        }
+        return parse(file, text);
+    }
+
+    static Component parse(Path file, String text) {
+        JsonNode fields;
+        try {
+            fields = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw Kit.badInput(file + " is not valid JSON (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + "): fix the file");
+        }
+        if (fields == null || !fields.isObject()) {
+            throw Kit.badInput(file + " must hold a JSON object like {\"name\": \"beacons\", \"registry\": \"pipdevs\", \"version\": \"1.0.0\", \"build\": \"0\"}");
+        }
+        JsonNode build = fields.path("build");
+        if (!build.isMissingNode() && !build.isNull() && !build.isTextual() && !build.isIntegralNumber()) {
+            throw Kit.badInput(file + ": \"build\" must be a string or a whole number, not " + build);
+        }
+        for (String key : List.of("name", "registry", "version")) {
+            JsonNode value = fields.path(key);
+            if (!value.isMissingNode() && !value.isTextual()) {
+                throw Kit.badInput(file + ": \"" + key + "\" must be a string, not " + value);
+            }
+        }
+        String buildText = build.isMissingNode() || build.isNull() ? "0" : build.asText();
+        Component component = new Component(file, text, fields, buildText);
+        component.validate();
+        return component;
+    }
+
+    private void validate() {
+        String where = file + ": ";
+        if (name.isEmpty()) {
+            throw Kit.badInput(where + "\"name\" is missing: give the component a name such as \"beacons\"");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw Kit.badInput(where + "\"name\" " + quote(name)
+                    + " is not a valid image name: use lowercase letters, digits and . _ - between them");
+        }
+        if (registry.contains("://")) {
+            throw Kit.badInput(where + "\"registry\" " + quote(registry)
+                    + " must not have a scheme: write it as docker does, e.g. \"myregistry:5000\"");
+        }
+        if (!registry.isEmpty() && !REPOSITORY.matcher(repository()).matches()) {
+            throw Kit.badInput(where + "\"registry\" " + quote(registry)
+                    + " is not a valid registry or namespace: e.g. \"pipdevs\", \"myregistry:5000\" or \"ghcr.io/org\"");
+        }
+        if (repository().length() > 255) {
+            throw Kit.badInput(where + "the image name " + quote(repository()) + " is longer than 255 characters");
+        }
+        if (version.isBlank()) {
+            throw Kit.badInput(where + "\"version\" is missing: set it, e.g. \"1.0.0\"");
+        }
+        if (!TAG_PART.matcher(version).matches()) {
+            throw Kit.badInput(where + "\"version\" " + quote(version)
+                    + " cannot be part of an image tag: use letters, digits and . _ -");
+        }
+        checkBuildNumber(build, where + "\"build\"");
+        if (buildTag().length() > 128) {
+            throw Kit.badInput(where + "the image tag " + quote(buildTag()) + " is longer than 128 characters");
+        }
+    }
+
+    private static void checkBuildNumber(String value, String what) {
+        if (!TAG_PART.matcher(value).matches()) {
+            throw Kit.badInput(what + " is " + quote(value)
+                    + ": a build number can hold only letters, digits and . _ - (it becomes part of an image tag)");
+        }
+    }
+
+    /** The CI's build number and the variable it came from, or null when no CI set one. */
+    static Map.Entry<String, String> ciBuildNumber(Map<String, String> environment) {
+        for (String variable : BUILD_NUMBER_VARIABLES) {
+            String value = environment.get(variable);
+            if (value != null && !value.isEmpty()) {
+                checkBuildNumber(value, variable);
+                return Map.entry(variable, value);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Takes the build number from the flag, else from the CI (see {@link #BUILD_NUMBER_VARIABLES}),
+     * and writes it into component.json when asked to; without either, the component is unchanged.
+     */
+    Component takeBuildNumber(Map<String, String> environment, String flag, boolean write) {
+        Map.Entry<String, String> ci = ciBuildNumber(environment);
+        if (flag == null && ci == null) {
+            return this;
+        }
+        String source = flag != null ? "--build-number" : ci.getKey();
+        Component updated = withBuild(flag != null ? flag : ci.getValue());
+        Kit.step("build number " + updated.build + " (from " + source + ")");
+        if (write) {
+            updated.write();
+        }
+        return updated;
+    }
+
+    /** This component with another build number; the file is not touched (see {@link #write}). */
+    Component withBuild(String newBuild) {
+        checkBuildNumber(newBuild, "the build number");
+        return new Component(file, text, fields, newBuild);
+    }
+
+    /** The file's text with "build" set to this component's build number, everything else as it was. */
+    String updatedText() {
+        try (JsonParser parser = new JsonFactory().createParser(text)) {
+            parser.nextToken();
+            long lastValueEnd = -1;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                int start = (int) parser.currentTokenLocation().getCharOffset();
+                parser.getText(); // strings are read lazily: finish this one so the end is known
+                parser.skipChildren();
+                int end = (int) parser.currentLocation().getCharOffset();
+                if (field.equals("build")) {
+                    boolean number = value == JsonToken.VALUE_NUMBER_INT && build.matches("[0-9]+");
+                    return text.substring(0, start) + (number ? build : quote(build)) + text.substring(end);
+                }
+                lastValueEnd = end;
+            }
+            return insertBuild(lastValueEnd);
+        } catch (IOException e) {
+            throw new IllegalStateException("component.json was valid a moment ago", e);
+        }
+    }
+
+    /** Adds "build" after the last field, in the same layout as the field before it. */
+    private String insertBuild(long lastValueEnd) {
+        String entry = "\"build\": " + quote(build);
+        if (lastValueEnd < 0) {
+            int brace = text.indexOf('{');
+            return text.substring(0, brace + 1) + entry + text.substring(brace + 1);
+        }
+        int end = (int) lastValueEnd;
+        int lineStart = text.lastIndexOf('\n', end) + 1;
+        String line = text.substring(lineStart, end);
+        String indent = line.substring(0, line.length() - line.stripLeading().length());
+        String newline = text.contains("\r\n") ? "\r\n" : "\n";
+        String separator = lineStart > 0 && text.indexOf('{') < lineStart ? "," + newline + indent : ", ";
+        return text.substring(0, end) + separator + entry + text.substring(end);
+    }
+
+    /** Writes the build number into the file atomically: a temp file beside it, then a rename. */
+    void write() {
+        String updated = updatedText();
+        if (updated.equals(text)) {
+            return;
+        }
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".component.json.", ".tmp");
+            Files.writeString(temp, updated, StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(file));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the default permissions will do
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw Kit.failure("cannot write " + file + " (" + e.getMessage() + "): check the folder is writable; the file is unchanged");
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    // nothing more to do: the temp file has a name no one else uses
+                }
+            }
+        }
+    }
+
+    /** registry/name, or name alone when there is no registry. */
+    String repository() {
+        return registry.isEmpty() ? name : registry + "/" + name;
+    }
+
+    String buildTag() {
+        return version + "-" + build;
+    }
+
+    String buildImage() {
+        return repository() + ":" + buildTag() + "-build";
+    }
+
+    String testImage() {
+        return repository() + ":" + buildTag() + "-test";
+    }
+
+    String releaseImage() {
+        return repository() + ":" + buildTag() + "-rc";
+    }
+
+    String latestImage() {
+        return repository() + ":latest";
+    }
+
+    String gitTag() {
+        return "v" + buildTag();
+    }
+
+    /** The "language" field, lowercase, or "" when absent. */
+    String language() {
+        return fields.path("language").asText("").toLowerCase(Locale.ROOT);
+    }
+
+    /** The optional "outputs" field: a list of "CONTAINER_PATH[:LOCAL_PATH]", or null when absent. */
+    List<String> outputs() {
+        JsonNode outputs = fields.path("outputs");
+        if (outputs.isMissingNode() || outputs.isNull()) {
+            return null;
+        }
+        List<String> list = new ArrayList<>();
+        if (outputs.isArray()) {
+            for (JsonNode output : outputs) {
+                if (!output.isTextual()) {
+                    list = null;
+                    break;
+                }
+                list.add(output.asText());
+            }
+        }
+        if (list == null || !outputs.isArray()) {
+            throw Kit.badInput(file + ": \"outputs\" must be a list of strings like [\"/app/obj:obj\"]");
+        }
+        return list;
+    }
+
+    /** The label on the images the kit builds: the same on every build, so the layer cache holds. */
+    Map<String, String> imageLabels() {
+        return Map.of(Kit.LABEL + ".component", name);
+    }
+
+    /** The labels that mark what the kit creates for this component in this run. */
+    Map<String, String> labels(String run, String step) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(Kit.LABEL + ".component", name);
+        labels.put(Kit.LABEL + ".run", run);
+        labels.put(Kit.LABEL + ".step", step);
+        return labels;
+    }
+
+    static String quote(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

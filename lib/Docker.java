@@ -1,0 +1,209 @@
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.zeroturnaround.exec.InvalidExitValueException;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.ProcessResult;
+
+/**
+ * The docker CLI seam. Commands are plain argument lists built by the static functions below;
+ * {@link #run} is the one place that executes them (or, in a dry run, prints them).
+ */
+final class Docker {
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+
+    private final Path directory;
+    private final boolean dryRun;
+
+    Docker(Path directory, boolean dryRun) {
+        this.directory = directory;
+        this.dryRun = dryRun;
+    }
+
+    // ---- argument lists -------------------------------------------------------------------
+
+    static List<String> build(String dockerfile, List<String> tags, Map<String, String> labels) {
+        List<String> command = new ArrayList<>(List.of("docker", "build", "--force-rm", "-f", dockerfile));
+        for (String tag : tags) {
+            command.addAll(List.of("-t", tag));
+        }
+        labels.forEach((key, value) -> command.addAll(List.of("--label", key + "=" + value)));
+        command.add(".");
+        return command;
+    }
+
+    static List<String> create(String container, String image, Map<String, String> labels) {
+        List<String> command = new ArrayList<>(List.of("docker", "create", "--name", container));
+        labels.forEach((key, value) -> command.addAll(List.of("--label", key + "=" + value)));
+        command.add(image);
+        // An image without CMD cannot be created; the container never starts, so any command will do.
+        command.add("true");
+        return command;
+    }
+
+    static List<String> copy(String container, String from, String to) {
+        return List.of("docker", "cp", container + ":" + from, to);
+    }
+
+    static List<String> remove(String container) {
+        return List.of("docker", "rm", "--force", "--volumes", container);
+    }
+
+    // ---- running --------------------------------------------------------------------------
+
+    boolean dryRun() {
+        return dryRun;
+    }
+
+    /** Runs a command that changes state, its output streaming through; in a dry run prints it instead. */
+    void run(String what, List<String> command) {
+        run(what, command, !Kit.quiet);
+    }
+
+    /** Runs a command whose output is noise (an id, a path) unless it fails or --verbose asks for it. */
+    void runHidden(String what, List<String> command) {
+        run(what, command, Kit.verbose);
+    }
+
+    /** Fails with one line, the last the command printed, when the command fails. */
+    private void run(String what, List<String> command, boolean show) {
+        if (dryRun) {
+            System.out.println(Kit.mask(shell(command)));
+            return;
+        }
+        Kit.detail("+ " + shell(command));
+        Tail tail = new Tail();
+        OutputStream out = show ? new Masked(System.out, tail) : tail;
+        OutputStream err = show ? new Masked(System.err, tail) : tail;
+        ProcessResult result = execute(command, out, err);
+        flush(out);
+        flush(err);
+        if (result.getExitValue() != 0) {
+            if (!show) {
+                System.err.print(Kit.mask(tail.text()));
+            }
+            String reason = tail.lastLine();
+            throw Kit.failure(what + " failed (exit " + result.getExitValue() + ")" + (reason.isEmpty() ? "" : ": " + reason));
+        }
+    }
+
+    /** Runs a clean-up command: its output is kept back, and a failure is a warning, never an exception. */
+    void runQuietly(List<String> command) {
+        if (dryRun) {
+            System.out.println(Kit.mask(shell(command)));
+            return;
+        }
+        Kit.detail("+ " + shell(command));
+        Tail tail = new Tail();
+        ProcessResult result = execute(command, tail, tail);
+        if (result.getExitValue() != 0) {
+            Kit.warn(shell(command) + " failed: " + tail.lastLine());
+        }
+    }
+
+    private ProcessResult execute(List<String> command, OutputStream out, OutputStream err) {
+        try {
+            return new ProcessExecutor()
+                    .command(command)
+                    .directory(directory.toFile())
+                    .redirectOutput(out)
+                    .redirectError(err)
+                    .exitValueAny()
+                    .execute();
+        } catch (IOException e) {
+            throw Kit.badInput("cannot run " + command.get(0) + ": is the Docker CLI installed and on PATH?");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Kit.failure(command.get(0) + " " + command.get(1) + " was interrupted");
+        } catch (TimeoutException | InvalidExitValueException e) {
+            throw Kit.failure(command.get(0) + " " + command.get(1) + " did not finish");
+        }
+    }
+
+    private static void flush(OutputStream stream) {
+        try {
+            stream.flush();
+        } catch (IOException e) {
+            // the console is gone: nothing to show anything on
+        }
+    }
+
+    /** The command as one line that pastes into a POSIX shell. */
+    static String shell(List<String> command) {
+        List<String> words = new ArrayList<>();
+        for (String word : command) {
+            words.add(PLAIN.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'");
+        }
+        return String.join(" ", words);
+    }
+
+    /** Keeps the last few KiB a command printed, for the error line and for --quiet. */
+    static final class Tail extends OutputStream {
+        private static final int KEEP = 8192;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            bytes.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+            if (bytes.size() > 2 * KEEP) {
+                byte[] all = bytes.toByteArray();
+                bytes.reset();
+                bytes.write(all, all.length - KEEP, KEEP);
+            }
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        String lastLine() {
+            String[] lines = text().strip().split("\\R");
+            return Kit.mask(lines[lines.length - 1].strip());
+        }
+    }
+
+    /** Streams a command's output to the console line by line with secrets masked, and into the tail. */
+    private static final class Masked extends OutputStream {
+        private final OutputStream console;
+        private final Tail tail;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        Masked(OutputStream console, Tail tail) {
+            this.console = console;
+            this.tail = tail;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            tail.write(b);
+            line.write(b);
+            if (b == '\n' || b == '\r') {
+                flush();
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            console.write(Kit.mask(line.toString(StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+            console.flush();
+            line.reset();
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

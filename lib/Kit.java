@@ -1,0 +1,223 @@
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** What every script shares: options, exit codes, one voice on the console, secrets masked, clean-up on exit. */
+final class Kit {
+    static final String VERSION = "pipkit 0.1.0";
+    /** Prefix of the labels on everything the kit creates in the engine. */
+    static final String LABEL = "pipkit";
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int BAD_INPUT = 2;
+    static final int INTERRUPTED = 130;
+
+    /** Environment variables whose values never reach the console. */
+    static final List<String> SECRET_VARIABLES = List.of("DOCKER_PASS", "GIT_PRIVATE_KEY", "NPM_TOKEN", "GIT_TOKEN", "GITHUB_API_KEY");
+
+    private static final Set<String> SECRETS = new CopyOnWriteArraySet<>();
+    private static final Deque<Runnable> CLEANUPS = new ArrayDeque<>();
+    private static volatile boolean interrupted;
+    static boolean quiet;
+    static boolean verbose;
+
+    private Kit() {
+    }
+
+    /** The options every script takes (a picocli mixin). */
+    static final class Options {
+        @Option(names = "--dry-run", description = "Print the docker commands instead of running them; change nothing.")
+        boolean dryRun;
+
+        @Option(names = {"-v", "--verbose"}, description = "Show every command as it runs.")
+        void verbose(boolean on) {
+            verbose = on;
+        }
+
+        @Option(names = {"-q", "--quiet"}, description = "Show only errors (docker output is shown when a command fails).")
+        void quiet(boolean on) {
+            quiet = on;
+        }
+
+        @Option(names = {"-C", "--directory"}, paramLabel = "DIR", description = "The repository folder (default: the current folder).")
+        Path directory = Path.of("");
+
+        /** The repository folder, checked. */
+        Path directory() {
+            Path dir = directory.toAbsolutePath().normalize();
+            if (!Files.isDirectory(dir)) {
+                throw badInput("folder " + directory + " does not exist: check the -C/--directory value");
+            }
+            return dir;
+        }
+    }
+
+    /** A step failed (exit 1) or the input is wrong (exit 2): the message is the one line the user sees. */
+    static final class Failure extends RuntimeException {
+        final int exitCode;
+
+        Failure(int exitCode, String message) {
+            super(message, null, false, false);
+            this.exitCode = exitCode;
+        }
+    }
+
+    static Failure badInput(String message) {
+        return new Failure(BAD_INPUT, message);
+    }
+
+    static Failure failure(String message) {
+        return new Failure(FAILED, message);
+    }
+
+    /** Runs a script's command: one line per error, the exit codes above, clean-up whatever happens. */
+    static int run(Object command, String... args) {
+        rememberSecrets(System.getenv());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!CLEANUPS.isEmpty()) {
+                interrupted = true;
+                cleanUp();
+            }
+        }));
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.setParameterExceptionHandler((error, arguments) -> {
+            error(error.getMessage() + " (see --help)");
+            return BAD_INPUT;
+        });
+        commandLine.setExecutionExceptionHandler((error, line, parsed) -> {
+            if (interrupted) {
+                return INTERRUPTED;
+            }
+            if (error instanceof Failure failure) {
+                error(failure.getMessage());
+                return failure.exitCode;
+            }
+            error("unexpected " + error + (verbose ? "" : " (run with --verbose for the stack trace)"));
+            if (verbose) {
+                error.printStackTrace();
+            }
+            return FAILED;
+        });
+        try {
+            return commandLine.execute(args);
+        } finally {
+            cleanUp();
+        }
+    }
+
+    /** A short random id that names this run's containers and marks them with a label. */
+    static String runId() {
+        return String.format("%08x", new SecureRandom().nextInt());
+    }
+
+    /** The text of a file the step needs, such as docker/Dockerfile.build; missing = bad input. */
+    static String readDockerfile(Path directory, String name) {
+        try {
+            return Files.readString(directory.resolve(name));
+        } catch (NoSuchFileException e) {
+            throw badInput(name + " not found in " + directory + ": add it (see README) or run in the repository root");
+        } catch (IOException e) {
+            throw badInput("cannot read " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** Registers work that must happen however the script ends: success, failure or Ctrl-C. */
+    static void atExit(Runnable cleanup) {
+        synchronized (CLEANUPS) {
+            CLEANUPS.push(cleanup);
+        }
+    }
+
+    /** Runs the registered clean-ups now, newest first, each once. */
+    static void cleanUp() {
+        while (true) {
+            Runnable next;
+            synchronized (CLEANUPS) {
+                next = CLEANUPS.poll();
+            }
+            if (next == null) {
+                return;
+            }
+            try {
+                next.run();
+            } catch (RuntimeException e) {
+                error("clean-up: " + e.getMessage());
+            }
+        }
+    }
+
+    static void rememberSecrets(Map<String, String> environment) {
+        for (String variable : SECRET_VARIABLES) {
+            secret(environment.get(variable));
+        }
+        String key = environment.get("GIT_PRIVATE_KEY");
+        if (key != null) {
+            try {
+                secret(new String(Base64.getMimeDecoder().decode(key.strip())));
+            } catch (IllegalArgumentException e) {
+                // a raw key: already remembered as it is
+            }
+        }
+    }
+
+    /** Remembers a value to mask; for a multi-line value (a key) every long line too. */
+    static void secret(String value) {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        SECRETS.add(value.strip());
+        for (String line : value.split("\\R")) {
+            if (line.strip().length() >= 8) {
+                SECRETS.add(line.strip());
+            }
+        }
+    }
+
+    static String mask(String text) {
+        for (String secret : SECRETS) {
+            text = text.replace(secret, "****");
+        }
+        return text;
+    }
+
+    /** A progress line: "==> building image ...". */
+    static void step(String message) {
+        if (!quiet) {
+            print(System.err, "\u001b[1;34m", "==> " + message);
+        }
+    }
+
+    /** A line shown only with --verbose. */
+    static void detail(String message) {
+        if (verbose) {
+            print(System.err, "\u001b[2m", message);
+        }
+    }
+
+    static void warn(String message) {
+        print(System.err, "\u001b[33m", "[WARN] " + message);
+    }
+
+    static void error(String message) {
+        print(System.err, "\u001b[31m", "[ERROR] " + message);
+    }
+
+    private static void print(PrintStream stream, String colour, String line) {
+        boolean colours = System.console() != null && System.getenv("NO_COLOR") == null;
+        stream.println(colours ? colour + mask(line) + "\u001b[0m" : mask(line));
+        stream.flush();
+    }
+}

@@ -1,0 +1,211 @@
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The compiled outputs the build copies out of its image. The kit records what it copied in
+ * {@value #MANIFEST}, and "remove the previous outputs" removes only what that file lists, so it
+ * cannot delete anything the kit did not put there itself.
+ */
+final class Outputs {
+    static final String MANIFEST = ".pipkit-outputs";
+    private static final Set<String> RESERVED = Set.of(".git", "lib", "docker", "src", "tests", "component.json", "jbang", "jbang.cmd");
+
+    record Output(String from, String to) {
+    }
+
+    private final Path directory;
+    final List<Output> list;
+
+    private Outputs(Path directory, List<Output> list) {
+        this.directory = directory;
+        this.list = list;
+    }
+
+    /** What each language's Dockerfile.build leaves where (the originals' build.ps1); Java's lib goes to dist/lib. */
+    static List<String> defaults(String language) {
+        return switch (language.toLowerCase(Locale.ROOT)) {
+            case "java" -> List.of("/app/obj:obj", "/app/lib:dist/lib");
+            case "node", "nodejs", "javascript", "typescript" -> List.of("/app/obj:obj");
+            case "dotnet", ".net", "csharp", "c#" -> List.of("/obj:obj", "/dist:dist");
+            case "go", "golang" -> List.of("/app/run:dist/run");
+            default -> List.of();
+        };
+    }
+
+    /** The outputs from the flag, else component.json's "outputs", else the language's defaults. */
+    static Outputs plan(Path directory, Component component, List<String> flag) {
+        List<String> specs = flag != null && !flag.isEmpty() ? flag
+                : component.outputs() != null ? component.outputs()
+                : defaults(component.language());
+        List<Output> list = new ArrayList<>();
+        for (String spec : specs) {
+            list.add(parse(spec));
+        }
+        for (Output a : list) {
+            for (Output b : list) {
+                if (a != b && (a.to.equals(b.to) || a.to.startsWith(b.to + "/"))) {
+                    throw Kit.badInput("outputs " + a.to + " and " + b.to + " overlap: give each output its own folder");
+                }
+            }
+        }
+        return new Outputs(directory, list);
+    }
+
+    /** "CONTAINER_PATH[:LOCAL_PATH]"; the local path defaults to the last part of the container path. */
+    static Output parse(String spec) {
+        int colon = spec.indexOf(':');
+        String from = colon < 0 ? spec : spec.substring(0, colon);
+        String to = colon < 0 ? from.substring(from.lastIndexOf('/') + 1) : spec.substring(colon + 1);
+        if (!from.startsWith("/") || from.equals("/")) {
+            throw Kit.badInput("output " + Component.quote(spec) + ": the path in the image must be absolute, e.g. /app/obj");
+        }
+        return new Output(from, checkDestination(spec, to));
+    }
+
+    private static String checkDestination(String spec, String to) {
+        String normal = to.replace('\\', '/');
+        while (normal.endsWith("/")) {
+            normal = normal.substring(0, normal.length() - 1);
+        }
+        while (normal.startsWith("./")) {
+            normal = normal.substring(2);
+        }
+        String first = normal.split("/")[0];
+        boolean escapes = normal.isEmpty() || normal.startsWith("/") || normal.matches(".*(^|/)\\.\\.?(/|$).*") || normal.contains(":");
+        if (escapes || RESERVED.contains(first) || first.startsWith(".pipkit") || first.endsWith(".java")) {
+            throw Kit.badInput("output " + Component.quote(spec) + ": " + Component.quote(to)
+                    + " is not a place the kit may write: pick a folder inside the repository such as obj or dist/lib"
+                    + " (not lib, docker, src, tests, .git or the kit's files)");
+        }
+        return normal;
+    }
+
+    /** Stops before the build when a destination holds something the kit did not copy there. */
+    void checkDestinations() {
+        Set<String> previous = previous();
+        for (Output output : list) {
+            if (Files.exists(directory.resolve(output.to), LinkOption.NOFOLLOW_LINKS) && !previous.contains(output.to)) {
+                throw Kit.badInput(output.to + " already exists and was not copied out by an earlier build:"
+                        + " move it away, or copy " + output.from + " elsewhere with --output " + output.from + ":OTHER");
+            }
+        }
+    }
+
+    /** What the last build copied out, as listed in the manifest (entries that fail the checks are ignored). */
+    Set<String> previous() {
+        Set<String> previous = new LinkedHashSet<>();
+        Path manifest = directory.resolve(MANIFEST);
+        if (!Files.exists(manifest)) {
+            return previous;
+        }
+        try {
+            for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+                try {
+                    if (!line.isBlank()) {
+                        previous.add(checkDestination(line, line.strip()));
+                    }
+                } catch (Kit.Failure ignored) {
+                    Kit.warn(MANIFEST + " lists " + Component.quote(line) + ", which the kit never writes: left alone");
+                }
+            }
+        } catch (IOException e) {
+            throw Kit.failure("cannot read " + manifest + ": " + e.getMessage());
+        }
+        return previous;
+    }
+
+    /** Copies every output out of the container into a staging folder, then moves each into place. */
+    void copyOut(Docker docker, String container, String run) {
+        Path staging = directory.resolve(".pipkit-staging-" + run);
+        if (!docker.dryRun()) {
+            Kit.atExit(() -> delete(staging));
+        }
+        if (!docker.dryRun() && !list.isEmpty()) {
+            try {
+                Files.createDirectory(staging);
+            } catch (IOException e) {
+                throw Kit.failure("cannot create " + staging + ": " + e.getMessage());
+            }
+        }
+        for (int i = 0; i < list.size(); i++) {
+            Output output = list.get(i);
+            Kit.step("copying " + output.from + " to " + output.to);
+            docker.runHidden("copying " + output.from + " out of the build image",
+                    Docker.copy(container, output.from, directory.relativize(staging.resolve(Integer.toString(i))).toString()));
+        }
+        if (docker.dryRun()) {
+            return;
+        }
+        // Listed before they arrive: an interrupted move leaves nothing the next build would refuse.
+        writeManifest(list.stream().map(Output::to).toList());
+        for (int i = 0; i < list.size(); i++) {
+            Path to = directory.resolve(list.get(i).to);
+            move(staging.resolve(Integer.toString(i)), to);
+            if (!Files.exists(to)) {
+                throw Kit.failure("output " + list.get(i).from + " did not arrive at " + list.get(i).to);
+            }
+        }
+    }
+
+    private void move(Path from, Path to) {
+        try {
+            Files.createDirectories(to.getParent());
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw Kit.failure("cannot move the output into " + directory.relativize(to) + ": " + e.getMessage());
+        }
+    }
+
+    private void writeManifest(Iterable<String> entries) {
+        Path manifest = directory.resolve(MANIFEST);
+        try {
+            Path temp = Files.createTempFile(directory, MANIFEST, ".tmp");
+            Files.writeString(temp, String.join("\n", entries) + "\n", StandardCharsets.UTF_8);
+            Files.move(temp, manifest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw Kit.failure("cannot write " + manifest + ": " + e.getMessage());
+        }
+    }
+
+    /** Removes the outputs the last build copied out, and only those, before a new build. */
+    void removePrevious(Docker docker) {
+        for (String old : previous()) {
+            if (docker.dryRun()) {
+                System.out.println("rm -rf " + Docker.shell(List.of(old)));
+            } else {
+                delete(directory.resolve(old));
+            }
+        }
+        if (!docker.dryRun()) {
+            delete(directory.resolve(MANIFEST));
+        }
+    }
+
+    /** Deletes a file or a folder tree without following links out of it. */
+    static void delete(Path path) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(path)) {
+            for (Path each : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(each);
+            }
+        } catch (DirectoryNotEmptyException e) {
+            throw Kit.failure("cannot delete " + path + ": something is writing into it");
+        } catch (IOException e) {
+            throw Kit.failure("cannot delete " + path + ": " + e.getMessage());
+        }
+    }
+}

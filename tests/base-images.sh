@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Creates, without any registry, the base images the sample's Dockerfiles name, under the same
+# tags, so `docker build` uses them as they are: eclipse-temurin:17-jdk and :17-jre (a minimal
+# Debian with OpenJDK 17 from Debian's packages) and kit-busybox:latest (busybox, for test
+# fixtures). An image that already exists is left alone. Useful on any air-gapped machine.
+# Needs root, debootstrap and busybox-static (apt-get install debootstrap busybox-static).
+set -euo pipefail
+
+exists() { docker image inspect "$1" >/dev/null 2>&1; }
+
+busybox_image() {
+  exists kit-busybox:latest && return
+  local dir; dir=$(mktemp -d)
+  mkdir -p "$dir/bin" "$dir/tmp" "$dir/www"
+  cp /bin/busybox "$dir/bin/busybox"
+  for tool in sh ash ls cat echo httpd sleep wget mkdir rm cp test true false env sed grep; do
+    ln -s busybox "$dir/bin/$tool"
+  done
+  tar -C "$dir" -c . | docker import -c 'ENV PATH=/bin' - kit-busybox:latest >/dev/null
+  rm -rf "$dir"
+  echo "==> created kit-busybox:latest" >&2
+}
+
+jdk_image() {
+  exists eclipse-temurin:17-jdk && exists eclipse-temurin:17-jre && return
+  if ! exists eclipse-temurin:17-jdk; then
+    local root; root=$(mktemp -d)
+    trap 'umount "$root/proc" 2>/dev/null || true; rm -rf "$root"' RETURN
+    echo "==> debootstrap of a minimal Debian (about 90 s, once)" >&2
+    debootstrap --variant=minbase bookworm "$root" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >/dev/null
+    mount -t proc proc "$root/proc"
+    chroot "$root" apt-get install -y -q --no-install-recommends openjdk-17-jdk-headless >/dev/null
+    chroot "$root" apt-get clean
+    umount "$root/proc"
+    tar -C "$root" -c . | docker import \
+      -c 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' \
+      -c 'ENV PATH=/usr/lib/jvm/java-17-openjdk-amd64/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      - eclipse-temurin:17-jdk >/dev/null
+    echo "==> created eclipse-temurin:17-jdk" >&2
+  fi
+  exists eclipse-temurin:17-jre || docker tag eclipse-temurin:17-jdk eclipse-temurin:17-jre
+}
+
+docker info >/dev/null 2>&1 || { echo "[ERROR] base-images: no Docker engine answers (docker info failed)" >&2; exit 1; }
+busybox_image
+jdk_image
