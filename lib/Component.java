@@ -217,7 +217,7 @@ final class Component {
             return text.substring(0, brace + 1) + entry + text.substring(brace + 1);
         }
         int end = (int) lastValueEnd;
-        int lineStart = text.lastIndexOf('\n', end) + 1;
+        int lineStart = text.lastIndexOf('\n', end - 1) + 1;
         String line = text.substring(lineStart, end);
         String indent = line.substring(0, line.length() - line.stripLeading().length());
         String newline = text.contains("\r\n") ? "\r\n" : "\n";

@@ -67,7 +67,8 @@ final class Outputs {
     static Output parse(String spec) {
         int colon = spec.indexOf(':');
         String from = colon < 0 ? spec : spec.substring(0, colon);
-        String to = colon < 0 ? from.substring(from.lastIndexOf('/') + 1) : spec.substring(colon + 1);
+        String trimmed = from.replaceAll("/+$", "");
+        String to = colon < 0 ? trimmed.substring(trimmed.lastIndexOf('/') + 1) : spec.substring(colon + 1);
         if (!from.startsWith("/") || from.equals("/")) {
             throw Kit.badInput("output " + Component.quote(spec) + ": the path in the image must be absolute, e.g. /app/obj");
         }

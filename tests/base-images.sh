@@ -13,7 +13,7 @@ busybox_image() {
   local dir; dir=$(mktemp -d)
   mkdir -p "$dir/bin" "$dir/tmp" "$dir/www"
   cp /bin/busybox "$dir/bin/busybox"
-  for tool in sh ash ls cat echo httpd sleep wget mkdir rm cp test true false env sed grep; do
+  for tool in sh ash ls cat echo httpd sleep wget mkdir rm cp test true false env sed grep dd head kill; do
     ln -s busybox "$dir/bin/$tool"
   done
   tar -C "$dir" -c . | docker import -c 'ENV PATH=/bin' - kit-busybox:latest >/dev/null

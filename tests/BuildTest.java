@@ -1,0 +1,205 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** build.java end to end: a copy of the sample repository, the real engine, ./build.java as a process. */
+class BuildTest {
+    Harness repo;
+
+    @BeforeEach
+    void copyTheSample() throws IOException {
+        repo = Harness.sample();
+    }
+
+    @AfterEach
+    void removeWhatTheTestMade() throws IOException {
+        repo.cleanUp();
+    }
+
+    /** Nothing of this component's is left in the engine or the folder but the image and outputs. */
+    void assertNothingLeftBehind() {
+        assertEquals(List.of(), repo.containers(), "containers with the kit's labels left behind");
+        try (var files = Files.list(repo.dir)) {
+            assertEquals(List.of(), files.map(path -> path.getFileName().toString())
+                    .filter(name -> name.startsWith(".pipkit-staging") || name.startsWith(".component.json")).toList());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        assertFalse(repo.exists("docker/id_rsa"), "docker/id_rsa left behind");
+        assertFalse(repo.exists("docker/.npmrc"), "docker/.npmrc left behind");
+    }
+
+    static void assertOneErrorLine(Harness.Result result, int exit, String containing) {
+        assertEquals(exit, result.exit(), result.all());
+        List<String> errors = result.err().lines().filter(line -> line.startsWith("[ERROR]")).toList();
+        assertEquals(1, errors.size(), result.err());
+        assertTrue(errors.get(0).contains(containing), errors.get(0));
+        assertFalse(result.all().contains("Exception") || result.all().contains("\tat "), "stack trace: " + result.all());
+    }
+
+    @Test
+    void buildsTheSampleAndCopiesItsOutputs() throws IOException {
+        String before = repo.read("component.json");
+        Harness.Result result = repo.run("build.java");
+        assertEquals(0, result.exit(), result.all());
+        assertEquals(List.of(repo.image("1.0.0-0-build")), repo.images());
+        assertTrue(repo.exists("obj/beacons/BeaconsService.class"), "compiled classes in obj");
+        assertTrue(repo.exists("dist/lib/beacons.jar"), "the service jar in dist/lib");
+        assertEquals("obj\ndist/lib\n", repo.read(".pipkit-outputs"));
+        assertEquals(before, repo.read("component.json"), "component.json changed without a CI build number");
+        assertTrue(Files.exists(repo.dir.resolve("lib/Component.java")), "the kit's own lib/ must survive");
+        assertNothingLeftBehind();
+
+        // a second build replaces the outputs it copied before, and only those
+        repo.write("obj/stale.class", "old");
+        repo.write("notes.txt", "mine");
+        assertEquals(0, repo.run("build.java").exit());
+        assertFalse(repo.exists("obj/stale.class"), "the previous outputs were not removed");
+        assertEquals("mine", repo.read("notes.txt"));
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void takesTheCiBuildNumberBeforeNamingAndKeepsItsType() throws IOException {
+        String before = repo.read("component.json");
+        Harness.Result result = repo.run(Map.of("BUILD_NUMBER", "42"), "build.java");
+        assertEquals(0, result.exit(), result.all());
+        assertEquals(List.of(repo.image("1.0.0-42-build")), repo.images());
+        assertEquals(before.replace("\"build\": \"0\"", "\"build\": \"42\""), repo.read("component.json"));
+
+        repo.write("component.json", repo.componentJson("7", "\"language\": \"java\""));
+        assertEquals(0, repo.run(Map.of("GITHUB_RUN_NUMBER", "43"), "build.java", "--quiet").exit());
+        assertTrue(repo.read("component.json").contains("\"build\": 43,"), repo.read("component.json"));
+        assertTrue(repo.images().contains(repo.image("1.0.0-43-build")));
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void malformedComponentJsonExitsTwoWithOneLineAndLeavesTheFile() throws IOException {
+        String broken = "{\n  \"name\": \"" + repo.name + "\",\n  \"version\": \"1.0.0\",\n  \"build\": \"0\"\n";
+        repo.write("component.json", broken);
+        assertOneErrorLine(repo.run(Map.of("BUILD_NUMBER", "42"), "build.java"), 2, "is not valid JSON");
+        assertEquals(broken, repo.read("component.json"));
+
+        repo.write("component.json", repo.componentJson("\"0\"", ""));
+        assertOneErrorLine(repo.run(Map.of("BUILD_NUMBER", "4 2"), "build.java"), 2, "BUILD_NUMBER is \"4 2\"");
+        assertEquals(repo.componentJson("\"0\"", ""), repo.read("component.json"));
+        assertOneErrorLine(repo.run("build.java", "--no-such-flag"), 2, "--no-such-flag");
+        assertOneErrorLine(repo.run("build.java", "-C", "missing-folder"), 2, "missing-folder");
+        assertEquals(List.of(), repo.images());
+    }
+
+    @Test
+    void dryRunPrintsTheCommandsAndChangesNothing() throws IOException {
+        Map<String, String> files = repo.files();
+        List<String> engine = Harness.engineState();
+        Harness.Result result = repo.run(Map.of("BUILD_NUMBER", "42"), "build.java", "--dry-run");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.out().contains("docker build --force-rm -f docker/Dockerfile.build -t " + repo.image("1.0.0-42-build")
+                + " --label pipkit.component=" + repo.name + " ."), result.out());
+        assertTrue(result.out().contains("docker cp " + repo.name + "-build-"), result.out());
+        assertEquals(files, repo.files());
+        assertEquals(engine, Harness.engineState());
+    }
+
+    @Test
+    void aFailingBuildExitsOneAndLeavesNoContainer() throws IOException {
+        List<String> containers = Harness.lines(Harness.docker("ps", "-a", "-q", "--no-trunc"));
+        List<String> dangling = Harness.lines(Harness.docker("images", "-q", "--no-trunc", "--filter", "dangling=true"));
+        repo.write("src/main/java/beacons/Broken.java", "package beacons; class Broken { int x = ; }");
+        try {
+            assertOneErrorLine(repo.run("build.java"), 1, "docker build failed (exit 1)");
+            assertEquals(containers, Harness.lines(Harness.docker("ps", "-a", "-q", "--no-trunc")), "the failed RUN step left a container");
+            assertNothingLeftBehind();
+        } finally {
+            // the layers before the failed step stay as the engine's cache, untagged: they are this test's
+            for (String image : Harness.lines(Harness.docker("images", "-q", "--no-trunc", "--filter", "dangling=true"))) {
+                if (!dangling.contains(image)) {
+                    Harness.docker("rmi", image);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aMissingOutputFailsAndCleansUp() {
+        Harness.Result result = repo.run("build.java", "--output", "/app/missing:out");
+        assertOneErrorLine(result, 1, "copying /app/missing out of the build image failed");
+        assertFalse(repo.exists("out"));
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void neverOverwritesAFolderTheKitDidNotCopyOut() throws IOException {
+        repo.write("obj/mine.txt", "user's file");
+        assertOneErrorLine(repo.run("build.java"), 2, "obj already exists and was not copied out by an earlier build");
+        assertEquals("user's file", repo.read("obj/mine.txt"));
+        assertEquals(List.of(), repo.images());
+    }
+
+    @Test
+    void anInterpretedLanguageCopiesNothing() throws IOException {
+        repo.write("component.json", repo.componentJson("\"0\"", "\"language\": \"python\""));
+        repo.write("docker/Dockerfile.build", "FROM kit-busybox:latest\nWORKDIR /app\nCOPY dependencies.txt ./\n");
+        Harness.Result result = repo.run("build.java");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.err().contains("no outputs to copy"), result.err());
+        assertFalse(repo.exists(".pipkit-outputs") && !repo.read(".pipkit-outputs").isBlank());
+        assertFalse(repo.exists("obj"));
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void aPrivateKeyReachesTheBuildAndNothingElse() throws IOException {
+        String key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAtestkeymaterialXYZ\n-----END OPENSSH PRIVATE KEY-----\n";
+        repo.write(".dockerignore", "*\n!dependencies.txt\n!docker/id_rsa\n");
+        repo.write("docker/Dockerfile.build", "FROM kit-busybox:latest\nWORKDIR /app\nCOPY docker/id_rsa /tmp/id_rsa\n"
+                + "RUN grep -q 'BEGIN OPENSSH' /tmp/id_rsa && rm /tmp/id_rsa\nRUN mkdir -p /app/obj && echo built > /app/obj/out.txt\n");
+        repo.write("component.json", repo.componentJson("\"0\"", "\"outputs\": [\"/app/obj\"]"));
+        String encoded = Base64.getEncoder().encodeToString(key.getBytes());
+        Harness.Result result = repo.run(Map.of("GIT_PRIVATE_KEY", encoded), "build.java", "--verbose");
+        assertEquals(0, result.exit(), result.all());
+        assertEquals("built\n", repo.read("obj/out.txt"));
+        assertFalse(result.all().contains("testkeymaterialXYZ") || result.all().contains(encoded), "the key was printed");
+        assertNothingLeftBehind();
+
+        // no key anywhere: one clear line, not a crash
+        Harness.Result missing = repo.run(Map.of("HOME", repo.dir.resolve("nohome").toString()), "build.java");
+        assertOneErrorLine(missing, 2, "set GIT_PRIVATE_KEY");
+        assertNothingLeftBehind();
+    }
+
+    @Test
+    void ctrlCWhileCopyingRemovesTheContainerAndTheStagingFolder() throws Exception {
+        repo.write(".dockerignore", "*\n!dependencies.txt\n");
+        repo.write("docker/Dockerfile.build", "FROM kit-busybox:latest\nRUN mkdir -p /app/obj && dd if=/dev/zero of=/app/obj/big bs=1M count=1500\n");
+        repo.write("component.json", repo.componentJson("\"0\"", "\"outputs\": [\"/app/obj\"]"));
+        assertEquals(0, repo.run("build.java", "--quiet").exit(), "the first build (fills the layer cache)");
+        Harness.Running running = repo.start(Map.of(), "build.java");
+        waitFor(() -> !repo.containers().isEmpty(), "the build container to appear");
+        running.signal("INT");
+        Harness.Result result = running.await();
+        assertEquals(130, result.exit(), result.all());
+        assertNothingLeftBehind();
+    }
+
+    static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}

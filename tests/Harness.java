@@ -1,0 +1,254 @@
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.ProcessResult;
+import org.zeroturnaround.exec.StartedProcess;
+
+/**
+ * The end-to-end harness: a real engine (checked), base images made locally, a copy of this
+ * repository in a temp folder under a unique component name, and the scripts run as processes.
+ */
+final class Harness {
+    static final Path ROOT = findRoot();
+    /** What a copy of the kit holds: the files a user copies into a repository, plus the sample. */
+    static final List<String> KIT = List.of("build.java", "lib", "docker", "src", "dependencies.txt", "component.json", ".dockerignore", "jbang");
+    private static boolean ready;
+    private static Path bin;
+
+    final Path dir;
+    final String name;
+    final String registry = "localhost:5000";
+
+    private Harness(Path dir, String name) {
+        this.dir = dir;
+        this.name = name;
+    }
+
+    record Result(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    /** A fresh copy of the kit and sample, its component renamed so nothing collides with other runs. */
+    static Harness sample() throws IOException {
+        requireEngine();
+        String name = "pipkit-e2e-" + Kit.runId();
+        Path dir = Files.createTempDirectory("pipkit-e2e-");
+        for (String item : KIT) {
+            copy(ROOT.resolve(item), dir.resolve(item));
+        }
+        Harness harness = new Harness(dir, name);
+        harness.write("component.json", harness.componentJson("\"0\"", "\"language\": \"java\""));
+        return harness;
+    }
+
+    String componentJson(String build, String extra) {
+        return "{\n  \"name\": \"" + name + "\",\n  \"registry\": \"" + registry + "\",\n  \"version\": \"1.0.0\",\n  \"build\": " + build
+                + (extra.isEmpty() ? "" : ",\n  " + extra) + "\n}\n";
+    }
+
+    String image(String tag) {
+        return registry + "/" + name + ":" + tag;
+    }
+
+    /** Runs ./SCRIPT ARGS in the copy as a user would: the shebang line finds `jbang` on PATH. */
+    Result run(Map<String, String> environment, String script, String... args) {
+        Running running = start(environment, script, args);
+        return running.await();
+    }
+
+    Result run(String script, String... args) {
+        return run(Map.of(), script, args);
+    }
+
+    /** A script started in the background, to interrupt. */
+    record Running(StartedProcess process, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+        long pid() {
+            return process.getProcess().pid();
+        }
+
+        /** Sends a signal to the script's whole process group, as Ctrl-C in a terminal does. */
+        void signal(String name) {
+            exec(List.of("kill", "-" + name, "--", "-" + pid()));
+        }
+
+        Result await() {
+            try {
+                int exit = process.getFuture().get(10, TimeUnit.MINUTES).getExitValue();
+                return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            } catch (Exception e) {
+                throw new AssertionError("the script did not finish: " + e, e);
+            }
+        }
+    }
+
+    /**
+     * Starts ./SCRIPT in a process group of its own, with SIGINT and SIGTERM at their defaults (a
+     * background job of a shell without job control would otherwise inherit them ignored).
+     */
+    Running start(Map<String, String> environment, String script, String... args) {
+        List<String> command = new ArrayList<>(List.of("setsid", "perl", "-e", "$SIG{INT} = $SIG{TERM} = 'DEFAULT'; exec @ARGV or die",
+                "sh", "-c", "exec ./" + script + " \"$@\"", script));
+        command.addAll(Arrays.asList(args));
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("PATH", binWithJbang() + ":" + System.getenv("PATH"));
+        Component.BUILD_NUMBER_VARIABLES.forEach(variable -> env.putIfAbsent(variable, ""));
+        env.putIfAbsent("NO_COLOR", "1");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            return new Running(new ProcessExecutor().command(command).directory(dir.toFile()).environment(env)
+                    .redirectOutput(out).redirectError(err).exitValueAny().start(), out, err);
+        } catch (IOException e) {
+            throw new AssertionError("cannot start ./" + script + ": " + e, e);
+        }
+    }
+
+    String read(String file) throws IOException {
+        return Files.readString(dir.resolve(file));
+    }
+
+    void write(String file, String text) throws IOException {
+        Files.createDirectories(dir.resolve(file).getParent());
+        Files.writeString(dir.resolve(file), text);
+    }
+
+    boolean exists(String file) {
+        return Files.exists(dir.resolve(file));
+    }
+
+    /** Every file under the copy with its content, to compare before and after a run. */
+    Map<String, String> files() throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> tree = Files.walk(dir)) {
+            for (Path file : tree.filter(Files::isRegularFile).toList()) {
+                files.put(dir.relativize(file).toString(), Files.readString(file, StandardCharsets.ISO_8859_1));
+            }
+        }
+        return files;
+    }
+
+    /** The tags of this component's images. */
+    List<String> images() {
+        return lines(docker("images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=" + registry + "/" + name));
+    }
+
+    /** Containers (any state) that carry the kit's label for this component. */
+    List<String> containers() {
+        return lines(docker("ps", "-a", "--format", "{{.Names}}", "--filter", "label=" + Kit.LABEL + ".component=" + name));
+    }
+
+    /** Removes what this test made: its images (by tag, so images shared with others keep their other tags), containers, folder. */
+    void cleanUp() throws IOException {
+        for (String container : containers()) {
+            docker("rm", "-f", container);
+        }
+        for (String image : images()) {
+            docker("rmi", image);
+        }
+        Outputs.delete(dir);
+    }
+
+    // ---- the machine ------------------------------------------------------------------------
+
+    /** Fails with a clear message when no engine answers; makes the base images once per run. */
+    static synchronized void requireEngine() {
+        if (ready) {
+            return;
+        }
+        String version = docker("version", "--format", "{{.Server.Version}}").strip();
+        if (version.isEmpty() || version.contains("Cannot connect") || version.contains("error")) {
+            throw new AssertionError("no Docker engine answers (docker version: " + version
+                    + "): start one (dockerd, or `bash .ci/run` which starts it) and run the tests again");
+        }
+        ProcessResult images = exec(List.of("bash", ROOT.resolve("tests/base-images.sh").toString()));
+        if (images.getExitValue() != 0) {
+            throw new AssertionError("could not create the base images: " + images.outputUTF8());
+        }
+        ready = true;
+    }
+
+    /** Every image (id and tags) and container on the engine, sorted: to show that a run changed nothing. */
+    static List<String> engineState() {
+        List<String> state = new ArrayList<>(lines(docker("images", "-a", "--no-trunc", "--format", "image {{.ID}} {{.Repository}}:{{.Tag}}")));
+        state.addAll(lines(docker("ps", "-a", "--no-trunc", "--format", "container {{.ID}} {{.Names}} {{.Status}}")));
+        state.addAll(lines(docker("network", "ls", "--no-trunc", "--format", "network {{.ID}} {{.Name}}")));
+        state.addAll(lines(docker("volume", "ls", "--format", "volume {{.Name}}")));
+        return state.stream().map(line -> line.replaceAll("(Up|Exited \\(\\d+\\)) .*", "$1")).sorted().toList();
+    }
+
+    static String docker(String... args) {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(Arrays.asList(args));
+        return exec(command).outputUTF8();
+    }
+
+    static ProcessResult exec(List<String> command) {
+        try {
+            return new ProcessExecutor().command(command).readOutput(true).redirectErrorStream(true).exitValueAny()
+                    .timeout(10, TimeUnit.MINUTES).execute();
+        } catch (Exception e) {
+            throw new AssertionError(command + " did not run: " + e, e);
+        }
+    }
+
+    static List<String> lines(String text) {
+        return text.isBlank() ? List.of() : List.of(text.strip().split("\\R"));
+    }
+
+    /** A folder holding just a `jbang` link to the repository's wrapper, to put first on PATH. */
+    private static synchronized Path binWithJbang() {
+        if (bin == null) {
+            try {
+                bin = Files.createTempDirectory("pipkit-tests-bin-");
+                Files.createSymbolicLink(bin.resolve("jbang"), ROOT.resolve("jbang"));
+                bin.toFile().deleteOnExit();
+                bin.resolve("jbang").toFile().deleteOnExit();
+            } catch (IOException e) {
+                throw new AssertionError("cannot make a bin folder for jbang: " + e, e);
+            }
+        }
+        return bin;
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        if (Files.isDirectory(from)) {
+            try (Stream<Path> tree = Files.walk(from)) {
+                for (Path each : tree.toList()) {
+                    Path target = to.resolve(from.relativize(each).toString());
+                    if (Files.isDirectory(each)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(each, target, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        } else {
+            Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+    }
+
+    private static Path findRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !(Files.exists(dir.resolve("build.java")) && Files.exists(dir.resolve("lib/Component.java")))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("run the tests from the kit's repository: ./jbang tests/RunTests.java");
+        }
+        return dir;
+    }
+}
