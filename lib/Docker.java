@@ -10,7 +10,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.zeroturnaround.exec.InvalidExitValueException;
 import org.zeroturnaround.exec.ProcessExecutor;
-import org.zeroturnaround.exec.ProcessResult;
 
 /**
  * The docker CLI seam. Commands are plain argument lists built by the static functions below;
@@ -64,61 +63,94 @@ final class Docker {
 
     /** Runs a command that changes state, its output streaming through; in a dry run prints it instead. */
     void run(String what, List<String> command) {
-        run(what, command, !Kit.quiet);
+        check(what, run(command, Map.of(), !Kit.quiet));
     }
 
     /** Runs a command whose output is noise (an id, a path) unless it fails or --verbose asks for it. */
     void runHidden(String what, List<String> command) {
-        run(what, command, Kit.verbose);
-    }
-
-    /** Fails with one line, the last the command printed, when the command fails. */
-    private void run(String what, List<String> command, boolean show) {
-        if (dryRun) {
-            System.out.println(Kit.mask(shell(command)));
-            return;
-        }
-        Kit.detail("+ " + shell(command));
-        Tail tail = new Tail();
-        OutputStream out = show ? new Masked(System.out, tail) : tail;
-        OutputStream err = show ? new Masked(System.err, tail) : tail;
-        ProcessResult result = execute(command, out, err);
-        flush(out);
-        flush(err);
-        if (result.getExitValue() != 0) {
-            if (!show) {
-                System.err.print(Kit.mask(tail.text()));
-            }
-            String reason = tail.lastLine();
-            throw Kit.failure(what + " failed (exit " + result.getExitValue() + ")" + (reason.isEmpty() ? "" : ": " + reason));
-        }
+        check(what, run(command, Map.of(), Kit.verbose));
     }
 
     /** Runs a clean-up command: its output is kept back, and a failure is a warning, never an exception. */
-    void runQuietly(List<String> command) {
-        if (dryRun) {
-            System.out.println(Kit.mask(shell(command)));
-            return;
-        }
-        Kit.detail("+ " + shell(command));
-        Tail tail = new Tail();
-        ProcessResult result = execute(command, tail, tail);
-        if (result.getExitValue() != 0) {
-            Kit.warn(shell(command) + " failed: " + tail.lastLine());
+    void runQuietly(List<String> command, Map<String, String> environment) {
+        Outcome outcome = run(command, environment, Kit.verbose);
+        if (outcome.exit != 0) {
+            Kit.warn(shell(command) + " failed: " + outcome.tail.lastLine());
         }
     }
 
-    private ProcessResult execute(List<String> command, OutputStream out, OutputStream err) {
+    void runQuietly(List<String> command) {
+        runQuietly(command, Map.of());
+    }
+
+    /** A finished command: its exit code and the last of what it printed. */
+    record Outcome(int exit, Tail tail, boolean shown) {
+        String reason() {
+            String line = tail.lastLine();
+            return "exit " + exit + (line.isEmpty() ? "" : ": " + line);
+        }
+    }
+
+    /** Fails with one line, the last the command printed, when the command failed. */
+    static void check(String what, Outcome outcome) {
+        if (outcome.exit != 0) {
+            if (!outcome.shown) {
+                System.err.print(Kit.mask(outcome.tail.text()));
+            }
+            throw Kit.failure(what + " failed (" + outcome.reason() + ")");
+        }
+    }
+
+    /**
+     * The one place commands run. In a dry run the command is printed (with its environment, so
+     * it pastes into a shell) and "succeeds".
+     */
+    Outcome run(List<String> command, Map<String, String> environment, boolean show) {
+        StringBuilder line = new StringBuilder();
+        environment.forEach((key, value) -> line.append(key).append('=').append(shell(List.of(value))).append(' '));
+        line.append(shell(command));
+        if (dryRun) {
+            System.out.println(Kit.mask(line.toString()));
+            return new Outcome(0, new Tail(), true);
+        }
+        Kit.detail("+ " + line);
+        Tail tail = new Tail();
+        OutputStream out = show ? new Masked(System.out, tail) : tail;
+        OutputStream err = show ? new Masked(System.err, tail) : tail;
+        int exit = execute(command, environment, out, err);
+        flush(out);
+        flush(err);
+        return new Outcome(exit, tail, show);
+    }
+
+    /** Runs a read-only query (also in a dry run) and returns what it printed, or null when it failed or could not run. */
+    String query(List<String> command, Map<String, String> environment) {
+        Kit.detail("+ " + shell(command));
+        Tail tail = new Tail();
+        try {
+            return execute(command, environment, tail, new Tail()) == 0 ? tail.text().strip() : null;
+        } catch (Kit.Failure e) {
+            return null;
+        }
+    }
+
+    String query(List<String> command) {
+        return query(command, Map.of());
+    }
+
+    private int execute(List<String> command, Map<String, String> environment, OutputStream out, OutputStream err) {
         try {
             return new ProcessExecutor()
                     .command(command)
                     .directory(directory.toFile())
+                    .environment(environment)
                     .redirectOutput(out)
                     .redirectError(err)
                     .exitValueAny()
-                    .execute();
+                    .execute()
+                    .getExitValue();
         } catch (IOException e) {
-            throw Kit.badInput("cannot run " + command.get(0) + ": is the Docker CLI installed and on PATH?");
+            throw Kit.badInput("cannot run " + command.get(0) + ": is it installed and on PATH?");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Kit.failure(command.get(0) + " " + command.get(1) + " was interrupted");

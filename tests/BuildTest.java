@@ -118,7 +118,7 @@ class BuildTest {
         List<String> dangling = Harness.lines(Harness.docker("images", "-q", "--no-trunc", "--filter", "dangling=true"));
         repo.write("src/main/java/beacons/Broken.java", "package beacons; class Broken { int x = ; }");
         try {
-            assertOneErrorLine(repo.run("build.java"), 1, "docker build failed (exit 1)");
+            assertOneErrorLine(repo.run("build.java"), 1, "docker build failed (exit 1");
             assertEquals(containers, Harness.lines(Harness.docker("ps", "-a", "-q", "--no-trunc")), "the failed RUN step left a container");
             assertNothingLeftBehind();
         } finally {
@@ -150,7 +150,7 @@ class BuildTest {
     @Test
     void anInterpretedLanguageCopiesNothing() throws IOException {
         repo.write("component.json", repo.componentJson("\"0\"", "\"language\": \"python\""));
-        repo.write("docker/Dockerfile.build", "FROM kit-busybox:latest\nWORKDIR /app\nCOPY dependencies.txt ./\n");
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nWORKDIR /app\nCOPY dependencies.txt ./\n");
         Harness.Result result = repo.run("build.java");
         assertEquals(0, result.exit(), result.all());
         assertTrue(result.err().contains("no outputs to copy"), result.err());
@@ -163,7 +163,7 @@ class BuildTest {
     void aPrivateKeyReachesTheBuildAndNothingElse() throws IOException {
         String key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAtestkeymaterialXYZ\n-----END OPENSSH PRIVATE KEY-----\n";
         repo.write(".dockerignore", "*\n!dependencies.txt\n!docker/id_rsa\n");
-        repo.write("docker/Dockerfile.build", "FROM kit-busybox:latest\nWORKDIR /app\nCOPY docker/id_rsa /tmp/id_rsa\n"
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nWORKDIR /app\nCOPY docker/id_rsa /tmp/id_rsa\n"
                 + "RUN grep -q 'BEGIN OPENSSH' /tmp/id_rsa && rm /tmp/id_rsa\nRUN mkdir -p /app/obj && echo built > /app/obj/out.txt\n");
         repo.write("component.json", repo.componentJson("\"0\"", "\"outputs\": [\"/app/obj\"]"));
         String encoded = Base64.getEncoder().encodeToString(key.getBytes());
@@ -182,7 +182,7 @@ class BuildTest {
     @Test
     void ctrlCWhileCopyingRemovesTheContainerAndTheStagingFolder() throws Exception {
         repo.write(".dockerignore", "*\n!dependencies.txt\n");
-        repo.write("docker/Dockerfile.build", "FROM kit-busybox:latest\nRUN mkdir -p /app/obj && dd if=/dev/zero of=/app/obj/big bs=1M count=1500\n");
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN mkdir -p /app/obj && dd if=/dev/zero of=/app/obj/big bs=1M count=1500\n");
         repo.write("component.json", repo.componentJson("\"0\"", "\"outputs\": [\"/app/obj\"]"));
         assertEquals(0, repo.run("build.java", "--quiet").exit(), "the first build (fills the layer cache)");
         Harness.Running running = repo.start(Map.of(), "build.java");

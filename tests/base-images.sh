@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates, without any registry, the base images the sample's Dockerfiles name, under the same
 # tags, so `docker build` uses them as they are: eclipse-temurin:17-jdk and :17-jre (a minimal
-# Debian with OpenJDK 17 from Debian's packages) and kit-busybox:latest (busybox, for test
+# Debian with OpenJDK 17 from Debian's packages) and busybox:1.36 (busybox, for test
 # fixtures). An image that already exists is left alone. Useful on any air-gapped machine.
 # Needs root, debootstrap and busybox-static (apt-get install debootstrap busybox-static).
 set -euo pipefail
@@ -9,16 +9,16 @@ set -euo pipefail
 exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
 busybox_image() {
-  exists kit-busybox:latest && return
+  exists busybox:1.36 && return
   local dir; dir=$(mktemp -d)
   mkdir -p "$dir/bin" "$dir/tmp" "$dir/www"
   cp /bin/busybox "$dir/bin/busybox"
   for tool in sh ash ls cat echo httpd sleep wget mkdir rm cp test true false env sed grep dd head kill; do
     ln -s busybox "$dir/bin/$tool"
   done
-  tar -C "$dir" -c . | docker import -c 'ENV PATH=/bin' - kit-busybox:latest >/dev/null
+  tar -C "$dir" -c . | docker import -c 'ENV PATH=/bin' - busybox:1.36 >/dev/null
   rm -rf "$dir"
-  echo "==> created kit-busybox:latest" >&2
+  echo "==> created busybox:1.36" >&2
 }
 
 jdk_image() {

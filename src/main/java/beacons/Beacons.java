@@ -42,6 +42,18 @@ public final class Beacons {
         return null;
     }
 
+    /** Reads "id,site,label,latitude,longitude" lines, as the store serves them. */
+    public static Beacons fromCsv(String text) {
+        Beacons beacons = new Beacons();
+        for (String line : text.split("\\R")) {
+            String[] fields = line.split(",");
+            if (fields.length == 5) {
+                beacons.add(new Beacon(fields[0], fields[1], fields[2], Double.parseDouble(fields[3]), Double.parseDouble(fields[4])));
+            }
+        }
+        return beacons;
+    }
+
     public static String toJson(List<Beacon> beacons) {
         List<String> items = new ArrayList<>();
         beacons.forEach(beacon -> items.add(beacon.toJson()));

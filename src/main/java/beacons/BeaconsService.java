@@ -5,7 +5,12 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,8 +20,40 @@ public final class BeaconsService {
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(System.getenv().getOrDefault("HTTP_PORT", "8080"));
-        start(port, sample());
-        System.out.println("beacons listening on port " + port);
+        String store = System.getenv("BEACONS_URL");
+        Beacons beacons = store == null ? sample() : load(store, 30_000);
+        start(port, beacons);
+        System.out.println("beacons listening on port " + port + " with " + beacons.bySite(null).size() + " beacons");
+    }
+
+    /** Loads the beacons from the store, waiting for it to come up (it starts beside the service). */
+    static Beacons load(String url, long patienceMillis) throws IOException {
+        long deadline = System.currentTimeMillis() + patienceMillis;
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        while (true) {
+            try {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return Beacons.fromCsv(response.body());
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IOException("the store answered " + response.statusCode() + " at " + url);
+                }
+            } catch (IOException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IOException("the store at " + url + " did not answer: " + e.getMessage(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the store", e);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the store", e);
+            }
+        }
     }
 
     public static HttpServer start(int port, Beacons beacons) throws IOException {

@@ -19,6 +19,11 @@ public final class BeaconsTest {
         check("locate finds nothing for an unknown label", () -> equal(null, BeaconsService.sample().locate("1", List.of("none"))));
         check("json of a list", () -> equal("{\"data\":[],\"total\":0}", Beacons.toJson(List.of())));
         check("http: heartbeat and get_beacons", BeaconsTest::http);
+        check("csv as the store serves it", () -> equal(2, Beacons.fromCsv("1,a,L1,0,0\n2,a,L2,1,1\nbroken\n").bySite("a").size()));
+        String store = System.getenv("BEACONS_URL");
+        if (store != null) {
+            check("loads the beacons from the store at " + store, () -> equal(4, BeaconsService.load(store, 30_000).bySite(null).size()));
+        }
         System.out.println(passed + " passed, " + failed + " failed");
         System.exit(failed == 0 ? 0 : 1);
     }

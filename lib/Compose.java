@@ -1,0 +1,87 @@
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Docker Compose, either flavour: the `docker compose` plugin where it exists, else the standalone
+ * `docker-compose`. Every run gets a project name of its own, so leftovers and parallel runs never
+ * collide, and is brought down before and after, whatever happens.
+ */
+final class Compose {
+    static final List<String> PLUGIN = List.of("docker", "compose");
+    static final List<String> STANDALONE = List.of("docker-compose");
+
+    final List<String> program;
+    final String project;
+    final String file;
+    final Map<String, String> environment = new LinkedHashMap<>();
+    private final Docker docker;
+
+    Compose(Docker docker, List<String> program, String project, String file) {
+        this.docker = docker;
+        this.program = program;
+        this.project = project;
+        this.file = file;
+    }
+
+    /** Picks the flavour: "plugin", "standalone", or "auto" (the plugin when `docker compose version` answers). */
+    static List<String> flavour(Docker docker, String choice) {
+        return switch (choice) {
+            case "plugin" -> PLUGIN;
+            case "standalone" -> STANDALONE;
+            case "auto" -> {
+                if (docker.query(List.of("docker", "compose", "version", "--short")) != null) {
+                    yield PLUGIN;
+                }
+                if (docker.query(List.of("docker-compose", "version", "--short")) != null) {
+                    yield STANDALONE;
+                }
+                throw Kit.badInput("neither `docker compose` nor `docker-compose` is installed: install Docker Compose");
+            }
+            default -> throw Kit.badInput("--compose must be auto, plugin or standalone, not " + choice);
+        };
+    }
+
+    /** A project name unique to this run: compose allows lowercase letters, digits, - and _. */
+    static String project(Component component, String step, String run) {
+        return (component.name + "-" + step + "-" + run).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
+    }
+
+    List<String> command(String... arguments) {
+        List<String> command = new ArrayList<>(program);
+        command.addAll(List.of("-p", project, "-f", file));
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    /** `down`, removing the run's containers, networks and anonymous volumes. */
+    List<String> down() {
+        return command("down", "--volumes", "--remove-orphans", "--timeout", "5");
+    }
+
+    /** Brings the project down now and again when the script ends, however it ends. */
+    void downBeforeAndAfter() {
+        docker.runQuietly(down(), environment);
+        Kit.atExit(() -> docker.runQuietly(down(), environment));
+    }
+
+    /** Runs a compose command, its output streaming through; returns its exit code. */
+    int run(String... arguments) {
+        return docker.run(command(arguments), environment, !Kit.quiet).exit();
+    }
+
+    /** Runs a compose command and fails with one line when it fails. */
+    void check(String what, String... arguments) {
+        Docker.check(what, docker.run(command(arguments), environment, !Kit.quiet));
+    }
+
+    /** Prints the last lines of every service's log, after a failure. */
+    void showLogs(int lines) {
+        if (!docker.dryRun()) {
+            Kit.step("last " + lines + " lines of each service's log");
+            docker.run(command("logs", "--no-color", "--tail", Integer.toString(lines)), environment, true);
+        }
+    }
+}

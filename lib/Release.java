@@ -1,0 +1,113 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The release image (package step): its build command, OCI labels, health and smoke requests. */
+final class Release {
+    static final String DOCKERFILE = "docker/Dockerfile";
+    static final String COMPOSE_FILE = "docker/docker-compose.yml";
+    static final String SERVICE = "app";
+
+    record Request(String method, String route, String body) {
+    }
+
+    private Release() {
+    }
+
+    static List<String> build(Component component, Map<String, String> labels) {
+        return Docker.build(DOCKERFILE, List.of(component.releaseImage(), component.latestImage()), labels);
+    }
+
+    /** The kit's label and the OCI ones; revision and source come from git when the folder is a git checkout. */
+    static Map<String, String> labels(Component component, Docker docker) {
+        Map<String, String> labels = new LinkedHashMap<>(component.imageLabels());
+        labels.put("org.opencontainers.image.title", component.name);
+        labels.put("org.opencontainers.image.version", component.buildTag());
+        labels.put("org.opencontainers.image.created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        String revision = docker.query(List.of("git", "rev-parse", "HEAD"));
+        if (revision != null && revision.matches("[0-9a-f]{40,64}")) {
+            labels.put("org.opencontainers.image.revision", revision);
+        }
+        String source = docker.query(List.of("git", "config", "--get", "remote.origin.url"));
+        if (source != null && !source.isBlank()) {
+            labels.put("org.opencontainers.image.source", withoutCredentials(source));
+        }
+        return labels;
+    }
+
+    /** A remote URL without the user and token some CIs put into it. */
+    static String withoutCredentials(String url) {
+        return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+    }
+
+    static URI uri(String host, int port, String route) {
+        String path = route.startsWith("/") ? route : "/" + route;
+        try {
+            return URI.create("http://" + host + ":" + port + path);
+        } catch (IllegalArgumentException e) {
+            throw Kit.badInput("http://" + host + ":" + port + path + " is not a valid address: check DOCKER_IP, HTTP_PORT and HTTP_ROUTE");
+        }
+    }
+
+    /** component.json's "smoke" list ({"method", "route", "body"}) followed by the --smoke flags ("METHOD ROUTE [BODY]"). */
+    static List<Request> smokeRequests(Component component, List<String> flags) {
+        List<Request> requests = new ArrayList<>();
+        JsonNode smoke = component.fields.path("smoke");
+        if (!smoke.isMissingNode() && !smoke.isArray()) {
+            throw Kit.badInput(component.file + ": \"smoke\" must be a list like [{\"method\": \"POST\", \"route\": \"/v1/x\", \"body\": {}}]");
+        }
+        for (JsonNode each : smoke) {
+            JsonNode body = each.path("body");
+            if (!each.path("route").isTextual()) {
+                throw Kit.badInput(component.file + ": every \"smoke\" request needs a \"route\"");
+            }
+            requests.add(new Request(each.path("method").asText("GET").toUpperCase(), each.path("route").asText(),
+                    body.isMissingNode() || body.isNull() ? null : body.isTextual() ? body.asText() : body.toString()));
+        }
+        for (String flag : flags) {
+            String[] parts = flag.strip().split("\\s+", 3);
+            if (parts.length < 2 || !parts[1].startsWith("/")) {
+                throw Kit.badInput("--smoke " + Component.quote(flag) + ": write it as 'METHOD /route [BODY]'");
+            }
+            requests.add(new Request(parts[0].toUpperCase(), parts[1], parts.length == 3 ? parts[2] : null));
+        }
+        return requests;
+    }
+
+    /** For an image with a HEALTHCHECK: waits until the app container is healthy. Without one: true at once. */
+    static boolean waitUntilHealthy(Docker docker, Compose compose, Component component, Duration timeout) {
+        String check = docker.query(List.of("docker", "image", "inspect", "--format",
+                "{{if .Config.Healthcheck}}{{json .Config.Healthcheck.Test}}{{end}}", component.releaseImage()));
+        if (check == null || check.isEmpty() || check.contains("NONE")) {
+            return true;
+        }
+        String container = docker.query(compose.command("ps", "-q", SERVICE), compose.environment);
+        if (container == null || container.isEmpty()) {
+            return false;
+        }
+        Kit.step("waiting for the container's health check");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String status = docker.query(List.of("docker", "inspect", "--format", "{{.State.Health.Status}}", container));
+            if ("healthy".equals(status)) {
+                return true;
+            }
+            if ("unhealthy".equals(status)) {
+                return false;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,90 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Builds the release image (rc and latest) from docker/Dockerfile, starts it with docker/docker-compose.yml and checks that it answers (replaces package.ps1).
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Probe.java lib/Release.java
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "package", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+        description = "Builds <registry>/<name>:<version>-<build>-rc and :latest from docker/Dockerfile, starts docker/docker-compose.yml "
+                + "with IMAGE=<rc image>, waits until http://HOST:PORT/ROUTE answers 2xx, sends the smoke requests, and brings it all down.")
+class Package implements Callable<Integer> {
+    @Mixin
+    Kit.Options options;
+
+    @Option(names = "--compose", paramLabel = "FLAVOUR", defaultValue = "auto", description = "auto, plugin or standalone.")
+    String flavour;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:DOCKER_IP:-localhost}", description = "Host to probe (env DOCKER_IP; default localhost).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:HTTP_PORT:-8080}", description = "Published port to probe (env HTTP_PORT; default 8080).")
+    int port;
+
+    @Option(names = "--route", paramLabel = "ROUTE", defaultValue = "${env:HTTP_ROUTE:-/heartbeat}", description = "Readiness route (env HTTP_ROUTE; default /heartbeat).")
+    String route;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait for the service to answer (default 60).")
+    int timeout;
+
+    @Option(names = "--smoke", paramLabel = "'METHOD ROUTE [BODY]'",
+            description = "A request that must answer 2xx once the service is ready; repeatable. Adds to component.json's \"smoke\".")
+    List<String> smoke = List.of();
+
+    public static void main(String... args) {
+        System.exit(Kit.run(new Package(), args));
+    }
+
+    @Override
+    public Integer call() {
+        Path directory = options.directory();
+        Docker docker = new Docker(directory, options.dryRun);
+        Component component = Component.read(directory);
+        Kit.readDockerfile(directory, Release.DOCKERFILE);
+        Kit.readDockerfile(directory, Release.COMPOSE_FILE);
+        List<Release.Request> requests = Release.smokeRequests(component, smoke);
+        URI readiness = Release.uri(host, port, route);
+
+        Kit.step("building image " + component.releaseImage() + " and " + component.latestImage());
+        docker.run("docker build", Release.build(component, Release.labels(component, docker)));
+
+        Compose compose = new Compose(docker, Compose.flavour(docker, flavour), Compose.project(component, "package", Kit.runId()), Release.COMPOSE_FILE);
+        compose.environment.put("IMAGE", component.releaseImage());
+        compose.environment.put("HTTP_PORT", Integer.toString(port));
+        Kit.step("starting " + component.releaseImage() + " (compose project " + compose.project + ")");
+        compose.downBeforeAndAfter();
+        compose.check("docker compose up", "up", "-d");
+        if (docker.dryRun()) {
+            Kit.step("dry run: would wait for " + readiness + ", then send " + requests.size() + " smoke request(s)");
+            return Kit.OK;
+        }
+
+        Probe probe = new Probe();
+        Kit.step("waiting up to " + timeout + " s for " + readiness);
+        if (!Release.waitUntilHealthy(docker, compose, component, Duration.ofSeconds(timeout))
+                || !probe.waitUntilReady(readiness, Duration.ofSeconds(timeout), Duration.ofMillis(100))) {
+            compose.showLogs(50);
+            throw Kit.failure("the service did not answer within " + timeout + " s: " + probe.lastError);
+        }
+        for (Release.Request request : requests) {
+            Kit.step("smoke: " + request.method() + " " + request.route());
+            if (!probe.succeeds(request.method(), Release.uri(host, port, request.route()), request.body())) {
+                compose.showLogs(50);
+                throw Kit.failure("smoke request failed: " + probe.lastError);
+            }
+        }
+        Kit.step("packaged " + component.releaseImage() + "; the service answered");
+        return Kit.OK;
+    }
+}

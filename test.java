@@ -1,0 +1,53 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Runs the component's tests in docker/docker-compose.test.yml and exits with the test container's exit code (replaces test.ps1).
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "test", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+        description = "Builds <registry>/<name>:<version>-<build>-test and runs the service `test` of docker/docker-compose.test.yml "
+                + "with its dependencies; exits with the test container's exit code. Everything the run started is brought down afterwards.")
+class Test implements Callable<Integer> {
+    static final String COMPOSE_FILE = "docker/docker-compose.test.yml";
+
+    @Mixin
+    Kit.Options options;
+
+    @Option(names = "--compose", paramLabel = "FLAVOUR", defaultValue = "auto",
+            description = "auto (the `docker compose` plugin where present, else docker-compose), plugin or standalone.")
+    String flavour;
+
+    public static void main(String... args) {
+        System.exit(Kit.run(new Test(), args));
+    }
+
+    @Override
+    public Integer call() {
+        Path directory = options.directory();
+        Docker docker = new Docker(directory, options.dryRun);
+        Component component = Component.read(directory);
+        Kit.readDockerfile(directory, COMPOSE_FILE);
+        Compose compose = new Compose(docker, Compose.flavour(docker, flavour), Compose.project(component, "test", Kit.runId()), COMPOSE_FILE);
+        compose.environment.put("IMAGE", component.testImage());
+
+        Kit.step("testing " + component.testImage() + " (compose project " + compose.project + ")");
+        compose.downBeforeAndAfter();
+        int exit = compose.run("up", "--build", "--abort-on-container-exit", "--exit-code-from", "test");
+        if (exit != 0) {
+            compose.showLogs(30);
+            Kit.error("tests failed: the test container exited with " + exit + " (its log is above)");
+            return exit;
+        }
+        Kit.step(docker.dryRun() ? "dry run: nothing was changed" : "tests passed");
+        return Kit.OK;
+    }
+}
