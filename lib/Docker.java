@@ -106,9 +106,7 @@ final class Docker {
      * it pastes into a shell) and "succeeds".
      */
     Outcome run(List<String> command, Map<String, String> environment, boolean show) {
-        StringBuilder line = new StringBuilder();
-        environment.forEach((key, value) -> line.append(key).append('=').append(shell(List.of(value))).append(' '));
-        line.append(shell(command));
+        String line = shell(command, environment);
         if (dryRun) {
             System.out.println(Kit.mask(line.toString()));
             return new Outcome(0, new Tail(), true);
@@ -165,6 +163,13 @@ final class Docker {
         } catch (IOException e) {
             // the console is gone: nothing to show anything on
         }
+    }
+
+    /** The command with its environment (VAR=value ...) as one line that pastes into a POSIX shell. */
+    static String shell(List<String> command, Map<String, String> environment) {
+        StringBuilder line = new StringBuilder();
+        environment.forEach((key, value) -> line.append(key).append('=').append(shell(List.of(value))).append(' '));
+        return line.append(shell(command)).toString();
     }
 
     /** The command as one line that pastes into a POSIX shell. */

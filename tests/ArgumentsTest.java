@@ -36,6 +36,74 @@ class ArgumentsTest {
     }
 
     @Test
+    void composeCommandsOfBothFlavours() {
+        Docker docker = new Docker(Path.of("."), true);
+        String project = Compose.project(component(""), "test", "ab12");
+        assertEquals("beacons-test-ab12", project);
+        Compose plugin = new Compose(docker, Compose.PLUGIN, project, "docker/docker-compose.test.yml");
+        assertEquals(List.of("docker", "compose", "-p", "beacons-test-ab12", "-f", "docker/docker-compose.test.yml",
+                "up", "--build", "--abort-on-container-exit", "--exit-code-from", "test"),
+                plugin.command("up", "--build", "--abort-on-container-exit", "--exit-code-from", "test"));
+        Compose standalone = new Compose(docker, Compose.STANDALONE, project, "docker/docker-compose.yml");
+        assertEquals(List.of("docker-compose", "-p", "beacons-test-ab12", "-f", "docker/docker-compose.yml",
+                "down", "--volumes", "--remove-orphans", "--timeout", "5"), standalone.down());
+        assertEquals(Compose.PLUGIN, Compose.flavour(docker, "plugin"));
+        assertEquals(Compose.STANDALONE, Compose.flavour(docker, "standalone"));
+        assertEquals(Kit.BAD_INPUT, assertThrows(Kit.Failure.class, () -> Compose.flavour(docker, "v3")).exitCode);
+    }
+
+    @Test
+    void composeProjectNamesAreValidForCompose() {
+        assertEquals("my.svc_x-package-ab12".replace('.', '-'), Compose.project(
+                Component.parse(Path.of("component.json"), "{\"name\": \"my.svc_x\", \"version\": \"1\"}"), "package", "ab12"));
+    }
+
+    @Test
+    void releaseBuildSmokeRequestsAndAddresses() {
+        Component component = component(", \"smoke\": [{\"method\": \"post\", \"route\": \"/v1/beacons/get_beacons\", \"body\": {\"filter\": {}}}]");
+        assertEquals(List.of("docker", "build", "--force-rm", "-f", "docker/Dockerfile", "-t", "pipdevs/beacons:1.0.0-3-rc", "-t", "pipdevs/beacons:latest",
+                "--label", "pipkit.component=beacons", "."), Release.build(component, component.imageLabels()));
+        assertEquals(List.of(new Release.Request("POST", "/v1/beacons/get_beacons", "{\"filter\":{}}"), new Release.Request("GET", "/v1/x", null),
+                new Release.Request("PUT", "/v1/y", "{\"a\": 1}")),
+                Release.smokeRequests(component, List.of("GET /v1/x", "put /v1/y {\"a\": 1}")));
+        assertThrows(Kit.Failure.class, () -> Release.smokeRequests(component, List.of("/v1/x")));
+        assertEquals("http://10.0.0.5:18080/heartbeat", Release.uri("10.0.0.5", 18080, "heartbeat").toString());
+        assertEquals("https://github.com/org/repo.git", Release.withoutCredentials("https://x-access-token:ghp_abc@github.com/org/repo.git"));
+        assertEquals("git@github.com:org/repo.git", Release.withoutCredentials("git@github.com:org/repo.git"));
+    }
+
+    @Test
+    void readinessIsNoticedSoonAfterTheServiceAnswers() throws Exception {
+        int port = Harness.freePort();
+        Probe probe = new Probe();
+        long[] readyAt = new long[1];
+        com.sun.net.httpserver.HttpServer[] server = new com.sun.net.httpserver.HttpServer[1];
+        Thread starter = new Thread(() -> {
+            try {
+                Thread.sleep(1500);
+                server[0] = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", port), 0);
+                server[0].createContext("/heartbeat", exchange -> {
+                    exchange.sendResponseHeaders(200, -1);
+                    exchange.close();
+                });
+                server[0].start();
+                readyAt[0] = System.nanoTime();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        starter.start();
+        try {
+            assertTrue(probe.waitUntilReady(Release.uri("127.0.0.1", port, "/heartbeat"), java.time.Duration.ofSeconds(10), java.time.Duration.ofMillis(100)));
+            double late = (System.nanoTime() - readyAt[0]) / 1e9;
+            assertTrue(late < 0.3, "noticed " + late + " s after the service answered");
+        } finally {
+            starter.join();
+            server[0].stop(0);
+        }
+    }
+
+    @Test
     void shellQuotingPastesBack() {
         assertEquals("docker build -t a/b:1 .", Docker.shell(List.of("docker", "build", "-t", "a/b:1", ".")));
         assertEquals("echo 'two words' 'it'\\''s' '$HOME'", Docker.shell(List.of("echo", "two words", "it's", "$HOME")));

@@ -23,7 +23,7 @@ import org.zeroturnaround.exec.StartedProcess;
 final class Harness {
     static final Path ROOT = findRoot();
     /** What a copy of the kit holds: the files a user copies into a repository, plus the sample. */
-    static final List<String> KIT = List.of("build.java", "lib", "docker", "src", "dependencies.txt", "component.json", ".dockerignore", "jbang");
+    static final List<String> KIT = List.of("build.java", "test.java", "package.java", "run.java", "lib", "docker", "src", "dependencies.txt", "component.json", ".dockerignore", "jbang");
     private static boolean ready;
     private static Path bin;
 
@@ -104,7 +104,7 @@ final class Harness {
                 "sh", "-c", "exec ./" + script + " \"$@\"", script));
         command.addAll(Arrays.asList(args));
         Map<String, String> env = new HashMap<>(environment);
-        env.put("PATH", binWithJbang() + ":" + System.getenv("PATH"));
+        env.put("PATH", binWithJbang() + ":" + environment.getOrDefault("PATH", System.getenv("PATH")));
         Component.BUILD_NUMBER_VARIABLES.forEach(variable -> env.putIfAbsent(variable, ""));
         env.putIfAbsent("NO_COLOR", "1");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -151,10 +151,40 @@ final class Harness {
         return lines(docker("ps", "-a", "--format", "{{.Names}}", "--filter", "label=" + Kit.LABEL + ".component=" + name));
     }
 
+    /** Containers, networks and volumes of this component's compose projects (each run's project starts with the name). */
+    List<String> composeLeftovers() {
+        List<String> found = new ArrayList<>();
+        String label = "{{.Label \"com.docker.compose.project\"}}";
+        for (String kind : List.of("container", "network", "volume")) {
+            List<String> args = new ArrayList<>(List.of(kind, "ls", "--filter", "label=com.docker.compose.project", "--format", label));
+            if (kind.equals("container")) {
+                args.add(2, "-a");
+            }
+            for (String project : lines(docker(args.toArray(String[]::new)))) {
+                if (project.startsWith(name + "-")) {
+                    found.add(kind + " of " + project);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** A port nothing listens on now, for a service under test to publish. */
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Removes what this test made: its images (by tag, so images shared with others keep their other tags), containers, folder. */
     void cleanUp() throws IOException {
         for (String container : containers()) {
             docker("rm", "-f", container);
+        }
+        for (String project : composeLeftovers()) {
+            System.err.println("cleaning up a leftover: " + project);
         }
         for (String image : images()) {
             docker("rmi", image);

@@ -1,0 +1,63 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Runs the release image with docker/docker-compose.yml in the foreground; Ctrl-C brings it all down (replaces run.ps1).
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+        description = "Starts docker/docker-compose.yml with IMAGE=<registry>/<name>:<version>-<build>-rc in the foreground, streaming "
+                + "the logs; Ctrl-C (or the service stopping) brings everything down. --detach leaves it running.")
+class Run implements Callable<Integer> {
+    static final String COMPOSE_FILE = "docker/docker-compose.yml";
+
+    @Mixin
+    Kit.Options options;
+
+    @Option(names = "--compose", paramLabel = "FLAVOUR", defaultValue = "auto", description = "auto, plugin or standalone.")
+    String flavour;
+
+    @Option(names = {"-d", "--detach"}, description = "Start in the background, print how to stop it, and return.")
+    boolean detach;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:HTTP_PORT:-8080}", description = "Host port for the service (env HTTP_PORT; default 8080).")
+    int port;
+
+    public static void main(String... args) {
+        System.exit(Kit.run(new Run(), args));
+    }
+
+    @Override
+    public Integer call() {
+        Path directory = options.directory();
+        Docker docker = new Docker(directory, options.dryRun);
+        Component component = Component.read(directory);
+        Kit.readDockerfile(directory, COMPOSE_FILE);
+        Compose compose = new Compose(docker, Compose.flavour(docker, flavour), Compose.project(component, "run", Kit.runId()), COMPOSE_FILE);
+        compose.environment.put("IMAGE", component.releaseImage());
+        compose.environment.put("HTTP_PORT", Integer.toString(port));
+
+        Kit.step("running " + component.releaseImage() + " on port " + port + " (compose project " + compose.project + ")");
+        if (detach) {
+            compose.check("docker compose up", "up", "-d");
+            Kit.step("running in the background; to stop it, run this in " + directory + ":");
+            System.out.println(Docker.shell(compose.down(), compose.environment));
+            return Kit.OK;
+        }
+        compose.downBeforeAndAfter();
+        int exit = compose.run("up", "--abort-on-container-exit");
+        if (exit != 0) {
+            Kit.error("the service stopped with exit code " + exit);
+            return exit;
+        }
+        return Kit.OK;
+    }
+}

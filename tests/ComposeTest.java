@@ -1,0 +1,195 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** test.java, package.java and run.java end to end, on the real engine with real compose. */
+class ComposeTest {
+    Harness repo;
+
+    @BeforeEach
+    void copyTheSample() throws IOException {
+        repo = Harness.sample();
+    }
+
+    @AfterEach
+    void removeWhatTheTestMade() throws IOException {
+        try {
+            assertEquals(List.of(), repo.composeLeftovers(), "containers, networks or volumes left behind");
+        } finally {
+            repo.cleanUp();
+        }
+    }
+
+    /** A service from busybox: answers /heartbeat after DELAY seconds (never when DELAY is "never"). */
+    void busyboxService(String delay) throws IOException {
+        String start = delay.equals("never") ? "sleep 600" : "sleep " + delay + "; echo serving; httpd -f -p 8080 -h /www";
+        repo.write("docker/Dockerfile", "FROM busybox:1.36\nRUN mkdir -p /www && echo OK > /www/heartbeat\n"
+                + "CMD [\"sh\", \"-c\", \"echo starting; " + start + "\"]\n");
+        repo.write("docker/docker-compose.yml", "services:\n  app:\n    image: ${IMAGE}\n    ports:\n      - \"${HTTP_PORT}:8080\"\n");
+        repo.write("component.json", repo.componentJson("\"0\"", ""));
+    }
+
+    @Test
+    void withoutComposeTheErrorSaysSo() throws IOException {
+        // PATH as it is, less docker-compose: every program of the folders on PATH, linked into one folder
+        java.nio.file.Path bin = repo.dir.resolve("bin-without-compose");
+        java.nio.file.Files.createDirectories(bin);
+        for (String folder : System.getenv("PATH").split(":")) {
+            java.io.File[] programs = new java.io.File(folder).listFiles();
+            for (java.io.File program : programs == null ? new java.io.File[0] : programs) {
+                java.nio.file.Path link = bin.resolve(program.getName());
+                if (!program.getName().equals("docker-compose") && !java.nio.file.Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    java.nio.file.Files.createSymbolicLink(link, program.toPath());
+                }
+            }
+        }
+        Map<String, String> environment = Map.of("PATH", bin.toString(), "DOCKER_CONFIG", repo.dir.resolve("no-docker-config").toString());
+        boolean plugin = Harness.exec(List.of("sh", "-c", "PATH=" + bin + " DOCKER_CONFIG=" + environment.get("DOCKER_CONFIG") + " docker compose version")).getExitValue() == 0;
+        Harness.Result result = repo.run(environment, "test.java", "--dry-run");
+        if (plugin) {
+            // this machine has the compose plugin: auto must pick it
+            assertEquals(0, result.exit(), result.all());
+            assertTrue(result.out().contains("docker compose -p "), result.out());
+        } else {
+            BuildTest.assertOneErrorLine(result, 2, "neither `docker compose` nor `docker-compose` is installed");
+        }
+        BuildTest.assertOneErrorLine(repo.run(environment, "test.java", "--compose", "standalone"), 2, "cannot run docker-compose");
+    }
+
+    @Test
+    void dryRunPrintsTheComposeCommandsWithTheirEnvironment() {
+        List<String> engine = Harness.engineState();
+        Harness.Result result = repo.run("test.java", "--dry-run", "--compose", "standalone");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.out().contains("IMAGE=" + repo.image("1.0.0-0-test") + " docker-compose -p " + repo.name + "-test-"), result.out());
+        assertTrue(result.out().contains(" -f docker/docker-compose.test.yml up --build --abort-on-container-exit --exit-code-from test"), result.out());
+        Harness.Result plugin = repo.run("package.java", "--dry-run", "--compose", "plugin");
+        assertEquals(0, plugin.exit(), plugin.all());
+        assertTrue(plugin.out().contains("docker compose -p " + repo.name + "-package-"), plugin.out());
+        assertEquals(engine, Harness.engineState());
+    }
+
+    @Test
+    void theSamplesTestsPass() {
+        Harness.Result result = repo.run("test.java");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.out().contains("loads the beacons from the store"), "the tests talk to the store: " + result.out());
+        assertTrue(repo.images().contains(repo.image("1.0.0-0-test")), repo.images().toString());
+    }
+
+    @Test
+    void aFailingUnitTestFailsTheStep() throws IOException {
+        String tests = repo.read("src/test/java/beacons/BeaconsTest.java");
+        repo.write("src/test/java/beacons/BeaconsTest.java", tests.replace("equal(2, BeaconsService.sample().bySite(\"1\")", "equal(5, BeaconsService.sample().bySite(\"1\")"));
+        Harness.Result result = repo.run("test.java", "--quiet");
+        assertEquals(1, result.exit(), result.all());
+        assertTrue(result.all().contains("FAIL beacons of a site"), "the failing test's log is shown: " + result.all());
+        assertTrue(result.err().contains("[ERROR] tests failed: the test container exited with 1"), result.err());
+    }
+
+    @Test
+    void theTestContainersExitCodeIsCarriedThrough() throws IOException {
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo some-test-output; exit 3\"]\n");
+        repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.test\n"
+                + "    image: ${IMAGE}\n    depends_on: [helper]\n  helper:\n    image: busybox:1.36\n    command: [\"sh\", \"-c\", \"echo helper-up; sleep 600\"]\n");
+        Harness.Result result = repo.run("test.java", "--quiet");
+        assertEquals(3, result.exit(), result.all());
+        assertTrue(result.all().contains("some-test-output"), "the test's log: " + result.all());
+        assertTrue(result.all().contains("helper-up"), "the dependency's log: " + result.all());
+    }
+
+    @Test
+    void ctrlCDuringTestsLeavesNothing() throws Exception {
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sleep\", \"600\"]\n");
+        repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.test\n    image: ${IMAGE}\n");
+        Harness.Running running = repo.start(Map.of(), "test.java");
+        BuildTest.waitFor(() -> Harness.docker("ps", "--filter", "label=com.docker.compose.project", "--format", "{{.Names}}").contains(repo.name), "the test container");
+        running.signal("INT");
+        Harness.Result result = running.await();
+        assertEquals(130, result.exit(), result.all());
+    }
+
+    @Test
+    void packageBuildsStartsChecksAndBringsDownTheSample() {
+        assertEquals(0, repo.run("build.java", "--quiet").exit());
+        int port = Harness.freePort();
+        Harness.Result result = repo.run(Map.of("HTTP_PORT", Integer.toString(port)), "package.java", "--smoke", "POST /v1/beacons/get_beacons {}");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.err().contains("smoke: POST /v1/beacons/get_beacons"), result.err());
+        assertTrue(repo.images().containsAll(List.of(repo.image("1.0.0-0-rc"), repo.image("latest"))), repo.images().toString());
+        String labels = Harness.docker("image", "inspect", "--format", "{{json .Config.Labels}}", repo.image("1.0.0-0-rc"));
+        assertTrue(labels.contains("\"org.opencontainers.image.version\":\"1.0.0-0\"") && labels.contains("org.opencontainers.image.created"), labels);
+    }
+
+    @Test
+    void aServiceThatNeverAnswersFailsWithinTheDeadlineAndShowsItsLog() throws IOException {
+        busyboxService("never");
+        long started = System.nanoTime();
+        Harness.Result result = repo.run(Map.of("HTTP_PORT", Integer.toString(Harness.freePort())), "package.java", "--timeout", "3");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertEquals(1, result.exit(), result.all());
+        assertTrue(result.err().contains("[ERROR] the service did not answer within 3 s: GET http://localhost:"), result.err());
+        assertTrue(result.all().contains("starting"), "the container's log is shown: " + result.all());
+        assertTrue(seconds < 40, "took " + seconds + " s");
+    }
+
+    @Test
+    void aServiceThatAnswersLateIsWaitedFor() throws IOException {
+        busyboxService("3");
+        Harness.Result result = repo.run(Map.of("HTTP_PORT", Integer.toString(Harness.freePort())), "package.java", "--timeout", "30");
+        assertEquals(0, result.exit(), result.all());
+    }
+
+    @Test
+    void aFailingSmokeRequestFailsThePackageStep() throws IOException {
+        busyboxService("0");
+        Harness.Result result = repo.run(Map.of("HTTP_PORT", Integer.toString(Harness.freePort())), "package.java", "--smoke", "GET /missing");
+        assertEquals(1, result.exit(), result.all());
+        assertTrue(result.err().contains("[ERROR] smoke request failed: GET http://localhost:") && result.err().contains("answered 404"), result.err());
+    }
+
+    @Test
+    void aHealthCheckIsWaitedFor() throws IOException {
+        busyboxService("0");
+        repo.write("docker/Dockerfile", repo.read("docker/Dockerfile")
+                + "HEALTHCHECK --interval=1s --start-period=1s CMD [\"sh\", \"-c\", \"test -f /tmp/healthy || (sleep 2 && touch /tmp/healthy && false)\"]\n");
+        Harness.Result result = repo.run(Map.of("HTTP_PORT", Integer.toString(Harness.freePort())), "package.java", "--timeout", "30");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.err().contains("waiting for the container's health check"), result.err());
+    }
+
+    @Test
+    void runStreamsTheServiceAndCtrlCBringsItDown() throws Exception {
+        busyboxService("0");
+        int port = Harness.freePort();
+        assertEquals(0, repo.run(Map.of("HTTP_PORT", Integer.toString(port)), "package.java", "--quiet").exit(), "package first: run needs the rc image");
+        Harness.Running running = repo.start(Map.of("HTTP_PORT", Integer.toString(port)), "run.java");
+        Probe probe = new Probe();
+        assertTrue(probe.waitUntilReady(Release.uri("localhost", port, "/heartbeat"), java.time.Duration.ofSeconds(60), java.time.Duration.ofMillis(100)),
+                "run.java did not start the service: " + probe.lastError);
+        running.signal("INT");
+        Harness.Result result = running.await();
+        assertEquals(130, result.exit(), result.all());
+        assertTrue(result.out().contains("serving"), "the service's log streams through: " + result.out());
+    }
+
+    @Test
+    void runDetachedLeavesItRunningAndSaysHowToStopIt() throws IOException {
+        busyboxService("0");
+        int port = Harness.freePort();
+        assertEquals(0, repo.run(Map.of("HTTP_PORT", Integer.toString(port)), "package.java", "--quiet").exit(), "package first: run needs the rc image");
+        Harness.Result result = repo.run(Map.of("HTTP_PORT", Integer.toString(port)), "run.java", "--detach");
+        assertEquals(0, result.exit(), result.all());
+        String stop = result.out().strip();
+        assertTrue(stop.contains(" down "), stop);
+        assertTrue(new Probe().waitUntilReady(Release.uri("localhost", port, "/heartbeat"), java.time.Duration.ofSeconds(30), java.time.Duration.ofMillis(100)));
+        var down = Harness.exec(List.of("sh", "-c", "cd " + repo.dir + " && " + stop));
+        assertEquals(0, down.getExitValue(), down.outputUTF8());
+    }
+}
