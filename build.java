@@ -17,9 +17,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "build", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
-        description = {
-            "Builds <registry>/<name>:<version>-<build>-build from docker/Dockerfile.build and copies the compiled",
-            "outputs out of it. The CI's build number, when a CI set one, is written into component.json first."})
+        description = "Builds <registry>/<name>:<version>-<build>-build from docker/Dockerfile.build and copies the compiled outputs "
+                + "out of it. The CI's build number, when a CI set one, is written into component.json first.")
 class Build implements Callable<Integer> {
     static final String DOCKERFILE = "docker/Dockerfile.build";
 
