@@ -259,6 +259,17 @@ final class Component {
         return registry.isEmpty() ? name : registry + "/" + name;
     }
 
+    /**
+     * The registry host to log in to, or null for Docker Hub. As docker decides it: the first part of
+     * the image name is a host when it has a dot or a port, or is "localhost"; otherwise
+     * ("pipdevs/beacons") the image lives on Docker Hub.
+     */
+    String loginServer() {
+        String first = repository().substring(0, repository().indexOf('/') < 0 ? 0 : repository().indexOf('/'));
+        boolean host = first.contains(".") || first.contains(":") || first.equals("localhost") || !first.equals(first.toLowerCase(Locale.ROOT));
+        return host ? first : null;
+    }
+
     String buildTag() {
         return version + "-" + build;
     }

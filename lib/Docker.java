@@ -1,3 +1,4 @@
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -106,6 +107,11 @@ final class Docker {
      * it pastes into a shell) and "succeeds".
      */
     Outcome run(List<String> command, Map<String, String> environment, boolean show) {
+        return run(command, environment, show, null);
+    }
+
+    /** As above, with INPUT (a password, say) fed to the command's stdin: never in its arguments. */
+    Outcome run(List<String> command, Map<String, String> environment, boolean show, String input) {
         String line = shell(command, environment);
         if (dryRun) {
             System.out.println(Kit.mask(line.toString()));
@@ -115,7 +121,7 @@ final class Docker {
         Tail tail = new Tail();
         OutputStream out = show ? new Masked(System.out, tail) : tail;
         OutputStream err = show ? new Masked(System.err, tail) : tail;
-        int exit = execute(command, environment, out, err);
+        int exit = execute(command, environment, out, err, input);
         flush(out);
         flush(err);
         return new Outcome(exit, tail, show);
@@ -126,7 +132,7 @@ final class Docker {
         Kit.detail("+ " + shell(command));
         Tail tail = new Tail();
         try {
-            return execute(command, environment, tail, new Tail()) == 0 ? tail.text().strip() : null;
+            return execute(command, environment, tail, new Tail(), null) == 0 ? tail.text().strip() : null;
         } catch (Kit.Failure e) {
             return null;
         }
@@ -136,17 +142,19 @@ final class Docker {
         return query(command, Map.of());
     }
 
-    private int execute(List<String> command, Map<String, String> environment, OutputStream out, OutputStream err) {
+    private int execute(List<String> command, Map<String, String> environment, OutputStream out, OutputStream err, String input) {
         try {
-            return new ProcessExecutor()
+            ProcessExecutor executor = new ProcessExecutor()
                     .command(command)
                     .directory(directory.toFile())
                     .environment(environment)
                     .redirectOutput(out)
                     .redirectError(err)
-                    .exitValueAny()
-                    .execute()
-                    .getExitValue();
+                    .exitValueAny();
+            if (input != null) {
+                executor.redirectInput(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+            }
+            return executor.execute().getExitValue();
         } catch (IOException e) {
             throw Kit.badInput("cannot run " + command.get(0) + ": is it installed and on PATH?");
         } catch (InterruptedException e) {

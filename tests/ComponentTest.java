@@ -38,6 +38,17 @@ class ComponentTest {
     }
 
     @Test
+    void theLoginServerIsDecidedAsDockerDecidesIt() {
+        assertNull(parse(json("pipdevs", "1")).loginServer(), "a namespace lives on Docker Hub");
+        assertNull(parse(json("pipdevs/team", "1")).loginServer());
+        assertEquals("myregistry:5000", parse(json("myregistry:5000", "1")).loginServer());
+        assertEquals("docker.pkg.github.com", parse(json("docker.pkg.github.com/org/repo", "1")).loginServer());
+        assertEquals("localhost", parse(json("localhost", "1")).loginServer());
+        assertEquals("ghcr.io", parse(json("ghcr.io", "1")).loginServer());
+        assertEquals("MyHost", parse(json("MyHost/team", "1")).loginServer(), "uppercase only fits a host name");
+    }
+
+    @Test
     void noRegistryMeansALocalName() {
         assertEquals("beacons:1.0.0-0-build", parse("{\"name\": \"beacons\", \"version\": \"1.0.0\"}").buildImage());
     }

@@ -23,13 +23,13 @@ import org.zeroturnaround.exec.StartedProcess;
 final class Harness {
     static final Path ROOT = findRoot();
     /** What a copy of the kit holds: the files a user copies into a repository, plus the sample. */
-    static final List<String> KIT = List.of("build.java", "test.java", "package.java", "run.java", "lib", "docker", "src", "dependencies.txt", "component.json", ".dockerignore", "jbang");
+    static final List<String> KIT = List.of("build.java", "test.java", "package.java", "run.java", "publish.java", "clear.java", "tag.java", "lib", "docker", "src", "dependencies.txt", "component.json", ".dockerignore", "jbang");
     private static boolean ready;
     private static Path bin;
 
     final Path dir;
     final String name;
-    final String registry = "localhost:5000";
+    String registry = "localhost:5000";
 
     private Harness(Path dir, String name) {
         this.dir = dir;
@@ -190,6 +190,68 @@ final class Harness {
             docker("rmi", image);
         }
         Outputs.delete(dir);
+    }
+
+    /** A real registry (Debian's docker-registry) with htpasswd authentication on a free loopback port. */
+    static final class Registry implements AutoCloseable {
+        final int port = freePort();
+        final Path dir;
+        final Process process;
+
+        Registry(String user, String password) throws IOException {
+            if (exec(List.of("sh", "-c", "command -v docker-registry && command -v htpasswd")).getExitValue() != 0) {
+                throw new AssertionError("docker-registry and htpasswd are needed: apt-get install docker-registry apache2-utils (bash .ci/run does)");
+            }
+            dir = Files.createTempDirectory("pipkit-registry-");
+            ProcessResult htpasswd = exec(List.of("htpasswd", "-Bbn", user, password));
+            Files.writeString(dir.resolve("htpasswd"), htpasswd.outputUTF8());
+            Files.writeString(dir.resolve("config.yml"), "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data")
+                    + "\nhttp:\n  addr: 127.0.0.1:" + port + "\nauth:\n  htpasswd:\n    realm: pipkit-tests\n    path: " + dir.resolve("htpasswd") + "\n");
+            process = new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+            Probe probe = new Probe();
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!probe.succeeds("GET", java.net.URI.create("http://127.0.0.1:" + port + "/v2/"), null) && !probe.lastError.contains("answered 401")) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    close();
+                    throw new AssertionError("the registry did not start: " + probe.lastError);
+                }
+                sleep(50);
+            }
+        }
+
+        String address() {
+            return "localhost:" + port;
+        }
+
+        /** The tags the registry holds for a repository, asked through its HTTP API. */
+        String tags(String repository, String user, String password) throws Exception {
+            String basic = java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v2/" + repository + "/tags/list"))
+                            .header("Authorization", "Basic " + basic).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return response.body();
+        }
+
+        @Override
+        public void close() throws IOException {
+            process.destroy();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Outputs.delete(dir);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---- the machine ------------------------------------------------------------------------

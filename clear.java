@@ -1,0 +1,120 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Removes this component's build outputs, images, and whatever its killed runs left in the engine; nothing else (replaces clean.ps1).
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Outputs.java
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "clear", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+        description = "Removes the outputs build.java copied out, this build's -build, -test and -rc images, and the containers, networks "
+                + "and volumes the kit's runs of this component left behind. Other projects' containers and images are never touched.")
+class Clear implements Callable<Integer> {
+    static final String PROJECT_LABEL = "com.docker.compose.project";
+
+    @Mixin
+    Kit.Options options;
+
+    @Option(names = "--latest", description = "Also remove <registry>/<name>:latest.")
+    boolean latest;
+
+    @Option(names = "--all-builds", description = "Remove the -build, -test and -rc images of every version and build, not just the current one.")
+    boolean allBuilds;
+
+    public static void main(String... args) {
+        System.exit(Kit.run(new Clear(), args));
+    }
+
+    @Override
+    public Integer call() {
+        Path directory = options.directory();
+        Docker docker = new Docker(directory, options.dryRun);
+        Component component = Component.read(directory);
+        List<String> failures = new ArrayList<>();
+
+        Kit.step("removing build outputs");
+        Outputs.plan(directory, component, List.of()).removePrevious(docker);
+
+        Kit.step("removing containers, networks and volumes left by the kit's runs of " + component.name);
+        List<String> containers = lines(docker.query(List.of("docker", "ps", "-a", "-q", "--filter", "label=" + Kit.LABEL + ".component=" + component.name)));
+        List<String> projects = projects(docker, component);
+        for (String project : projects) {
+            containers.addAll(lines(docker.query(List.of("docker", "ps", "-a", "-q", "--filter", "label=" + PROJECT_LABEL + "=" + project))));
+        }
+        remove(docker, failures, "containers", List.of("docker", "rm", "--force", "--volumes"), containers);
+        for (String project : projects) {
+            String filter = "label=" + PROJECT_LABEL + "=" + project;
+            remove(docker, failures, "networks", List.of("docker", "network", "rm"), lines(docker.query(List.of("docker", "network", "ls", "-q", "--filter", filter))));
+            remove(docker, failures, "volumes", List.of("docker", "volume", "rm"), lines(docker.query(List.of("docker", "volume", "ls", "-q", "--filter", filter))));
+        }
+
+        Kit.step("removing images of " + component.repository());
+        remove(docker, failures, "images", List.of("docker", "rmi"), images(docker, component));
+
+        if (!failures.isEmpty()) {
+            throw Kit.failure("could not remove " + String.join(", ", failures) + " (see above)");
+        }
+        Kit.step(docker.dryRun() ? "dry run: nothing was removed" : "cleared " + component.name);
+        return Kit.OK;
+    }
+
+    /** The compose projects of this component's runs: "<name>-<step>-<run id>", as Compose.project names them. */
+    static List<String> projects(Docker docker, Component component) {
+        Pattern mine = Pattern.compile(Pattern.quote(component.name.replaceAll("[^a-z0-9_-]", "-")) + "-(test|package|run)-[0-9a-f]{8}");
+        List<String> projects = new ArrayList<>();
+        for (String kind : List.of("ps -a", "network ls", "volume ls")) {
+            List<String> command = new ArrayList<>(List.of("docker"));
+            command.addAll(List.of(kind.split(" ")));
+            command.addAll(List.of("--filter", "label=" + PROJECT_LABEL, "--format", "{{.Label \"" + PROJECT_LABEL + "\"}}"));
+            for (String project : lines(docker.query(command))) {
+                if (mine.matcher(project).matches() && !projects.contains(project)) {
+                    projects.add(project);
+                }
+            }
+        }
+        return projects;
+    }
+
+    /** This component's image tags to remove: by tag, so an image another tag shares survives under that tag. */
+    List<String> images(Docker docker, Component component) {
+        String build = allBuilds ? "[A-Za-z0-9_.-]+" : Pattern.quote(component.buildTag());
+        Pattern mine = Pattern.compile(build + "-(build|test|rc)(-[A-Za-z0-9_.-]+)?" + (latest ? "|latest" : ""));
+        List<String> images = new ArrayList<>();
+        for (String tag : lines(docker.query(List.of("docker", "images", "--format", "{{.Tag}}", component.repository())))) {
+            if (mine.matcher(tag).matches()) {
+                images.add(component.repository() + ":" + tag);
+            }
+        }
+        return images;
+    }
+
+    static void remove(Docker docker, List<String> failures, String what, List<String> command, List<String> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        List<String> full = new ArrayList<>(command);
+        full.addAll(items);
+        Docker.Outcome outcome = docker.run(full, Map.of(), Kit.verbose);
+        if (outcome.exit() != 0) {
+            if (!outcome.shown()) {
+                System.err.print(Kit.mask(outcome.tail().text()));
+            }
+            failures.add(what);
+        }
+    }
+
+    static List<String> lines(String text) {
+        return text == null || text.isBlank() ? new ArrayList<>() : new ArrayList<>(List.of(text.strip().split("\\R")));
+    }
+}

@@ -1,0 +1,140 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Pushes the release image (rc and latest) to the component's registry, logging in with DOCKER_USER/DOCKER_PASS when set (replaces publish.ps1).
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Outputs.java
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "publish", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+        description = "Pushes <registry>/<name>:<version>-<build>-rc and <registry>/<name>:latest. With DOCKER_USER and DOCKER_PASS set it "
+                + "logs in first (password on stdin) into a throwaway docker config, so no credential stays on the machine.")
+class Publish implements Callable<Integer> {
+    @Mixin
+    Kit.Options options;
+
+    @Option(names = "--tags", paramLabel = "TAGS", split = ",", defaultValue = "rc,latest", description = "Which to push: rc, latest or both (default rc,latest).")
+    List<String> tags;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "3", description = "Tries per push when it fails for a passing reason (default 3).")
+    int retries;
+
+    @Option(names = "--keep-login", description = "Log in with the user's own docker config (the login stays) instead of a throwaway one.")
+    boolean keepLogin;
+
+    public static void main(String... args) {
+        System.exit(Kit.run(new Publish(), args));
+    }
+
+    @Override
+    public Integer call() {
+        Path directory = options.directory();
+        Docker docker = new Docker(directory, options.dryRun);
+        Component component = Component.read(directory);
+        if (component.registry.isEmpty()) {
+            throw Kit.badInput(component.file + " has no \"registry\": set the registry or Docker Hub namespace to push to");
+        }
+        List<String> images = images(component);
+        Map<String, String> environment = new LinkedHashMap<>();
+        String user = System.getenv("DOCKER_USER");
+        String password = System.getenv("DOCKER_PASS");
+        if (isSet(user) != isSet(password)) {
+            throw Kit.badInput("set both DOCKER_USER and DOCKER_PASS to log in, or neither to use the current docker login");
+        }
+        String server = component.loginServer();
+        if (isSet(user)) {
+            Kit.step("logging in to " + (server == null ? "Docker Hub" : server) + " as " + user);
+            if (docker.dryRun()) {
+                System.out.println((keepLogin ? "" : "export DOCKER_CONFIG=\"$(mktemp -d)\"\n")
+                        + "printf '%s\\n' \"$DOCKER_PASS\" | " + Docker.shell(login(server, user)));
+            } else {
+                if (!keepLogin) {
+                    environment.put("DOCKER_CONFIG", throwawayConfig());
+                }
+                Docker.check("docker login", docker.run(login(server, user), environment, Kit.verbose, password + "\n"));
+            }
+        }
+        for (String image : images) {
+            push(docker, image, environment);
+        }
+        Kit.step(docker.dryRun() ? "dry run: nothing was pushed" : "published " + String.join(" and ", images));
+        return Kit.OK;
+    }
+
+    List<String> images(Component component) {
+        List<String> images = new ArrayList<>();
+        for (String tag : tags) {
+            switch (tag.strip()) {
+                case "rc" -> images.add(component.releaseImage());
+                case "latest" -> images.add(component.latestImage());
+                default -> throw Kit.badInput("--tags takes rc and/or latest, not " + Component.quote(tag));
+            }
+        }
+        return images;
+    }
+
+    static List<String> login(String server, String user) {
+        List<String> command = new ArrayList<>(List.of("docker", "login"));
+        if (server != null) {
+            command.add(server);
+        }
+        command.addAll(List.of("--username", user, "--password-stdin"));
+        return command;
+    }
+
+    /** Pushes one image, trying again after a passing failure (network, registry busy), never after a refusal. */
+    void push(Docker docker, String image, Map<String, String> environment) {
+        for (int attempt = 1; ; attempt++) {
+            Kit.step("pushing " + image + (attempt > 1 ? " (try " + attempt + " of " + retries + ")" : ""));
+            Docker.Outcome outcome = docker.run(List.of("docker", "push", image), environment, !Kit.quiet);
+            if (outcome.exit() == 0) {
+                return;
+            }
+            String reason = outcome.tail().text().toLowerCase();
+            if (reason.contains("denied") || reason.contains("unauthorized") || reason.contains("authentication required") || reason.contains("credentials")) {
+                throw Kit.failure("docker push " + image + " was refused (" + outcome.reason() + "): set DOCKER_USER and DOCKER_PASS, or docker login first");
+            }
+            if (reason.contains("does not exist") || reason.contains("no such image") || attempt >= retries) {
+                Docker.check("docker push " + image, outcome);
+            }
+            sleep(1000L * attempt);
+        }
+    }
+
+    /** An empty docker config folder for this run only, deleted when the script ends. */
+    static String throwawayConfig() {
+        try {
+            Path config = Files.createTempDirectory("pipkit-docker-config-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Kit.atExit(() -> Outputs.delete(config));
+            return config.toString();
+        } catch (IOException e) {
+            throw Kit.failure("cannot create a temporary docker config: " + e.getMessage());
+        }
+    }
+
+    static boolean isSet(String value) {
+        return value != null && !value.isEmpty();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Tags the release in git as v<version>-<build> and pushes the tag (replaces tag.ps1).
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "tag", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+        description = "Creates the annotated git tag v<version>-<build> and pushes it. A token in GIT_TOKEN or GITHUB_API_KEY reaches git "
+                + "as an HTTP header through the environment only: never in a URL, an argument or a file.")
+class Tag implements Callable<Integer> {
+    @Mixin
+    Kit.Options options;
+
+    @Option(names = "--remote", paramLabel = "REMOTE", defaultValue = "origin", description = "The remote to push to (default origin).")
+    String remote;
+
+    @Option(names = "--force", description = "Move the tag if it exists already (and force-push it).")
+    boolean force;
+
+    @Option(names = "--no-push", description = "Create the tag only.")
+    boolean noPush;
+
+    public static void main(String... args) {
+        System.exit(Kit.run(new Tag(), args));
+    }
+
+    @Override
+    public Integer call() {
+        Path directory = options.directory();
+        Docker git = new Docker(directory, options.dryRun);
+        Component component = Component.read(directory);
+        String tag = component.gitTag();
+        if (git.query(List.of("git", "rev-parse", "--git-dir")) == null) {
+            throw Kit.badInput(directory + " is not a git repository (or git is not installed): tag.java tags the repository's HEAD");
+        }
+        if (!force && git.query(List.of("git", "rev-parse", "--verify", "--quiet", "refs/tags/" + tag)) != null) {
+            throw Kit.badInput("tag " + tag + " exists already: raise \"version\" or the build number, or pass --force to move it");
+        }
+        Kit.step("tagging HEAD as " + tag);
+        git.run("git tag", tagCommand(tag, component.buildTag(), force));
+        if (!noPush) {
+            Kit.step("pushing " + tag + " to " + remote);
+            Docker.check("git push", git.run(pushCommand(remote, tag, force), tokenHeader(System.getenv()), !Kit.quiet));
+        }
+        Kit.step(git.dryRun() ? "dry run: nothing was changed" : "tagged " + tag);
+        return Kit.OK;
+    }
+
+    static List<String> tagCommand(String tag, String release, boolean force) {
+        List<String> command = new ArrayList<>(List.of("git", "tag", "--annotate", "--message", "Release " + release));
+        if (force) {
+            command.add("--force");
+        }
+        command.add(tag);
+        return command;
+    }
+
+    static List<String> pushCommand(String remote, String tag, boolean force) {
+        List<String> command = new ArrayList<>(List.of("git", "push"));
+        if (force) {
+            command.add("--force");
+        }
+        command.addAll(List.of(remote, "refs/tags/" + tag));
+        return command;
+    }
+
+    /**
+     * The token as git configuration in the environment (GIT_CONFIG_COUNT, git 2.31+): an
+     * Authorization header for HTTPS remotes. GIT_USER names the account (default x-access-token,
+     * which GitHub accepts with any token).
+     */
+    static Map<String, String> tokenHeader(Map<String, String> environment) {
+        String token = environment.getOrDefault("GIT_TOKEN", environment.get("GITHUB_API_KEY"));
+        Map<String, String> header = new LinkedHashMap<>();
+        if (token == null || token.isBlank()) {
+            return header;
+        }
+        String user = environment.getOrDefault("GIT_USER", "x-access-token");
+        String basic = Base64.getEncoder().encodeToString((user + ":" + token.strip()).getBytes(StandardCharsets.UTF_8));
+        Kit.secret(basic);
+        header.put("GIT_TERMINAL_PROMPT", "0");
+        header.put("GIT_CONFIG_COUNT", "1");
+        header.put("GIT_CONFIG_KEY_0", "http.extraHeader");
+        header.put("GIT_CONFIG_VALUE_0", "Authorization: Basic " + basic);
+        return header;
+    }
+}

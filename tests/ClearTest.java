@@ -1,0 +1,77 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** clear.java next to a foreign container, network, volume and images, which must survive. */
+class ClearTest {
+    Harness repo;
+    String foreign;
+
+    @BeforeEach
+    void leftoversOfOursAndOfOthers() throws IOException {
+        repo = Harness.sample();
+        foreign = repo.name + "x";   // a name that starts like ours
+        for (String tag : List.of("1.0.0-0-build", "1.0.0-0-test", "1.0.0-0-test-store", "1.0.0-0-rc", "latest", "0.9.0-7-build")) {
+            Harness.docker("tag", "busybox:1.36", repo.image(tag));
+        }
+        Harness.docker("tag", "busybox:1.36", repo.registry + "/" + foreign + ":1.0.0-0-build");
+        // what killed runs of ours left: a build container and a compose project's container, network and volume
+        String project = repo.name + "-test-0123abcd";
+        Harness.docker("create", "--name", repo.name + "-build-0123abcd", "--label", "pipkit.component=" + repo.name, "busybox:1.36", "true");
+        Harness.docker("network", "create", "--label", "com.docker.compose.project=" + project, project + "_default");
+        Harness.docker("volume", "create", "--label", "com.docker.compose.project=" + project, project + "_data");
+        Harness.docker("create", "--name", project + "_test_1", "--label", "com.docker.compose.project=" + project, "busybox:1.36", "true");
+        // someone else's: an exited container, a compose project whose name starts like ours, an image
+        String other = foreign + "-test-0123abcd";
+        Harness.docker("create", "--name", foreign + "-exited", "busybox:1.36", "true");
+        Harness.docker("network", "create", "--label", "com.docker.compose.project=" + other, other + "_default");
+        Harness.docker("volume", "create", "--label", "com.docker.compose.project=" + other, other + "_data");
+        repo.write(".pipkit-outputs", "obj\n");
+        repo.write("obj/beacons/A.class", "compiled");
+        repo.write("notes/keep.txt", "mine");
+    }
+
+    @AfterEach
+    void removeEverything() throws IOException {
+        String other = foreign + "-test-0123abcd";
+        Harness.docker("rm", "-f", foreign + "-exited", repo.name + "-build-0123abcd", repo.name + "-test-0123abcd_test_1");
+        Harness.docker("network", "rm", other + "_default", repo.name + "-test-0123abcd_default");
+        Harness.docker("volume", "rm", other + "_data", repo.name + "-test-0123abcd_data");
+        Harness.docker("rmi", repo.registry + "/" + foreign + ":1.0.0-0-build");
+        repo.cleanUp();
+    }
+
+    @Test
+    void removesOnlyThisComponentsLeftovers() throws IOException {
+        List<String> engine = Harness.engineState();
+        Harness.Result dryRun = repo.run("clear.java", "--dry-run");
+        assertEquals(0, dryRun.exit(), dryRun.all());
+        assertTrue(dryRun.out().contains("rm -rf obj") && dryRun.out().contains("docker rmi "), dryRun.out());
+        assertEquals(engine, Harness.engineState(), "the dry run changed the engine");
+        assertTrue(repo.exists("obj/beacons/A.class"));
+
+        Harness.Result result = repo.run("clear.java");
+        assertEquals(0, result.exit(), result.all());
+        assertEquals(List.of(repo.image("0.9.0-7-build"), repo.image("latest")), repo.images().stream().sorted().toList());
+        assertEquals(List.of(), repo.containers());
+        assertEquals(List.of(), repo.composeLeftovers());
+        assertFalse(repo.exists("obj"));
+        assertEquals("mine", repo.read("notes/keep.txt"));
+        assertTrue(repo.exists("lib/Component.java") && repo.exists("docker/Dockerfile"));
+        String survivors = Harness.docker("ps", "-a", "--format", "{{.Names}}") + Harness.docker("network", "ls", "--format", "{{.Name}}")
+                + Harness.docker("volume", "ls", "--format", "{{.Name}}") + Harness.docker("images", "--format", "{{.Repository}}:{{.Tag}}");
+        for (String survivor : List.of(foreign + "-exited", foreign + "-test-0123abcd_default", foreign + "-test-0123abcd_data",
+                repo.registry + "/" + foreign + ":1.0.0-0-build", "busybox:1.36")) {
+            assertTrue(survivors.contains(survivor), survivor + " was removed");
+        }
+
+        assertEquals(0, repo.run("clear.java", "--latest", "--all-builds").exit());
+        assertEquals(List.of(), repo.images());
+    }
+}
