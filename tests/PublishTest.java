@@ -109,6 +109,9 @@ class PublishTest {
 
     @Test
     void aRegistryThatIsDownFailsAfterTheRetries() throws IOException {
+        for (String image : repo.images()) {
+            Harness.docker("rmi", image);   // cleanUp() removes the images of the registry set last
+        }
         repo.registry = "localhost:" + Harness.freePort();
         repo.write("component.json", repo.componentJson("\"0\"", ""));
         Harness.docker("tag", "busybox:1.36", repo.image("1.0.0-0-rc"));
