@@ -5,7 +5,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Outputs.java lib/Credentials.java
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +40,7 @@ class Build implements Callable<Integer> {
     public Integer call() {
         Path directory = options.directory();
         Docker docker = new Docker(directory, options.dryRun);
+        RunLock.acquire(directory, "build", docker);
         Component component = Component.read(directory).takeBuildNumber(System.getenv(), buildNumber, !docker.dryRun());
         String dockerfile = Kit.readDockerfile(directory, DOCKERFILE);
         Outputs outputs = Outputs.plan(directory, component, this.outputs);
@@ -52,6 +53,7 @@ class Build implements Callable<Integer> {
 
         String run = Kit.runId();
         String container = component.name + "-build-" + run;
+        RunLock.note("container", container);
         Kit.atExit(() -> docker.runQuietly(Docker.remove(container)));
         docker.runHidden("docker create", Docker.create(container, component.buildImage(), component.labels(run, "build")));
         outputs.copyOut(docker, container, run);

@@ -5,7 +5,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Outputs.java
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +40,7 @@ class Clear implements Callable<Integer> {
     public Integer call() {
         Path directory = options.directory();
         Docker docker = new Docker(directory, options.dryRun);
+        RunLock.acquire(directory, "clear", docker);
         Component component = Component.read(directory);
         List<String> failures = new ArrayList<>();
 
@@ -47,16 +48,10 @@ class Clear implements Callable<Integer> {
         Outputs.plan(directory, component, List.of()).removePrevious(docker);
 
         Kit.step("removing containers, networks and volumes left by the kit's runs of " + component.name);
-        List<String> containers = lines(docker.query(List.of("docker", "ps", "-a", "-q", "--filter", "label=" + Kit.LABEL + ".component=" + component.name)));
-        List<String> projects = projects(docker, component);
-        for (String project : projects) {
-            containers.addAll(lines(docker.query(List.of("docker", "ps", "-a", "-q", "--filter", "label=" + PROJECT_LABEL + "=" + project))));
-        }
-        remove(docker, failures, "containers", List.of("docker", "rm", "--force", "--volumes"), containers);
-        for (String project : projects) {
-            String filter = "label=" + PROJECT_LABEL + "=" + project;
-            remove(docker, failures, "networks", List.of("docker", "network", "rm"), lines(docker.query(List.of("docker", "network", "ls", "-q", "--filter", filter))));
-            remove(docker, failures, "volumes", List.of("docker", "volume", "rm"), lines(docker.query(List.of("docker", "volume", "ls", "-q", "--filter", filter))));
+        remove(docker, failures, "containers", List.of("docker", "rm", "--force", "--volumes"),
+                lines(docker.query(List.of("docker", "ps", "-a", "-q", "--filter", "label=" + Kit.LABEL + ".component=" + component.name))));
+        for (String project : projects(docker, component)) {
+            Compose.removeProject(docker, project);
         }
 
         Kit.step("removing images of " + component.repository());

@@ -5,7 +5,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Probe.java lib/Release.java
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java lib/Probe.java lib/Release.java
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -50,6 +50,7 @@ class Package implements Callable<Integer> {
     public Integer call() {
         Path directory = options.directory();
         Docker docker = new Docker(directory, options.dryRun);
+        RunLock.acquire(directory, "package", docker);
         Component component = Component.read(directory);
         Kit.readDockerfile(directory, Release.DOCKERFILE);
         Kit.readDockerfile(directory, Release.COMPOSE_FILE);

@@ -5,7 +5,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Outputs.java
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,6 +44,7 @@ class Publish implements Callable<Integer> {
     public Integer call() {
         Path directory = options.directory();
         Docker docker = new Docker(directory, options.dryRun);
+        RunLock.acquire(directory, "publish", docker);
         Component component = Component.read(directory);
         if (component.registry.isEmpty()) {
             throw Kit.badInput(component.file + " has no \"registry\": set the registry or Docker Hub namespace to push to");
@@ -119,6 +120,7 @@ class Publish implements Callable<Integer> {
     static String throwawayConfig() {
         try {
             Path config = Files.createTempDirectory("pipkit-docker-config-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            RunLock.note("config", config.toString());
             Kit.atExit(() -> Outputs.delete(config));
             return config.toString();
         } catch (IOException e) {

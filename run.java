@@ -5,7 +5,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -39,6 +39,7 @@ class Run implements Callable<Integer> {
     public Integer call() {
         Path directory = options.directory();
         Docker docker = new Docker(directory, options.dryRun);
+        RunLock.acquire(directory, "run", docker);
         Component component = Component.read(directory);
         Kit.readDockerfile(directory, COMPOSE_FILE);
         Compose compose = new Compose(docker, Compose.flavour(docker, flavour), Compose.project(component, "run", Kit.runId()), COMPOSE_FILE);

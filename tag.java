@@ -5,7 +5,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,6 +43,7 @@ class Tag implements Callable<Integer> {
     public Integer call() {
         Path directory = options.directory();
         Docker git = new Docker(directory, options.dryRun);
+        RunLock.acquire(directory, "tag", git);
         Component component = Component.read(directory);
         String tag = component.gitTag();
         if (git.query(List.of("git", "rev-parse", "--git-dir")) == null) {

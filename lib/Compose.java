@@ -49,6 +49,24 @@ final class Compose {
         return (component.name + "-" + step + "-" + run).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
     }
 
+    /** Removes a project's containers, networks and volumes by compose's label, without its compose file. */
+    static void removeProject(Docker docker, String project) {
+        String filter = "label=com.docker.compose.project=" + project;
+        for (List<String> kind : List.of(List.of("container", "rm", "--force", "--volumes"), List.of("network", "rm"), List.of("volume", "rm"))) {
+            List<String> list = new ArrayList<>(List.of("docker", kind.get(0), "ls", "-q", "--filter", filter));
+            if (kind.get(0).equals("container")) {
+                list.add("--all");
+            }
+            String ids = docker.query(list);
+            if (ids != null && !ids.isBlank()) {
+                List<String> remove = new ArrayList<>(List.of("docker"));
+                remove.addAll(kind);
+                remove.addAll(List.of(ids.split("\\s+")));
+                docker.runQuietly(remove);
+            }
+        }
+    }
+
     List<String> command(String... arguments) {
         List<String> command = new ArrayList<>(program);
         command.addAll(List.of("-p", project, "-f", file));
@@ -63,6 +81,7 @@ final class Compose {
 
     /** Brings the project down now and again when the script ends, however it ends. */
     void downBeforeAndAfter() {
+        RunLock.note("project", project);
         docker.runQuietly(down(), environment);
         Kit.atExit(() -> docker.runQuietly(down(), environment));
     }

@@ -61,6 +61,7 @@ final class Credentials {
             return;
         }
         Kit.secret(content);
+        RunLock.note("file", name);
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Kit.atExit(() -> Outputs.delete(file));

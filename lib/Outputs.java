@@ -131,6 +131,7 @@ final class Outputs {
     void copyOut(Docker docker, String container, String run) {
         Path staging = directory.resolve(".pipkit-staging-" + run);
         if (!docker.dryRun()) {
+            RunLock.note("file", staging.getFileName().toString());
             Kit.atExit(() -> delete(staging));
         }
         if (!docker.dryRun() && !list.isEmpty()) {

@@ -35,6 +35,11 @@ class BuildTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+        try {
+            assertTrue(!repo.exists(".pipkit-build.lock") || repo.read(".pipkit-build.lock").isEmpty(), "the lock file still lists the run's resources");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
         assertFalse(repo.exists("docker/id_rsa"), "docker/id_rsa left behind");
         assertFalse(repo.exists("docker/.npmrc"), "docker/.npmrc left behind");
     }
