@@ -40,16 +40,22 @@ class Build implements Callable<Integer> {
     public Integer call() {
         Path directory = options.directory();
         Docker docker = new Docker(directory, options.dryRun);
-        RunLock.acquire(directory, "build", docker);
-        Component component = Component.read(directory).takeBuildNumber(System.getenv(), buildNumber, !docker.dryRun());
+        Component component = Component.read(directory).takeBuildNumber(System.getenv(), buildNumber);
         String dockerfile = Kit.readDockerfile(directory, DOCKERFILE);
         Outputs outputs = Outputs.plan(directory, component, this.outputs);
         outputs.checkDestinations();
+        Map<String, String> credentials = Credentials.needed(directory, dockerfile, System.getenv());
+
+        RunLock.acquire(directory, "build", docker);
+        if (!docker.dryRun()) {
+            component.write();
+        }
 
         outputs.removePrevious(docker);
-        Credentials.provide(directory, dockerfile, System.getenv(), docker.dryRun());
+        Credentials.Build secrets = Credentials.provide(directory, dockerfile, credentials, docker);
         Kit.step("building image " + component.buildImage());
-        docker.run("docker build", Docker.build(DOCKERFILE, List.of(component.buildImage()), component.imageLabels()));
+        docker.run("docker build", Docker.build(DOCKERFILE, List.of(component.buildImage()), component.imageLabels(), secrets.options()),
+                secrets.environment());
 
         String run = Kit.runId();
         String container = component.name + "-build-" + run;

@@ -40,22 +40,25 @@ class Clear implements Callable<Integer> {
     public Integer call() {
         Path directory = options.directory();
         Docker docker = new Docker(directory, options.dryRun);
-        RunLock.acquire(directory, "clear", docker);
         Component component = Component.read(directory);
         List<String> failures = new ArrayList<>();
 
+        RunLock.acquire(directory, "clear", docker);
         Kit.step("removing build outputs");
         Outputs.plan(directory, component, List.of()).removePrevious(docker);
 
         Kit.step("removing containers, networks and volumes left by the kit's runs of " + component.name);
         remove(docker, failures, "containers", List.of("docker", "rm", "--force", "--volumes"),
-                lines(docker.query(List.of("docker", "ps", "-a", "-q", "--filter", "label=" + Kit.LABEL + ".component=" + component.name))));
+                lines(docker.list("containers", List.of("docker", "ps", "-a", "-q", "--filter", "label=" + Kit.LABEL + ".component=" + component.name))));
         for (String project : projects(docker, component)) {
             Compose.removeProject(docker, project);
         }
 
         Kit.step("removing images of " + component.repository());
         remove(docker, failures, "images", List.of("docker", "rmi"), images(docker, component));
+        // rebuilding a tag leaves the image it pointed to untagged; those of this component carry its label
+        remove(docker, failures, "untagged images", List.of("docker", "rmi"), lines(docker.list("images", List.of("docker", "images", "-q",
+                "--filter", "dangling=true", "--filter", "label=" + Kit.LABEL + ".component=" + component.name))));
 
         if (!failures.isEmpty()) {
             throw Kit.failure("could not remove " + String.join(", ", failures) + " (see above)");
@@ -72,7 +75,7 @@ class Clear implements Callable<Integer> {
             List<String> command = new ArrayList<>(List.of("docker"));
             command.addAll(List.of(kind.split(" ")));
             command.addAll(List.of("--filter", "label=" + PROJECT_LABEL, "--format", "{{.Label \"" + PROJECT_LABEL + "\"}}"));
-            for (String project : lines(docker.query(command))) {
+            for (String project : lines(docker.list("compose projects", command))) {
                 if (mine.matcher(project).matches() && !projects.contains(project)) {
                     projects.add(project);
                 }
@@ -86,7 +89,7 @@ class Clear implements Callable<Integer> {
         String build = allBuilds ? "[A-Za-z0-9_.-]+" : Pattern.quote(component.buildTag());
         Pattern mine = Pattern.compile(build + "-(build|test|rc)(-[A-Za-z0-9_.-]+)?" + (latest ? "|latest" : ""));
         List<String> images = new ArrayList<>();
-        for (String tag : lines(docker.query(List.of("docker", "images", "--format", "{{.Tag}}", component.repository())))) {
+        for (String tag : lines(docker.list("images", List.of("docker", "images", "--format", "{{.Tag}}", component.repository())))) {
             if (mine.matcher(tag).matches()) {
                 images.add(component.repository() + ":" + tag);
             }

@@ -50,13 +50,13 @@ class Package implements Callable<Integer> {
     public Integer call() {
         Path directory = options.directory();
         Docker docker = new Docker(directory, options.dryRun);
-        RunLock.acquire(directory, "package", docker);
         Component component = Component.read(directory);
         Kit.readDockerfile(directory, Release.DOCKERFILE);
         Kit.readDockerfile(directory, Release.COMPOSE_FILE);
         List<Release.Request> requests = Release.smokeRequests(component, smoke);
         URI readiness = Release.uri(host, port, route);
 
+        RunLock.acquire(directory, "package", docker);
         Kit.step("building image " + component.releaseImage() + " and " + component.latestImage());
         docker.run("docker build", Release.build(component, Release.labels(component, docker)));
 

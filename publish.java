@@ -44,7 +44,6 @@ class Publish implements Callable<Integer> {
     public Integer call() {
         Path directory = options.directory();
         Docker docker = new Docker(directory, options.dryRun);
-        RunLock.acquire(directory, "publish", docker);
         Component component = Component.read(directory);
         if (component.registry.isEmpty()) {
             throw Kit.badInput(component.file + " has no \"registry\": set the registry or Docker Hub namespace to push to");
@@ -57,6 +56,7 @@ class Publish implements Callable<Integer> {
             throw Kit.badInput("set both DOCKER_USER and DOCKER_PASS to log in, or neither to use the current docker login");
         }
         String server = component.loginServer();
+        RunLock.acquire(directory, "publish", docker);
         if (isSet(user)) {
             Kit.step("logging in to " + (server == null ? "Docker Hub" : server) + " as " + user);
             if (docker.dryRun()) {
@@ -109,7 +109,8 @@ class Publish implements Callable<Integer> {
             if (reason.contains("denied") || reason.contains("unauthorized") || reason.contains("authentication required") || reason.contains("credentials")) {
                 throw Kit.failure("docker push " + image + " was refused (" + outcome.reason() + "): set DOCKER_USER and DOCKER_PASS, or docker login first");
             }
-            if (reason.contains("does not exist") || reason.contains("no such image") || attempt >= retries) {
+            if (reason.contains("does not exist") || reason.contains("no such image") || reason.contains("cannot connect to the docker daemon")
+                    || attempt >= retries) {
                 Docker.check("docker push " + image, outcome);
             }
             sleep(1000L * attempt);
@@ -120,7 +121,7 @@ class Publish implements Callable<Integer> {
     static String throwawayConfig() {
         try {
             Path config = Files.createTempDirectory("pipkit-docker-config-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            RunLock.note("config", config.toString());
+            RunLock.note("temp", config.toString());
             Kit.atExit(() -> Outputs.delete(config));
             return config.toString();
         } catch (IOException e) {

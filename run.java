@@ -39,13 +39,13 @@ class Run implements Callable<Integer> {
     public Integer call() {
         Path directory = options.directory();
         Docker docker = new Docker(directory, options.dryRun);
-        RunLock.acquire(directory, "run", docker);
         Component component = Component.read(directory);
         Kit.readDockerfile(directory, COMPOSE_FILE);
         Compose compose = new Compose(docker, Compose.flavour(docker, flavour), Compose.project(component, "run", Kit.runId()), COMPOSE_FILE);
         compose.environment.put("IMAGE", component.releaseImage());
         compose.environment.put("HTTP_PORT", Integer.toString(port));
 
+        RunLock.acquire(directory, "run", docker);
         Kit.step("running " + component.releaseImage() + " on port " + port + " (compose project " + compose.project + ")");
         if (detach) {
             compose.check("docker compose up", "up", "-d");

@@ -43,7 +43,6 @@ class Tag implements Callable<Integer> {
     public Integer call() {
         Path directory = options.directory();
         Docker git = new Docker(directory, options.dryRun);
-        RunLock.acquire(directory, "tag", git);
         Component component = Component.read(directory);
         String tag = component.gitTag();
         if (git.query(List.of("git", "rev-parse", "--git-dir")) == null) {
@@ -52,6 +51,7 @@ class Tag implements Callable<Integer> {
         if (!force && git.query(List.of("git", "rev-parse", "--verify", "--quiet", "refs/tags/" + tag)) != null) {
             throw Kit.badInput("tag " + tag + " exists already: raise \"version\" or the build number, or pass --force to move it");
         }
+        RunLock.acquire(directory, "tag", git);
         Kit.step("tagging HEAD as " + tag);
         git.run("git tag", tagCommand(tag, component.buildTag(), force));
         if (!noPush) {

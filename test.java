@@ -34,12 +34,12 @@ class Test implements Callable<Integer> {
     public Integer call() {
         Path directory = options.directory();
         Docker docker = new Docker(directory, options.dryRun);
-        RunLock.acquire(directory, "test", docker);
         Component component = Component.read(directory);
         Kit.readDockerfile(directory, COMPOSE_FILE);
         Compose compose = new Compose(docker, Compose.flavour(docker, flavour), Compose.project(component, "test", Kit.runId()), COMPOSE_FILE);
         compose.environment.put("IMAGE", component.testImage());
 
+        RunLock.acquire(directory, "test", docker);
         Kit.step("testing " + component.testImage() + " (compose project " + compose.project + ")");
         compose.downBeforeAndAfter();
         int exit = compose.run("up", "--build", "--abort-on-container-exit", "--exit-code-from", "test");

@@ -162,10 +162,10 @@ final class Component {
     }
 
     /**
-     * Takes the build number from the flag, else from the CI (see {@link #BUILD_NUMBER_VARIABLES}),
-     * and writes it into component.json when asked to; without either, the component is unchanged.
+     * Takes the build number from the flag, else from the CI (see {@link #BUILD_NUMBER_VARIABLES});
+     * without either, the component is unchanged. {@link #write} puts it into the file.
      */
-    Component takeBuildNumber(Map<String, String> environment, String flag, boolean write) {
+    Component takeBuildNumber(Map<String, String> environment, String flag) {
         Map.Entry<String, String> ci = ciBuildNumber(environment);
         if (flag == null && ci == null) {
             return this;
@@ -173,9 +173,6 @@ final class Component {
         String source = flag != null ? "--build-number" : ci.getKey();
         Component updated = withBuild(flag != null ? flag : ci.getValue());
         Kit.step("build number " + updated.build + " (from " + source + ")");
-        if (write) {
-            updated.write();
-        }
         return updated;
     }
 

@@ -79,10 +79,13 @@ final class Compose {
         return command("down", "--volumes", "--remove-orphans", "--timeout", "5");
     }
 
-    /** Brings the project down now and again when the script ends, however it ends. */
+    /**
+     * Brings the project down now and again when the script ends, however it ends. The first
+     * `down` also proves that compose reads the file and reaches the engine.
+     */
     void downBeforeAndAfter() {
         RunLock.note("project", project);
-        docker.runQuietly(down(), environment);
+        Docker.check("docker compose down", docker.run(down(), environment, Kit.verbose));
         Kit.atExit(() -> docker.runQuietly(down(), environment));
     }
 

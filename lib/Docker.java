@@ -30,7 +30,12 @@ final class Docker {
     // ---- argument lists -------------------------------------------------------------------
 
     static List<String> build(String dockerfile, List<String> tags, Map<String, String> labels) {
+        return build(dockerfile, tags, labels, List.of());
+    }
+
+    static List<String> build(String dockerfile, List<String> tags, Map<String, String> labels, List<String> options) {
         List<String> command = new ArrayList<>(List.of("docker", "build", "--force-rm", "-f", dockerfile));
+        command.addAll(options);
         for (String tag : tags) {
             command.addAll(List.of("-t", tag));
         }
@@ -65,6 +70,10 @@ final class Docker {
     /** Runs a command that changes state, its output streaming through; in a dry run prints it instead. */
     void run(String what, List<String> command) {
         check(what, run(command, Map.of(), !Kit.quiet));
+    }
+
+    void run(String what, List<String> command, Map<String, String> environment) {
+        check(what, run(command, environment, !Kit.quiet));
     }
 
     /** Runs a command whose output is noise (an id, a path) unless it fails or --verbose asks for it. */
@@ -140,6 +149,17 @@ final class Docker {
 
     String query(List<String> command) {
         return query(command, Map.of());
+    }
+
+    /** Runs a read-only query whose answer the step needs: fails with one line when it fails. */
+    String list(String what, List<String> command) {
+        Kit.detail("+ " + shell(command));
+        Tail tail = new Tail();
+        int exit = execute(command, Map.of(), tail, tail, null);
+        if (exit != 0) {
+            throw Kit.failure("cannot list " + what + " (exit " + exit + ": " + tail.lastLine() + ")");
+        }
+        return tail.text().strip();
     }
 
     private int execute(List<String> command, Map<String, String> environment, OutputStream out, OutputStream err, String input) {

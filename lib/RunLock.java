@@ -94,12 +94,11 @@ final class RunLock {
                         Outputs.delete(directory.resolve(value));
                     }
                 }
-                case "config" -> {
-                    // a throwaway docker config with a registry login in it
-                    Path config = Path.of(value);
-                    if (config.getFileName().toString().startsWith("pipkit-docker-config-")
-                            && config.getParent().equals(Path.of(System.getProperty("java.io.tmpdir")))) {
-                        Outputs.delete(config);
+                case "temp" -> {
+                    // a throwaway docker config with a registry login in it, or a build secret
+                    Path temp = Path.of(value);
+                    if (temp.getFileName().toString().startsWith("pipkit-") && temp.getParent().equals(Path.of(System.getProperty("java.io.tmpdir")))) {
+                        Outputs.delete(temp);
                     }
                 }
                 default -> Kit.warn("the lock file names " + Component.quote(line) + ", which the kit never writes: ignored");

@@ -31,6 +31,9 @@ final class Harness {
     final String name;
     String registry = "localhost:5000";
 
+    /** Untagged images that existed before this test: the ones that appear during it are its own. */
+    private final List<String> danglingBefore = lines(docker("images", "-q", "--no-trunc", "--filter", "dangling=true"));
+
     private Harness(Path dir, String name) {
         this.dir = dir;
         this.name = name;
@@ -53,6 +56,24 @@ final class Harness {
         Harness harness = new Harness(dir, name);
         harness.write("component.json", harness.componentJson("\"0\"", "\"language\": \"java\""));
         return harness;
+    }
+
+    /**
+     * A copy whose images all come from busybox, fast to build: the build copies /app/obj out, the
+     * test container prints and exits with TEST_EXIT, the service answers /heartbeat.
+     */
+    static Harness tiny() throws IOException {
+        Harness repo = sample();
+        repo.write("component.json", repo.componentJson("\"0\"", "\"outputs\": [\"/app/obj\"]"));
+        repo.write(".dockerignore", "*\n!dependencies.txt\n");
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN mkdir -p /app/obj && echo compiled > /app/obj/out.txt\n");
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo test-started; exit 0\"]\n");
+        repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.test\n"
+                + "    image: ${IMAGE}\n    volumes:\n      - /data\n");
+        repo.write("docker/Dockerfile", "FROM busybox:1.36\nRUN mkdir -p /www && echo OK > /www/heartbeat\n"
+                + "CMD [\"sh\", \"-c\", \"echo serving; httpd -f -p 8080 -h /www\"]\n");
+        repo.write("docker/docker-compose.yml", "services:\n  app:\n    image: ${IMAGE}\n    ports:\n      - \"${HTTP_PORT}:8080\"\n");
+        return repo;
     }
 
     String componentJson(String build, String extra) {
@@ -143,7 +164,8 @@ final class Harness {
 
     /** The tags of this component's images. */
     List<String> images() {
-        return lines(docker("images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=" + registry + "/" + name));
+        return lines(docker("images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "reference=" + registry + "/" + name))
+                .stream().filter(image -> !image.endsWith(":<none>")).toList();
     }
 
     /** Containers (any state) that carry the kit's label for this component. */
@@ -188,6 +210,17 @@ final class Harness {
         }
         for (String image : images()) {
             docker("rmi", image);
+        }
+        // a pushed image keeps a digest reference; a rebuilt tag leaves the old image untagged
+        for (String digest : lines(docker("images", "--digests", "--format", "{{.Repository}}@{{.Digest}}", registry + "/" + name))) {
+            if (!digest.endsWith("@<none>")) {
+                docker("rmi", digest);
+            }
+        }
+        for (String image : lines(docker("images", "-q", "--no-trunc", "--filter", "dangling=true"))) {
+            if (!danglingBefore.contains(image)) {
+                docker("rmi", image);
+            }
         }
         Outputs.delete(dir);
     }

@@ -1,0 +1,500 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Proves the scripts safe on the real engine: interrupts at several points, killed runs, parallel
+ * runs, bad input, engine faults and secrets. Prints its figures at the end.
+ */
+class SafetyTest {
+    static final String PASSWORD = "Safety-Docker-Pass-7731";
+    static final String KEY_MATERIAL = "safetykeymaterial0123456789ABCDEF";
+    static final String KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\n" + KEY_MATERIAL + "\n-----END OPENSSH PRIVATE KEY-----\n";
+    static final String NPM_TOKEN = "npm_SafetyToken_4242";
+    static final String GIT_TOKEN = "ghp_SafetyGitToken_9090";
+    static final List<String> SECRETS = List.of(PASSWORD, KEY_MATERIAL, NPM_TOKEN, GIT_TOKEN, Base64.getEncoder().encodeToString(KEY.getBytes()));
+
+    static int tried;
+    static int passed;
+    static int leftovers;
+    static int secretOccurrences;
+
+    @RegisterExtension
+    static final TestWatcher FIGURES = new TestWatcher() {
+        @Override
+        public void testSuccessful(ExtensionContext context) {
+            tried++;
+            passed++;
+        }
+
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            tried++;
+        }
+    };
+
+    Harness repo;
+
+    @BeforeEach
+    void aTinyRepository() throws IOException {
+        repo = Harness.tiny();
+    }
+
+    @AfterEach
+    void removeWhatTheTestMade() throws IOException {
+        repo.cleanUp();
+    }
+
+    @AfterAll
+    static void printTheFigures() {
+        System.out.println("safety figures: " + tried + " cases tried, " + passed + " passed, " + leftovers + " leftovers found, "
+                + secretOccurrences + " secret occurrences found");
+    }
+
+    /** Counts and then asserts: nothing of this repository's runs is left in the engine, the folder or /tmp. */
+    void assertNothingLeftBehind(List<String> temporaryBefore) throws IOException {
+        List<String> found = new ArrayList<>();
+        repo.containers().forEach(container -> found.add("container " + container));
+        found.addAll(repo.composeLeftovers());
+        for (String file : List.of("docker/id_rsa", "docker/.npmrc")) {
+            if (repo.exists(file)) {
+                found.add(file);
+            }
+        }
+        try (Stream<Path> files = Files.list(repo.dir)) {
+            files.map(path -> path.getFileName().toString()).filter(name -> name.startsWith(".pipkit-staging") || name.startsWith(".component.json"))
+                    .forEach(found::add);
+        }
+        try (Stream<Path> files = Files.list(repo.dir)) {
+            for (Path lock : files.filter(path -> path.getFileName().toString().endsWith(".lock")).toList()) {
+                if (Files.size(lock) > 0) {
+                    found.add(lock.getFileName() + " still lists the run's resources");
+                }
+            }
+        }
+        List<String> temporary = temporaryFiles();
+        temporary.removeAll(temporaryBefore);
+        found.addAll(temporary);
+        leftovers += found.size();
+        assertEquals(List.of(), found, "left behind");
+    }
+
+    static List<String> temporaryFiles() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return new ArrayList<>(files.map(path -> path.getFileName().toString())
+                    .filter(name -> name.startsWith("pipkit-docker-config-") || name.startsWith("pipkit-secret-")).toList());
+        }
+    }
+
+    /** component.json is either as it was or fully updated, never half-written. */
+    void assertComponentJsonWhole(String before, String updated) throws IOException {
+        String now = repo.read("component.json");
+        assertTrue(now.equals(before) || now.equals(updated), "component.json is half-written: " + now);
+    }
+
+    int countSecrets(String text) {
+        int count = 0;
+        for (String secret : SECRETS) {
+            for (int at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
+                count++;
+            }
+        }
+        secretOccurrences += count;
+        return count;
+    }
+
+    static Map<String, String> secrets() {
+        return Map.of("DOCKER_USER", "pipkit", "DOCKER_PASS", PASSWORD, "GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(KEY.getBytes()),
+                "NPM_TOKEN", NPM_TOKEN, "GIT_TOKEN", GIT_TOKEN);
+    }
+
+    /** A build that needs the key and the npm token, served the legacy-builder way: used, then gone in the same RUN. */
+    void buildThatUsesTheSecrets() throws IOException {
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nARG PIPKIT_SECRET_URL\n"
+                + "RUN mkdir -p /app/obj && wget -q -O /tmp/id_rsa \"$PIPKIT_SECRET_URL/id_rsa\" && wget -q -O /tmp/npmrc \"$PIPKIT_SECRET_URL/npmrc\""
+                + " && grep -q 'BEGIN OPENSSH' /tmp/id_rsa && grep -q _authToken /tmp/npmrc && echo used > /app/obj/out.txt && rm /tmp/id_rsa /tmp/npmrc\n"
+                + "# uses id_rsa and .npmrc\n");
+    }
+
+    // ---- interrupts ---------------------------------------------------------------------
+
+    /** Starts SCRIPT, waits until its output shows it reached POINT, sends SIGNAL, checks what is left. */
+    Harness.Result interrupt(String script, String point, String signal, Map<String, String> environment, String... args) throws Exception {
+        List<String> temporary = temporaryFiles();
+        Harness.Running running = repo.start(environment, script, args);
+        BuildTest.waitFor(() -> (running.out().toString(StandardCharsets.UTF_8) + running.err().toString(StandardCharsets.UTF_8)).contains(point)
+                || !running.process().getProcess().isAlive(), point);
+        Thread.sleep(300);
+        running.signal(signal);
+        Harness.Result result = running.await();
+        assertEquals(signal.equals("INT") ? 130 : 143, result.exit(), result.all());
+        assertNothingLeftBehind(temporary);
+        assertEquals(0, countSecrets(result.all()), "a secret in the output");
+        return result;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void interruptDuringDockerBuild(String signal) throws Exception {
+        String before = repo.read("component.json");
+        buildThatUsesTheSecrets();
+        repo.write("docker/Dockerfile.build", repo.read("docker/Dockerfile.build") + "RUN echo build-step-started && sleep 600\n");
+        Map<String, String> environment = new HashMap<>(secrets());
+        environment.put("BUILD_NUMBER", "5");
+        interrupt("build.java", "build-step-started", signal, environment);
+        assertComponentJsonWhole(before, before.replace("\"build\": \"0\"", "\"build\": \"5\""));
+        // nothing stays running in the engine for the interrupted build
+        BuildTest.waitFor(() -> !Harness.docker("ps", "--format", "{{.Command}}").contains("build-step-started"), "the build container to go");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void interruptDuringCopyOut(String signal) throws Exception {
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN mkdir -p /app/obj && dd if=/dev/zero of=/app/obj/big bs=1M count=1500\n");
+        assertEquals(0, repo.run("build.java", "--quiet").exit(), "the first build fills the layer cache");
+        interrupt("build.java", "copying /app/obj", signal, Map.of());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void interruptDuringComposeUp(String signal) throws Exception {
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo test-started; sleep 600\"]\n");
+        interrupt("test.java", "test-started", signal, Map.of());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void interruptDuringTheReadinessWait(String signal) throws Exception {
+        repo.write("docker/Dockerfile", "FROM busybox:1.36\nCMD [\"sleep\", \"600\"]\n");
+        interrupt("package.java", "waiting up to", signal, Map.of("HTTP_PORT", Integer.toString(Harness.freePort())));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void interruptDuringRun(String signal) throws Exception {
+        assertEquals(0, repo.run(Map.of("HTTP_PORT", Integer.toString(Harness.freePort())), "package.java", "--quiet").exit());
+        interrupt("run.java", "serving", signal, Map.of("HTTP_PORT", Integer.toString(Harness.freePort())));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INT", "TERM"})
+    void interruptDuringLoginAndPush(String signal) throws Exception {
+        try (Silent registry = new Silent()) {
+            repo.registry = "localhost:" + registry.port();
+            repo.write("component.json", repo.componentJson("\"0\"", ""));
+            Harness.docker("tag", "busybox:1.36", repo.image("1.0.0-0-rc"));
+            Map<String, String> environment = new HashMap<>(secrets());
+            environment.put("DOCKER_CONFIG", repo.dir.resolve("user-config").toString());
+            interrupt("publish.java", "logging in", signal, environment);
+            interrupt("publish.java", "pushing", signal, Map.of("DOCKER_CONFIG", repo.dir.resolve("user-config").toString()));
+        }
+    }
+
+    /** A registry that accepts connections and never answers: pushes and logins hang on it. */
+    static final class Silent implements AutoCloseable {
+        final ServerSocket server = new ServerSocket(0);
+        final List<Socket> held = new CopyOnWriteArrayList<>();
+        final Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    held.add(server.accept());
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+
+        Silent() throws IOException {
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    // ---- killed runs ----------------------------------------------------------------------
+
+    @Test
+    void aKilledBuildsContainerIsRemovedByTheNextBuild() throws Exception {
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN mkdir -p /app/obj && dd if=/dev/zero of=/app/obj/big bs=1M count=1500\n");
+        assertEquals(0, repo.run("build.java", "--quiet").exit());
+        Harness.Running running = repo.start(Map.of(), "build.java");
+        BuildTest.waitFor(() -> !repo.containers().isEmpty(), "the build container");
+        Thread.sleep(300);
+        running.signal("KILL");
+        running.await();
+        assertFalse(repo.containers().isEmpty(), "SIGKILL leaves the container (nothing can run after it)");
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN mkdir -p /app/obj && echo small > /app/obj/out.txt\n");
+        Harness.Result next = repo.run("build.java");
+        assertEquals(0, next.exit(), next.all());
+        assertTrue(next.err().contains("removing what a killed build left behind"), next.err());
+        assertNothingLeftBehind(temporaryFiles());
+    }
+
+    @Test
+    void aKilledTestsProjectIsRemovedByClear() throws Exception {
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo test-started; sleep 600\"]\n");
+        Harness.Running running = repo.start(Map.of(), "test.java");
+        BuildTest.waitFor(() -> running.out().toString(StandardCharsets.UTF_8).contains("test-started"), "the test container");
+        running.signal("KILL");
+        running.await();
+        assertFalse(repo.composeLeftovers().isEmpty(), "SIGKILL leaves the project");
+        Harness.Result clear = repo.run("clear.java");
+        assertEquals(0, clear.exit(), clear.all());
+        assertEquals(List.of(), repo.composeLeftovers());
+        // the next test run in the folder also reaps the killed one's record
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"true\"]\n");
+        Harness.Result next = repo.run("test.java");
+        assertEquals(0, next.exit(), next.all());
+        assertTrue(next.err().contains("removing what a killed test left behind"), next.err());
+        assertNothingLeftBehind(temporaryFiles());
+    }
+
+    // ---- parallel runs --------------------------------------------------------------------
+
+    @Test
+    void fourBuildsAndFourTestsOfOneComponentAtOnce() throws Exception {
+        List<Harness> copies = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Harness copy = Harness.tiny();
+                copy.write("component.json", repo.read("component.json"));   // the same component in every copy
+                copies.add(copy);
+            }
+            List<Harness.Running> runs = new ArrayList<>();
+            for (Harness copy : copies) {
+                runs.add(copy.start(Map.of(), "build.java", "--quiet"));
+                runs.add(copy.start(Map.of(), "test.java", "--quiet"));
+            }
+            for (Harness.Running run : runs) {
+                Harness.Result result = run.await();
+                assertEquals(0, result.exit(), result.all());
+            }
+            for (Harness copy : copies) {
+                assertEquals("compiled\n", copy.read("obj/out.txt"));
+            }
+            assertNothingLeftBehind(temporaryFiles());
+        } finally {
+            for (Harness copy : copies) {
+                Outputs.delete(copy.dir);
+            }
+        }
+    }
+
+    @Test
+    void aSecondBuildInTheSameFolderStopsWithAClearMessage() throws Exception {
+        repo.write("docker/Dockerfile.build", repo.read("docker/Dockerfile.build") + "RUN echo first-build && sleep 5\n");
+        Harness.Running first = repo.start(Map.of("BUILD_NUMBER", "8"), "build.java");
+        BuildTest.waitFor(() -> first.out().toString(StandardCharsets.UTF_8).contains("first-build"), "the first build");
+        Harness.Result second = repo.run(Map.of("BUILD_NUMBER", "9"), "build.java");
+        BuildTest.assertOneErrorLine(second, 1, "another build is running in");
+        assertEquals(0, first.await().exit());
+        assertTrue(repo.read("component.json").contains("\"build\": \"8\""), repo.read("component.json"));
+        assertEquals("compiled\n", repo.read("obj/out.txt"));
+    }
+
+    // ---- bad input ------------------------------------------------------------------------
+
+    interface Setup {
+        void apply(Harness repo) throws IOException;
+    }
+
+    static Arguments bad(String name, String script, Setup setup, Map<String, String> environment, List<String> args, String message) {
+        return Arguments.of(name, script, setup, environment, args, message);
+    }
+
+    static Setup json(String extra) {
+        return repo -> repo.write("component.json", extra);
+    }
+
+    static Stream<Arguments> badInput() {
+        Setup none = repo -> { };
+        String ok = "\"registry\": \"localhost:5000\", \"version\": \"1.0.0\"";
+        return Stream.of(
+                bad("component.json missing", "build.java", repo -> Files.delete(repo.dir.resolve("component.json")), Map.of(), List.of(), "component.json not found"),
+                bad("component.json empty", "build.java", json(""), Map.of(), List.of(), "must hold a JSON object"),
+                bad("not JSON", "build.java", json("{\"name\": "), Map.of(), List.of(), "is not valid JSON"),
+                bad("a JSON list", "test.java", json("[]"), Map.of(), List.of(), "must hold a JSON object"),
+                bad("no name", "build.java", json("{" + ok + "}"), Map.of(), List.of(), "\"name\" is missing"),
+                bad("uppercase name", "build.java", json("{\"name\": \"Beacons\", " + ok + "}"), Map.of(), List.of(), "is not a valid image name"),
+                bad("name with a space", "package.java", json("{\"name\": \"bea cons\", " + ok + "}"), Map.of(), List.of(), "is not a valid image name"),
+                bad("name a number", "build.java", json("{\"name\": 5, " + ok + "}"), Map.of(), List.of(), "\"name\" must be a string"),
+                bad("no version", "build.java", json("{\"name\": \"x\"}"), Map.of(), List.of(), "\"version\" is missing"),
+                bad("version with a space", "build.java", json("{\"name\": \"x\", \"version\": \"1 0\"}"), Map.of(), List.of(), "cannot be part of an image tag"),
+                bad("build a fraction", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"build\": 1.5}"), Map.of(), List.of(), "must be a string or a whole number"),
+                bad("build a boolean", "clear.java", json("{\"name\": \"x\", \"version\": \"1\", \"build\": true}"), Map.of(), List.of(), "must be a string or a whole number"),
+                bad("registry with a scheme", "publish.java", json("{\"name\": \"x\", \"version\": \"1\", \"registry\": \"https://r:5000\"}"), Map.of(), List.of(), "must not have a scheme"),
+                bad("registry with a space", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"registry\": \"my registry\"}"), Map.of(), List.of(), "is not a valid registry"),
+                bad("BUILD_NUMBER with a space", "build.java", none, Map.of("BUILD_NUMBER", "4 2"), List.of(), "BUILD_NUMBER is \"4 2\""),
+                bad("GITHUB_RUN_NUMBER with a slash", "build.java", none, Map.of("GITHUB_RUN_NUMBER", "../7"), List.of(), "GITHUB_RUN_NUMBER is"),
+                bad("--build-number with a space", "build.java", none, Map.of(), List.of("--build-number", "a b"), "a build number can hold only"),
+                bad("outputs not a list", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"outputs\": \"/app/obj\"}"), Map.of(), List.of(), "\"outputs\" must be a list"),
+                bad("an output outside the repository", "build.java", none, Map.of(), List.of("--output", "/app/obj:../up"), "is not a place the kit may write"),
+                bad("an output onto lib/", "build.java", none, Map.of(), List.of("--output", "/app/lib:lib"), "is not a place the kit may write"),
+                bad("no Dockerfile.build", "build.java", repo -> Files.delete(repo.dir.resolve("docker/Dockerfile.build")), Map.of(), List.of(), "docker/Dockerfile.build not found"),
+                bad("no docker-compose.test.yml", "test.java", repo -> Files.delete(repo.dir.resolve("docker/docker-compose.test.yml")), Map.of(), List.of(), "docker/docker-compose.test.yml not found"),
+                bad("no Dockerfile", "package.java", repo -> Files.delete(repo.dir.resolve("docker/Dockerfile")), Map.of(), List.of(), "docker/Dockerfile not found"),
+                bad("no docker-compose.yml", "run.java", repo -> Files.delete(repo.dir.resolve("docker/docker-compose.yml")), Map.of(), List.of(), "docker/docker-compose.yml not found"),
+                bad("a missing -C folder", "build.java", none, Map.of(), List.of("-C", "no-such-folder"), "does not exist"),
+                bad("an unreadable component.json", "build.java", repo -> {
+                    Files.delete(repo.dir.resolve("component.json"));
+                    Files.createDirectory(repo.dir.resolve("component.json"));
+                }, Map.of(), List.of(), "cannot read"),
+                bad("an unknown flag", "build.java", none, Map.of(), List.of("--frobnicate"), "Unknown option: '--frobnicate'"),
+                bad("an unknown compose flavour", "test.java", none, Map.of(), List.of("--compose", "v9"), "--compose must be auto, plugin or standalone"),
+                bad("a port that is not a number", "package.java", none, Map.of(), List.of("--port", "abc"), "'--port'"),
+                bad("a smoke request without a route", "package.java", none, Map.of(), List.of("--smoke", "/v1/x"), "write it as 'METHOD /route [BODY]'"),
+                bad("smoke not a list", "package.java", json("{\"name\": \"x\", \"version\": \"1\", \"smoke\": {}}"), Map.of(), List.of(), "\"smoke\" must be a list"),
+                bad("an unknown tag to publish", "publish.java", none, Map.of(), List.of("--tags", "nightly"), "--tags takes rc and/or latest"),
+                bad("DOCKER_USER without DOCKER_PASS", "publish.java", none, Map.of("DOCKER_USER", "me"), List.of(), "set both DOCKER_USER and DOCKER_PASS"),
+                bad("nowhere to publish", "publish.java", json("{\"name\": \"x\", \"version\": \"1\"}"), Map.of(), List.of(), "has no \"registry\""),
+                bad("a key that is not a key", "build.java", repo -> repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nARG PIPKIT_SECRET_URL\n# id_rsa\n"),
+                        Map.of("GIT_PRIVATE_KEY", "not-a-key"), List.of(), "GIT_PRIVATE_KEY is neither a private key"),
+                bad("an .npmrc without NPM_TOKEN", "build.java", repo -> repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nCOPY docker/.npmrc /root/\n"),
+                        Map.of(), List.of(), "NPM_TOKEN is not set"),
+                bad("tagging outside git", "tag.java", none, Map.of(), List.of(), "is not a git repository"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInput")
+    void badInputExitsTwoWithOneLineAndChangesNothing(String name, String script, Setup setup, Map<String, String> environment,
+            List<String> args, String message) throws IOException {
+        setup.apply(repo);
+        Map<String, String> files = repo.files();
+        List<String> engine = Harness.engineState();
+        Harness.Result result = repo.run(environment, script, args.toArray(String[]::new));
+        BuildTest.assertOneErrorLine(result, 2, message);
+        Map<String, String> after = repo.files();
+        assertEquals(files.keySet(), after.keySet(), "files added or removed");
+        assertEquals(List.of(), files.keySet().stream().filter(file -> !files.get(file).equals(after.get(file))).toList(), "files changed");
+        assertEquals(engine, Harness.engineState(), "the engine changed");
+    }
+
+    // ---- faults ---------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"build.java", "test.java", "package.java", "publish.java", "clear.java"})
+    void noEngine(String script) throws IOException {
+        String before = repo.read("component.json");
+        Map<String, String> environment = Map.of("DOCKER_HOST", "tcp://127.0.0.1:" + Harness.freePort(), "BUILD_NUMBER", "6");
+        boolean compose = script.equals("test.java") || script.equals("package.java");
+        Harness.Result result = compose ? repo.run(environment, script, "--compose", "standalone") : repo.run(environment, script);
+        assertEquals(1, result.exit(), result.all());
+        List<String> errors = result.err().lines().filter(line -> line.startsWith("[ERROR]")).toList();
+        assertEquals(1, errors.size(), result.err());
+        assertTrue(errors.get(0).toLowerCase().contains("connect"), errors.get(0));
+        assertComponentJsonWhole(before, before.replace("\"build\": \"0\"", "\"build\": \"6\""));
+        assertNothingLeftBehind(temporaryFiles());
+    }
+
+    @Test
+    void aFolderThatCannotBeWrittenIsAClearError() throws IOException {
+        String before = repo.read("component.json");
+        Harness.exec(List.of("mount", "--bind", repo.dir.toString(), repo.dir.toString()));
+        try {
+            var readOnly = Harness.exec(List.of("mount", "-o", "remount,ro,bind", repo.dir.toString()));
+            assertEquals(0, readOnly.getExitValue(), "this test needs root to make a read-only bind mount: " + readOnly.outputUTF8());
+            Harness.Result result = repo.run(Map.of("BUILD_NUMBER", "6"), "build.java");
+            BuildTest.assertOneErrorLine(result, 1, "check the folder is writable");
+            assertEquals(before, repo.read("component.json"));
+        } finally {
+            Harness.exec(List.of("umount", repo.dir.toString()));
+        }
+    }
+
+    // ---- secrets --------------------------------------------------------------------------
+
+    @Test
+    void secretsAppearNowhere() throws Exception {
+        buildThatUsesTheSecrets();
+        try (Harness.Registry registry = new Harness.Registry("pipkit", PASSWORD)) {
+            repo.registry = registry.address();
+            repo.write("component.json", repo.componentJson("\"0\"", "\"outputs\": [\"/app/obj\"]"));
+            Path origin = repo.dir.resolve("origin.git");
+            TagTest.git(repo.dir.getParent(), "init", "--bare", "--quiet", origin.toString());
+            TagTest.git(repo.dir, "init", "--quiet");
+            TagTest.git(repo.dir, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "--quiet", "--allow-empty", "-m", "first");
+            TagTest.git(repo.dir, "remote", "add", "origin", origin.toString());
+            Map<String, String> environment = new HashMap<>(secrets());
+            environment.put("DOCKER_CONFIG", repo.dir.resolve("user-config").toString());
+            environment.put("HTTP_PORT", Integer.toString(Harness.freePort()));
+            environment.put("GIT_COMMITTER_NAME", "t");
+            environment.put("GIT_COMMITTER_EMAIL", "t@t");
+            StringBuilder output = new StringBuilder();
+            for (String mode : List.of("--dry-run", "--verbose", "--quiet")) {
+                for (String script : List.of("build.java", "test.java", "package.java", "publish.java", "tag.java", "clear.java")) {
+                    String[] args = script.equals("tag.java") ? new String[] {mode, "--force"} : new String[] {mode};
+                    Harness.Result result = repo.run(environment, script, args);
+                    assertEquals(0, result.exit(), script + " " + mode + ": " + result.all());
+                    output.append(result.all());
+                }
+            }
+            // failing runs: wrong password, failing build
+            Map<String, String> wrong = new HashMap<>(environment);
+            wrong.put("DOCKER_PASS", "x" + PASSWORD);
+            output.append(repo.run(wrong, "publish.java", "--verbose").all());
+            repo.write("docker/Dockerfile.build", repo.read("docker/Dockerfile.build") + "RUN false\n");
+            Harness.Result failing = repo.run(environment, "build.java", "--verbose");
+            assertEquals(1, failing.exit(), failing.all());
+            output.append(failing.all());
+            assertEquals(0, countSecrets(output.toString()), "secrets in the output");
+
+            // every image the runs built: history and every layer
+            buildThatUsesTheSecrets();
+            assertEquals(0, repo.run(environment, "build.java", "--quiet").exit());
+            assertEquals(0, repo.run(environment, "test.java", "--quiet").exit());
+            assertEquals(0, repo.run(environment, "package.java", "--quiet").exit());
+            for (String image : repo.images()) {
+                String history = Harness.docker("history", "--no-trunc", image);
+                assertEquals(0, countSecrets(history), "a secret in the history of " + image);
+                Path saved = repo.dir.getParent().resolve(repo.name + ".tar");
+                var save = Harness.exec(List.of("docker", "save", "-o", saved.toString(), image));
+                assertEquals(0, save.getExitValue(), save.outputUTF8());
+                try {
+                    String layers = Files.readString(saved, StandardCharsets.ISO_8859_1);
+                    assertTrue(layers.length() > 1000, "docker save produced nothing");
+                    assertEquals(0, countSecrets(layers), "a secret in a layer of " + image);
+                } finally {
+                    Files.deleteIfExists(saved);
+                }
+            }
+            for (Map.Entry<String, String> file : repo.files().entrySet()) {
+                assertEquals(0, countSecrets(file.getValue()), "a secret in " + file.getKey());
+            }
+        }
+    }
+}
