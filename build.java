@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "build", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
         description = "Builds <registry>/<name>:<version>-<build>-build from docker/Dockerfile.build and copies the compiled outputs "
-                + "out of it. The CI's build number, when a CI set one, is written into component.json first.")
+                + "out of it. The CI's build number, when a CI set one, is written into component.json first.",
+        footerHeading = "%nEnvironment:%n", footer = {"  BUILD_NUMBER, GITHUB_RUN_NUMBER, TRAVIS_BUILD_NUMBER, CI_PIPELINE_IID, BUILD_BUILDID, BITBUCKET_BUILD_NUMBER, CIRCLE_BUILD_NUM (the build number, first set wins); GIT_PRIVATE_KEY, NPM_TOKEN (private dependencies); NO_COLOR", "%nExample:%n  BUILD_NUMBER=42 ./jbang build.java --output /app/obj:obj"})
 class Build implements Callable<Integer> {
     static final String DOCKERFILE = "docker/Dockerfile.build";
 

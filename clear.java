@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "clear", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
         description = "Removes the outputs build.java copied out, this build's -build, -test and -rc images, and the containers, networks "
-                + "and volumes the kit's runs of this component left behind. Other projects' containers and images are never touched.")
+                + "and volumes the kit's runs of this component left behind. Other projects' containers and images are never touched.",
+        footerHeading = "%nEnvironment:%n", footer = {"  NO_COLOR", "%nExample:%n  ./jbang clear.java --dry-run"})
 class Clear implements Callable<Integer> {
     static final String PROJECT_LABEL = "com.docker.compose.project";
 

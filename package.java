@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "package", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
         description = "Builds <registry>/<name>:<version>-<build>-rc and :latest from docker/Dockerfile, starts docker/docker-compose.yml "
-                + "with IMAGE=<rc image>, waits until http://HOST:PORT/ROUTE answers 2xx, sends the smoke requests, and brings it all down.")
+                + "with IMAGE=<rc image>, waits until http://HOST:PORT/ROUTE answers 2xx, sends the smoke requests, and brings it all down.",
+        footerHeading = "%nEnvironment:%n", footer = {"  DOCKER_IP, HTTP_PORT, HTTP_ROUTE (where the readiness probe goes; HTTP_PORT is also the published port), DOCKER_HOST (a remote engine: probed on its host); IMAGE (set for compose); NO_COLOR", "%nExample:%n  HTTP_PORT=18080 ./jbang package.java --smoke 'POST /v1/beacons/get_beacons {}'"})
 class Package implements Callable<Integer> {
     @Mixin
     Kit.Options options;
@@ -26,7 +27,8 @@ class Package implements Callable<Integer> {
     @Option(names = "--compose", paramLabel = "FLAVOUR", defaultValue = "auto", description = "auto, plugin or standalone.")
     String flavour;
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:DOCKER_IP:-localhost}", description = "Host to probe (env DOCKER_IP; default localhost).")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:DOCKER_IP}",
+            description = "Host to probe (env DOCKER_IP; default: the engine's host, localhost for a local engine).")
     String host;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:HTTP_PORT:-8080}", description = "Published port to probe (env HTTP_PORT; default 8080).")
@@ -54,6 +56,9 @@ class Package implements Callable<Integer> {
         Kit.readDockerfile(directory, Release.DOCKERFILE);
         Kit.readDockerfile(directory, Release.COMPOSE_FILE);
         List<Release.Request> requests = Release.smokeRequests(component, smoke);
+        if (host == null || host.isBlank()) {
+            host = Release.engineHost(System.getenv(), docker);
+        }
         URI readiness = Release.uri(host, port, route);
 
         RunLock.acquire(directory, "package", docker);

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "publish", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
         description = "Pushes <registry>/<name>:<version>-<build>-rc and <registry>/<name>:latest. With DOCKER_USER and DOCKER_PASS set it "
-                + "logs in first (password on stdin) into a throwaway docker config, so no credential stays on the machine.")
+                + "logs in first (password on stdin) into a throwaway docker config, so no credential stays on the machine.",
+        footerHeading = "%nEnvironment:%n", footer = {"  DOCKER_USER and DOCKER_PASS (log in first when both are set; the password goes on stdin); NO_COLOR", "%nExample:%n  DOCKER_USER=ci DOCKER_PASS=*** ./jbang publish.java --tags rc,latest"})
 class Publish implements Callable<Integer> {
     @Mixin
     Kit.Options options;

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
         description = "Starts docker/docker-compose.yml with IMAGE=<registry>/<name>:<version>-<build>-rc in the foreground, streaming "
-                + "the logs; Ctrl-C (or the service stopping) brings everything down. --detach leaves it running.")
+                + "the logs; Ctrl-C (or the service stopping) brings everything down. --detach leaves it running.",
+        footerHeading = "%nEnvironment:%n", footer = {"  HTTP_PORT (published port); IMAGE (set for compose); NO_COLOR", "%nExample:%n  ./jbang run.java --detach"})
 class Run implements Callable<Integer> {
     static final String COMPOSE_FILE = "docker/docker-compose.yml";
 

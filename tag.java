@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "tag", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
         description = "Creates the annotated git tag v<version>-<build> and pushes it. A token in GIT_TOKEN or GITHUB_API_KEY reaches git "
-                + "as an HTTP header through the environment only: never in a URL, an argument or a file.")
+                + "as an HTTP header through the environment only: never in a URL, an argument or a file.",
+        footerHeading = "%nEnvironment:%n", footer = {"  GIT_TOKEN or GITHUB_API_KEY (token for an HTTPS remote, sent as a header), GIT_USER (default x-access-token); NO_COLOR", "%nExample:%n  GIT_TOKEN=*** ./jbang tag.java"})
 class Tag implements Callable<Integer> {
     @Mixin
     Kit.Options options;

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "test", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
         description = "Builds <registry>/<name>:<version>-<build>-test and runs the service `test` of docker/docker-compose.test.yml "
-                + "with its dependencies; exits with the test container's exit code. Everything the run started is brought down afterwards.")
+                + "with its dependencies; exits with the test container's exit code. Everything the run started is brought down afterwards.",
+        footerHeading = "%nEnvironment:%n", footer = {"  IMAGE (set for compose to the test image); NO_COLOR", "%nExample:%n  ./jbang test.java --compose standalone"})
 class Test implements Callable<Integer> {
     static final String COMPOSE_FILE = "docker/docker-compose.test.yml";
 

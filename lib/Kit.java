@@ -5,13 +5,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import picocli.AutoComplete;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Option;
 
 /** What every script shares: options, exit codes, one voice on the console, secrets masked, clean-up on exit. */
@@ -92,6 +95,24 @@ final class Kit {
                 cleanUp();
             }
         }));
+        try {
+            return execute(command, args);
+        } finally {
+            cleanUp();
+        }
+    }
+
+    /** Runs one command with the kit's handling of errors; its clean-ups run when it returns. The pipeline runs each step so. */
+    static int execute(Object command, String... args) {
+        try {
+            return commandLine(command).execute(args);
+        } finally {
+            cleanUp();
+        }
+    }
+
+    /** The command line of a script: one-line errors, the images section in --help, completion scripts. */
+    static CommandLine commandLine(Object command) {
         CommandLine commandLine = new CommandLine(command);
         commandLine.setParameterExceptionHandler((error, arguments) -> {
             error(error.getMessage() + " (see --help)");
@@ -111,10 +132,22 @@ final class Kit {
             }
             return FAILED;
         });
+        commandLine.addSubcommand(new AutoComplete.GenerateCompletion());
+        commandLine.getHelpSectionMap().put("images", help -> imagesHelp());
+        List<String> sections = new ArrayList<>(commandLine.getHelpSectionKeys());
+        sections.add(sections.indexOf(UsageMessageSpec.SECTION_KEY_DESCRIPTION) + 1, "images");
+        commandLine.setHelpSectionKeys(sections);
+        return commandLine;
+    }
+
+    /** The names the scripts use for the component.json in the current folder, for --help. */
+    private static String imagesHelp() {
         try {
-            return commandLine.execute(args);
-        } finally {
-            cleanUp();
+            Component component = Component.read(Path.of("").toAbsolutePath());
+            return String.format("%nFor ./component.json:%n  build image    %s%n  test image     %s%n  release images %s, %s%n  git tag        %s%n%n",
+                    component.buildImage(), component.testImage(), component.releaseImage(), component.latestImage(), component.gitTag());
+        } catch (Failure e) {
+            return String.format("%nNo valid component.json here, so no image names: %s%n", e.getMessage());
         }
     }
 

@@ -1,5 +1,8 @@
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -44,6 +47,39 @@ final class Release {
     /** A remote URL without the user and token some CIs put into it. */
     static String withoutCredentials(String url) {
         return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+    }
+
+    /**
+     * Where the engine publishes ports: the host of DOCKER_HOST (tcp://, ssh://), else of the docker
+     * context in use when one is chosen, else localhost (a local socket).
+     */
+    static String engineHost(Map<String, String> environment, Docker docker) {
+        String endpoint = environment.get("DOCKER_HOST");
+        if (endpoint == null || endpoint.isBlank()) {
+            boolean context = environment.containsKey("DOCKER_CONTEXT")
+                    || dockerConfig(environment).contains("\"currentContext\"");
+            endpoint = context ? docker.query(List.of("docker", "context", "inspect", "--format", "{{.Endpoints.docker.Host}}")) : null;
+        }
+        return hostOf(endpoint);
+    }
+
+    /** The host part of a docker endpoint: tcp://10.0.0.5:2376 and ssh://me@build-box:22 name a host; unix:// and npipe:// mean localhost. */
+    static String hostOf(String endpoint) {
+        if (endpoint == null || !(endpoint.startsWith("tcp://") || endpoint.startsWith("ssh://") || endpoint.startsWith("http"))) {
+            return "localhost";
+        }
+        String host = URI.create(endpoint).getHost();
+        return host == null || host.isBlank() ? "localhost" : host;
+    }
+
+    private static String dockerConfig(Map<String, String> environment) {
+        Path folder = environment.containsKey("DOCKER_CONFIG") ? Path.of(environment.get("DOCKER_CONFIG"))
+                : Path.of(System.getProperty("user.home"), ".docker");
+        try {
+            return Files.readString(folder.resolve("config.json"));
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     static URI uri(String host, int port, String route) {

@@ -50,6 +50,7 @@ final class RunLock {
             try {
                 lock.release();
                 channel.close();
+                channel = null;
             } catch (IOException e) {
                 // the OS drops the lock when the process ends anyway
             }

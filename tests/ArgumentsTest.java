@@ -68,6 +68,11 @@ class ArgumentsTest {
                 Release.smokeRequests(component, List.of("GET /v1/x", "put /v1/y {\"a\": 1}")));
         assertThrows(Kit.Failure.class, () -> Release.smokeRequests(component, List.of("/v1/x")));
         assertEquals("http://10.0.0.5:18080/heartbeat", Release.uri("10.0.0.5", 18080, "heartbeat").toString());
+        assertEquals("10.0.0.5", Release.hostOf("tcp://10.0.0.5:2376"));
+        assertEquals("build-box", Release.hostOf("ssh://me@build-box:22"));
+        assertEquals("localhost", Release.hostOf("unix:///var/run/docker.sock"));
+        assertEquals("localhost", Release.hostOf(null));
+        assertEquals("remote.example", Release.engineHost(Map.of("DOCKER_HOST", "tcp://remote.example:2375"), new Docker(Path.of("."), true)));
         assertEquals("https://github.com/org/repo.git", Release.withoutCredentials("https://x-access-token:ghp_abc@github.com/org/repo.git"));
         assertEquals("git@github.com:org/repo.git", Release.withoutCredentials("git@github.com:org/repo.git"));
     }

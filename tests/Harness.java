@@ -23,7 +23,7 @@ import org.zeroturnaround.exec.StartedProcess;
 final class Harness {
     static final Path ROOT = findRoot();
     /** What a copy of the kit holds: the files a user copies into a repository, plus the sample. */
-    static final List<String> KIT = List.of("build.java", "test.java", "package.java", "run.java", "publish.java", "clear.java", "tag.java", "lib", "docker", "src", "dependencies.txt", "component.json", ".dockerignore", "jbang");
+    static final List<String> KIT = List.of("build.java", "test.java", "package.java", "run.java", "publish.java", "clear.java", "tag.java", "pipeline.java", "lib", "docker", "src", "dependencies.txt", "component.json", ".dockerignore", "jbang");
     private static boolean ready;
     private static Path bin;
 

@@ -1,0 +1,131 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Runs build, test and package (and publish with --publish) in order, stops at the first failure, and prints a summary.
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java lib/Probe.java lib/Release.java
+//SOURCES build.java test.java package.java publish.java
+
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "pipeline", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+        description = "Runs build.java, test.java and package.java (and publish.java with --publish) in this order, in one JVM; stops at "
+                + "the first step that fails, with that step's exit code, and ends with a table of steps, results, durations and images.",
+        footerHeading = "%nEnvironment:%n", footer = {"  everything the steps read (see each script's --help)",
+            "%nExample:%n  BUILD_NUMBER=42 ./jbang pipeline.java --publish --json pipeline.json"})
+class Pipeline implements Callable<Integer> {
+    @Mixin
+    Kit.Options options;
+
+    @Option(names = "--publish", description = "Publish the release image after package.")
+    boolean publish;
+
+    @Option(names = "--compose", paramLabel = "FLAVOUR", defaultValue = "auto", description = "For test and package: auto, plugin or standalone.")
+    String flavour;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE (- for stdout), for CI.")
+    String json;
+
+    record Step(String name, Supplier<Object> command, List<String> arguments, Function<Component, String> image) {
+    }
+
+    record Result(String step, String result, int exit, double seconds, String image) {
+    }
+
+    public static void main(String... args) {
+        System.exit(Kit.run(new Pipeline(), args));
+    }
+
+    @Override
+    public Integer call() {
+        Path directory = options.directory();
+        List<String> common = new ArrayList<>(List.of("-C", directory.toString()));
+        if (options.dryRun) {
+            common.add("--dry-run");
+        }
+        if (Kit.verbose) {
+            common.add("--verbose");
+        }
+        if (Kit.quiet) {
+            common.add("--quiet");
+        }
+        List<String> compose = new ArrayList<>(common);
+        compose.addAll(List.of("--compose", flavour));
+        List<Step> steps = new ArrayList<>(List.of(
+                new Step("build", Build::new, common, Component::buildImage),
+                new Step("test", Test::new, compose, Component::testImage),
+                new Step("package", Package::new, compose, Component::releaseImage)));
+        if (publish) {
+            steps.add(new Step("publish", Publish::new, common, component -> component.releaseImage() + " " + component.latestImage()));
+        }
+
+        List<Result> results = new ArrayList<>();
+        int exit = Kit.OK;
+        for (Step step : steps) {
+            if (exit != Kit.OK) {
+                results.add(new Result(step.name(), "skipped", 0, 0, ""));
+                continue;
+            }
+            Kit.step("step " + step.name());
+            long started = System.nanoTime();
+            exit = Kit.execute(step.command().get(), step.arguments().toArray(String[]::new));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            String image = exit == Kit.OK || step.name().equals("test") ? imageOf(directory, step) : "";
+            results.add(new Result(step.name(), exit == Kit.OK ? "passed" : "failed", exit, seconds, image));
+        }
+        printTable(results);
+        if (json != null) {
+            writeJson(results, exit);
+        }
+        return exit;
+    }
+
+    private static String imageOf(Path directory, Step step) {
+        try {
+            return step.image().apply(Component.read(directory));
+        } catch (Kit.Failure e) {
+            return "";
+        }
+    }
+
+    private static void printTable(List<Result> results) {
+        StringBuilder table = new StringBuilder(String.format("%n%-8s  %-7s  %8s  %s%n", "STEP", "RESULT", "TIME", "IMAGE"));
+        for (Result result : results) {
+            String time = result.result().equals("skipped") ? "-" : String.format("%.1f s", result.seconds());
+            table.append(String.format("%-8s  %-7s  %8s  %s%n", result.step(), result.result(), time, result.image()));
+        }
+        System.err.print(Kit.mask(table.toString()));
+    }
+
+    private void writeJson(List<Result> results, int exit) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("result", exit == Kit.OK ? "passed" : "failed");
+        summary.put("exit", exit);
+        summary.put("steps", results);
+        try {
+            String text = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(summary) + "\n";
+            if (json.equals("-")) {
+                System.out.print(text);
+            } else {
+                java.nio.file.Files.writeString(Path.of(json), text);
+            }
+        } catch (IOException e) {
+            throw Kit.failure("cannot write " + json + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline, other engines through DOCKER_HOST, JBang conventions, --help, and the README's CI examples. */
+class EcosystemTest {
+    static final List<String> SCRIPTS = List.of("build.java", "test.java", "package.java", "publish.java", "run.java", "clear.java", "tag.java", "pipeline.java");
+    Harness repo;
+
+    @BeforeEach
+    void aTinyRepository() throws IOException {
+        repo = Harness.tiny();
+    }
+
+    @AfterEach
+    void removeWhatTheTestMade() throws IOException {
+        repo.cleanUp();
+    }
+
+    @Test
+    void thePipelineRunsTheStepsInOrderAndSummarises() throws IOException {
+        Harness.Result result = repo.run(Map.of("HTTP_PORT", Integer.toString(Harness.freePort()), "BUILD_NUMBER", "12"),
+                "pipeline.java", "--json", "summary.json");
+        assertEquals(0, result.exit(), result.all());
+        String err = result.err();
+        assertTrue(err.indexOf("==> step build") < err.indexOf("==> step test") && err.indexOf("==> step test") < err.indexOf("==> step package"), err);
+        assertTrue(err.matches("(?s).*\\npackage\\s+passed\\s+[0-9.]+ s\\s+" + Pattern.quote(repo.image("1.0.0-12-rc")) + "\\n.*"), err);
+        JsonNode summary = new ObjectMapper().readTree(repo.read("summary.json"));
+        assertEquals("passed", summary.path("result").asText());
+        assertEquals(List.of("build", "test", "package"), summary.path("steps").findValuesAsText("step"));
+        assertEquals(repo.image("1.0.0-12-build"), summary.path("steps").get(0).path("image").asText());
+        assertEquals(List.of(), repo.composeLeftovers());
+    }
+
+    @Test
+    void thePipelineStopsAtTheFirstFailureWithItsExitCode() throws IOException {
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo failing; exit 3\"]\n");
+        Harness.Result result = repo.run("pipeline.java", "--json", "-", "--quiet");
+        assertEquals(3, result.exit(), result.all());
+        JsonNode summary = new ObjectMapper().readTree(result.out().substring(result.out().indexOf('{')));
+        assertEquals("failed", summary.path("result").asText());
+        assertEquals(3, summary.path("exit").asInt());
+        assertEquals(List.of("passed", "failed", "skipped"), summary.path("steps").findValuesAsText("result"));
+        assertTrue(result.err().contains("package   skipped"), result.err());
+    }
+
+    @Test
+    void aRemoteEngineOverTcpIsUsedAndProbedOnItsHost() throws IOException {
+        String tcp = "tcp://127.0.0.1:2375";
+        String version = Harness.exec(List.of("sh", "-c", "DOCKER_HOST=" + tcp + " docker version --format '{{.Server.Version}}'")).outputUTF8().strip();
+        assertTrue(version.matches("[0-9][0-9.]*.*"), "no engine listens on " + tcp + ": start dockerd with -H " + tcp
+                + " as bash .ci/run does (docker said: " + version + ")");
+        Map<String, String> environment = Map.of("DOCKER_HOST", tcp, "HTTP_PORT", Integer.toString(Harness.freePort()));
+        Harness.Result result = repo.run(environment, "pipeline.java", "--compose", "standalone");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.err().contains("waiting up to 60 s for http://127.0.0.1:"), "probed on the engine's host: " + result.err());
+        assertEquals("compiled\n", repo.read("obj/out.txt"));
+    }
+
+    @Test
+    void podmansDockerApiWorksUnchanged() throws IOException {
+        String socket = System.getenv().getOrDefault("PIPKIT_PODMAN_SOCKET", "/run/pipkit-podman/podman.sock");
+        String host = "unix://" + socket;
+        String version = Harness.exec(List.of("sh", "-c", "DOCKER_HOST=" + host + " docker version --format '{{.Server.Version}}'")).outputUTF8().strip();
+        assertTrue(Files.exists(Path.of(socket)) && version.matches("[0-9][0-9.]*.*"),
+                "no Podman API at " + host + ": bash .ci/run starts one (tests/podman.sh); docker said: " + version);
+        Map<String, String> environment = Map.of("DOCKER_HOST", host, "HTTP_PORT", Integer.toString(Harness.freePort()));
+        try {
+            Harness.Result result = repo.run(environment, "pipeline.java", "--compose", "standalone");
+            assertEquals(0, result.exit(), result.all());
+            assertEquals("compiled\n", repo.read("obj/out.txt"));
+            String images = Harness.exec(List.of("sh", "-c", "DOCKER_HOST=" + host + " docker images --format '{{.Repository}}:{{.Tag}}'")).outputUTF8();
+            assertTrue(images.contains(repo.image("1.0.0-0-rc")), images);
+        } finally {
+            repo.run(Map.of("DOCKER_HOST", host), "clear.java", "--latest", "--quiet");
+        }
+    }
+
+    @Test
+    void everyHelpShowsWhatItDoesTheImagesTheEnvironmentAndAnExample() {
+        for (String script : SCRIPTS) {
+            Harness.Result result = repo.run(script, "--help");
+            assertEquals(0, result.exit(), script + ": " + result.all());
+            String help = result.out();
+            assertTrue(help.contains("For ./component.json:") && help.contains(repo.image("1.0.0-0-build")) && help.contains(repo.image("latest")),
+                    script + ": " + help);
+            assertTrue(help.contains("Environment:") && help.contains("Example:") && help.contains("./jbang " + script), script + ": " + help);
+        }
+    }
+
+    @Test
+    void theCatalogNamesEveryScriptAndEveryScriptDescribesItself() throws IOException {
+        JsonNode aliases = new ObjectMapper().readTree(Files.readString(Harness.ROOT.resolve("jbang-catalog.json"))).path("aliases");
+        List<String> referenced = new ArrayList<>();
+        aliases.forEach(alias -> {
+            referenced.add(alias.path("script-ref").asText());
+            assertTrue(!alias.path("description").asText().isBlank(), alias.toString());
+        });
+        List<String> scripts;
+        try (Stream<Path> files = Files.list(Harness.ROOT)) {
+            scripts = files.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(".java")).sorted().toList();
+        }
+        assertEquals(scripts, referenced.stream().sorted().toList());
+        assertEquals(new TreeSet<>(SCRIPTS), new TreeSet<>(scripts));
+        for (String script : scripts) {
+            String text = Files.readString(Harness.ROOT.resolve(script));
+            assertTrue(text.startsWith("///usr/bin/env jbang \"$0\" \"$@\" ; exit $?\n") && text.contains("\n//DESCRIPTION "), script);
+            assertTrue(Files.isExecutable(Harness.ROOT.resolve(script)), script + " has no run bit");
+        }
+    }
+
+    @Test
+    void exportAppInstallAndCompletionWork() throws IOException {
+        Path jar = repo.dir.resolve("export/build.jar");
+        Harness.Result export = repo.run("jbang", "export", "portable", "--force", "-O", jar.toString(), "build.java");
+        assertEquals(0, export.exit(), export.all());
+        var version = Harness.exec(List.of("java", "-jar", jar.toString(), "--version"));
+        assertEquals(Kit.VERSION, version.outputUTF8().strip());
+
+        Path home = repo.dir.resolve("jbang-home");
+        Harness.Result install = repo.run(Map.of("JBANG_DIR", home.toString()), "jbang", "app", "install", "--name", "pipkit-build",
+                repo.dir.resolve("build.java").toString());
+        assertEquals(0, install.exit(), install.all());
+        Harness.Result installed = repo.run(Map.of("JBANG_DIR", home.toString()), "jbang-home/bin/pipkit-build", "--version");
+        assertEquals(Kit.VERSION, installed.out().strip(), installed.all());
+
+        Harness.Result completion = repo.run("build.java", "generate-completion");
+        assertEquals(0, completion.exit(), completion.all());
+        assertTrue(completion.out().contains("complete -F") && completion.out().contains("--dry-run"), completion.out());
+    }
+
+    @Test
+    void theCiExamplesCallScriptsAndOptionsThatExist() throws IOException {
+        String readme = Files.readString(Harness.ROOT.resolve("README.md"));
+        Matcher blocks = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        Map<String, String> helps = new HashMap<>();
+        int commands = 0;
+        List<String> found = new ArrayList<>();
+        while (blocks.find()) {
+            JsonNode pipeline = new YAMLMapper().readTree(blocks.group(1));
+            assertTrue(pipeline.isObject() && pipeline.size() > 0, blocks.group(1));
+            found.add(pipeline.has("jobs") ? "github" : "gitlab");
+            List<String> lines = new ArrayList<>();
+            pipeline.findValues("run").forEach(node -> lines.add(node.asText()));
+            for (String key : List.of("script", "after_script")) {
+                pipeline.findValues(key).forEach(node -> node.forEach(line -> lines.add(line.asText())));
+            }
+            for (String line : lines) {
+                Matcher command = Pattern.compile("\\./jbang (\\S+\\.java)((?: [^;&|]*)?)").matcher(line);
+                while (command.find()) {
+                    String script = command.group(1);
+                    assertTrue(Files.exists(Harness.ROOT.resolve(script)), "the CI example calls " + script + ", which does not exist");
+                    String help = helps.computeIfAbsent(script, name -> repo.run(name, "--help").out());
+                    for (String option : command.group(2).strip().split("\\s+")) {
+                        if (option.startsWith("-")) {
+                            assertTrue(help.contains(option.split("=")[0]), script + " has no option " + option);
+                        }
+                    }
+                    commands++;
+                }
+            }
+        }
+        assertEquals(List.of("github", "gitlab"), found);
+        assertTrue(commands >= 6, "too few commands found in the CI examples: " + commands);
+    }
+}
