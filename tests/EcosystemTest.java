@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** The pipeline, other engines through DOCKER_HOST, JBang conventions, --help, and the README's CI examples. */
 class EcosystemTest {
-    static final List<String> SCRIPTS = List.of("build.java", "test.java", "package.java", "publish.java", "run.java", "clear.java", "tag.java", "pipeline.java");
+    static final List<String> SCRIPTS = List.of("build.java", "test.java", "package.java", "publish.java", "run.java", "clear.java", "tag.java", "pipeline.java", "install.java");
     Harness repo;
 
     @BeforeEach

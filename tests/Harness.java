@@ -23,16 +23,14 @@ import org.zeroturnaround.exec.StartedProcess;
 final class Harness {
     static final Path ROOT = findRoot();
     /** What a copy of the kit holds: the files a user copies into a repository, plus the sample. */
-    static final List<String> KIT = List.of("build.java", "test.java", "package.java", "run.java", "publish.java", "clear.java", "tag.java", "pipeline.java", "lib", "docker", "src", "dependencies.txt", "component.json", ".dockerignore", "jbang");
+    static final List<String> KIT = List.of("build.java", "test.java", "package.java", "run.java", "publish.java", "clear.java", "tag.java", "pipeline.java", "install.java", "lib", "docker", "src", "dependencies.txt", "component.json", ".dockerignore", "jbang", "jbang.cmd",
+            "jbang-catalog.json", "templates", "tests/fixtures");
     private static boolean ready;
     private static Path bin;
 
     final Path dir;
     final String name;
     String registry = "localhost:5000";
-
-    /** Untagged images that existed before this test: the ones that appear during it are its own. */
-    private final List<String> danglingBefore = lines(docker("images", "-q", "--no-trunc", "--filter", "dangling=true"));
 
     private Harness(Path dir, String name) {
         this.dir = dir;
@@ -45,12 +43,18 @@ final class Harness {
         }
     }
 
+    /** A repository the harness did not make (an installer's target), to run scripts in and clean up after. */
+    static Harness at(Path dir, String name) {
+        return new Harness(dir, name);
+    }
+
     /** A fresh copy of the kit and sample, its component renamed so nothing collides with other runs. */
     static Harness sample() throws IOException {
         requireEngine();
         String name = "pipkit-e2e-" + Kit.runId();
         Path dir = Files.createTempDirectory("pipkit-e2e-");
         for (String item : KIT) {
+            Files.createDirectories(dir.resolve(item).getParent());
             copy(ROOT.resolve(item), dir.resolve(item));
         }
         Harness harness = new Harness(dir, name);
@@ -211,16 +215,14 @@ final class Harness {
         for (String image : images()) {
             docker("rmi", image);
         }
-        // a pushed image keeps a digest reference; a rebuilt tag leaves the old image untagged
+        // a pushed image keeps a digest reference; a rebuilt tag leaves the old image untagged (with this component's label)
         for (String digest : lines(docker("images", "--digests", "--format", "{{.Repository}}@{{.Digest}}", registry + "/" + name))) {
             if (!digest.endsWith("@<none>")) {
                 docker("rmi", digest);
             }
         }
-        for (String image : lines(docker("images", "-q", "--no-trunc", "--filter", "dangling=true"))) {
-            if (!danglingBefore.contains(image)) {
-                docker("rmi", image);
-            }
+        for (String image : lines(docker("images", "-q", "--no-trunc", "--filter", "dangling=true", "--filter", "label=" + Kit.LABEL + ".component=" + name))) {
+            docker("rmi", image);
         }
         Outputs.delete(dir);
     }

@@ -29,7 +29,7 @@ jdk_image() {
     echo "==> debootstrap of a minimal Debian (about 90 s, once)" >&2
     debootstrap --variant=minbase bookworm "$root" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >/dev/null
     mount -t proc proc "$root/proc"
-    chroot "$root" apt-get install -y -q --no-install-recommends openjdk-17-jdk-headless >/dev/null
+    chroot "$root" apt-get install -y -q --no-install-recommends openjdk-17-jdk-headless >/dev/null 2>&1
     chroot "$root" apt-get clean
     umount "$root/proc"
     tar -C "$root" -c . | docker import \
@@ -41,6 +41,32 @@ jdk_image() {
   exists eclipse-temurin:17-jre || docker tag eclipse-temurin:17-jdk eclipse-temurin:17-jre
 }
 
+debian_image() {
+  exists debian:bookworm-slim && return
+  local root; root=$(mktemp -d)
+  echo "==> debootstrap of debian:bookworm-slim (about 30 s, once)" >&2
+  debootstrap --variant=minbase bookworm "$root" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >/dev/null
+  tar -C "$root" -c . | docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - debian:bookworm-slim >/dev/null
+  rm -rf "$root"
+}
+
+# A toolchain image: debian:bookworm-slim plus Debian's packages (containers reach the Debian mirror).
+language_image() {
+  local tag=$1; shift
+  exists "$tag" && return
+  echo "==> building $tag from Debian's $*" >&2
+  printf 'FROM debian:bookworm-slim
+RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends %s >/dev/null && rm -rf /var/lib/apt/lists/*
+' "$*" |
+    docker build -q --force-rm -t "$tag" - >/dev/null
+}
+
 docker info >/dev/null 2>&1 || { echo "[ERROR] base-images: no Docker engine answers (docker info failed)" >&2; exit 1; }
 busybox_image
 jdk_image
+if [[ "${1:-}" == all ]]; then
+  debian_image
+  language_image python:3.11-slim python3 python3-pip python-is-python3
+  language_image node:18-slim nodejs npm
+  language_image golang:1.19 golang-go ca-certificates
+fi

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Benchmarks the kit against the same docker and compose commands run from plain sh, on the sample
+# service, and prints the figures P1-P6 (README, Performance). Each figure is a median over
+# alternating runs in this one invocation: the machines are noisy, so only side-by-side ratios
+# mean anything. Usage: bash bench/bench.sh [RUNS]   (default 5; needs a running engine)
+set -euo pipefail
+runs=${1:-5}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/pipkit-bench-XXXXXX)
+name="pipkit-bench-$$"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18093)
+export HTTP_PORT=$port NO_COLOR=1
+export PATH="$root:$PATH"   # the shebang lines find ./jbang
+
+cleanup() {
+  (cd "$work/repo" 2>/dev/null && "$root/jbang" clear.java --latest --all-builds --quiet >/dev/null 2>&1) || true
+  docker rm -f "$name-sh" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+seconds() { local start=$1; awk -v s="$start" -v e="$(now)" 'BEGIN {printf "%.3f", e-s}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+
+bash "$root/tests/base-images.sh"
+mkdir -p "$work/repo"
+cp -r "$root"/{build.java,test.java,package.java,pipeline.java,clear.java,lib,docker,src,dependencies.txt,.dockerignore,jbang} "$work/repo/"
+sed "s/\"name\": \"beacons\"/\"name\": \"$name\"/" "$root/component.json" > "$work/repo/component.json"
+cd "$work/repo"
+image="localhost:5000/$name:1.0.0-0"
+
+# The same steps as plain sh: what the scripts run, nothing more.
+sh_build() {
+  rm -rf obj dist/lib && mkdir -p dist
+  docker build -q --force-rm -f docker/Dockerfile.build -t "$image-build" --label "pipkit.component=$name" . >/dev/null
+  docker create --name "$name-sh" "$image-build" true >/dev/null
+  docker cp "$name-sh:/app/obj" obj && docker cp "$name-sh:/app/lib" dist/lib
+  docker rm -f "$name-sh" >/dev/null
+}
+sh_test() {
+  local project="$name-shtest"
+  IMAGE="$image-test" docker-compose -p "$project" -f docker/docker-compose.test.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
+  IMAGE="$image-test" docker-compose -p "$project" -f docker/docker-compose.test.yml up --build --abort-on-container-exit --exit-code-from test >/dev/null 2>&1
+  IMAGE="$image-test" docker-compose -p "$project" -f docker/docker-compose.test.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
+}
+sh_package() {
+  local project="$name-shpackage"
+  docker build -q --force-rm -f docker/Dockerfile -t "$image-rc" -t "localhost:5000/$name:latest" --label "pipkit.component=$name" . >/dev/null
+  IMAGE="$image-rc" docker-compose -p "$project" -f docker/docker-compose.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
+  IMAGE="$image-rc" docker-compose -p "$project" -f docker/docker-compose.yml up -d >/dev/null 2>&1
+  until curl -sf "http://localhost:$port/heartbeat" >/dev/null; do sleep 0.1; done
+  curl -sf -X POST -d '{"filter":{"site_id":"1"}}' "http://localhost:$port/v1/beacons/get_beacons" >/dev/null
+  IMAGE="$image-rc" docker-compose -p "$project" -f docker/docker-compose.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
+}
+
+echo "==> warming up (layer cache, JBang cache)" >&2
+./jbang build.java -q && ./jbang test.java -q >/dev/null && ./jbang package.java -q && sh_build && sh_test && sh_package
+./jbang clear.java -q >/dev/null && ./jbang build.java -q
+
+p1_kit=(); p1_sh=(); p2_kit=(); p2_sh=()
+for i in $(seq 1 "$runs"); do
+  echo "==> run $i of $runs" >&2
+  t=$(now); ./jbang build.java -q; p1_kit+=("$(seconds "$t")")
+  t=$(now); sh_build; p1_sh+=("$(seconds "$t")")
+  t=$(now); sh_build; sh_test; sh_package; p2_sh+=("$(seconds "$t")")
+  rm -rf obj dist && rm -f .pipkit-outputs
+  t=$(now); ./jbang build.java -q && ./jbang test.java -q >/dev/null && ./jbang package.java -q; p2_kit+=("$(seconds "$t")")
+done
+p1k=$(printf '%s\n' "${p1_kit[@]}" | median); p1s=$(printf '%s\n' "${p1_sh[@]}" | median)
+p2k=$(printf '%s\n' "${p2_kit[@]}" | median); p2s=$(printf '%s\n' "${p2_sh[@]}" | median)
+
+# P3: an outside poller every 10 ms marks when the service first answers; package.java's next
+# line (the smoke request) marks when it noticed.
+p3=()
+for i in $(seq 1 "$runs"); do
+  rm -f "$work/ready" "$work/noticed"
+  (until curl -sf -m 1 "http://localhost:$port/heartbeat" >/dev/null 2>&1; do sleep 0.01; done; now > "$work/ready") &
+  poller=$!
+  ./jbang package.java 2>&1 >/dev/null | while IFS= read -r line; do
+    [[ "$line" == "==> smoke:"* && ! -f "$work/noticed" ]] && now > "$work/noticed"
+  done
+  wait $poller || true
+  p3+=("$(awk -v r="$(cat "$work/ready")" -v n="$(cat "$work/noticed")" 'BEGIN {printf "%.3f", n-r}')")
+done
+p3m=$(printf '%s\n' "${p3[@]}" | median)
+
+# P4: a source-only change: every step before COPY src must come from the cache; and the context.
+echo "// $(date +%s%N)" >> src/main/java/beacons/Beacons.java
+log=$(./jbang build.java 2>&1)
+before_sources=$(awk '/^Step [0-9]+\/[0-9]+ : COPY src/ {exit} /^Step / {n++} END {print n-1}' <<<"$log")
+cached=$(awk '/^Step [0-9]+\/[0-9]+ : COPY src/ {exit} /Using cache/ {n++} END {print n+0}' <<<"$log")
+context=$(grep -m1 'Sending build context' <<<"$log" | sed 's/.*Docker daemon *//')
+printf 'FROM busybox:1.36\nCOPY . /context\nRUN find /context -maxdepth 2 | sort\n' > "$work/Dockerfile.context"
+out=$(docker build --no-cache --force-rm -f "$work/Dockerfile.context" . 2>&1 || true)
+listing=$(grep '^/context' <<<"$out" || true)
+docker rmi "$(sed -n 's/^Successfully built //p' <<<"$out")" >/dev/null 2>&1 || true
+leaks=$(grep -cE '^/context/(\.git|obj|tests|lib|bench|jbang)(/|$)' <<<"$listing" || true)
+
+# P5: the first run of a fresh clone (JBang compiles the script; dependencies already local) over a warm run.
+p5=()
+for i in $(seq 1 "$runs"); do
+  fresh="$work/fresh-$i"; mkdir -p "$fresh"; cp -r "$root"/{build.java,lib,jbang} "$fresh/"
+  echo "// fresh $i $$" >> "$fresh/lib/Kit.java"   # new content: JBang must compile again
+  t=$(now); "$fresh/jbang" "$fresh/build.java" --version >/dev/null 2>&1; cold=$(seconds "$t")
+  t=$(now); "$fresh/jbang" "$fresh/build.java" --version >/dev/null 2>&1; warm=$(seconds "$t")
+  p5+=("$(awk -v c="$cold" -v w="$warm" 'BEGIN {printf "%.3f", c-w}')")
+done
+p5m=$(printf '%s\n' "${p5[@]}" | median)
+warm_start=()
+for i in $(seq 1 "$runs"); do t=$(now); ./jbang build.java --version >/dev/null; warm_start+=("$(seconds "$t")"); done
+warm_m=$(printf '%s\n' "${warm_start[@]}" | median)
+
+# P6: peak memory (max RSS) of the script's own JVM during a build, as GNU time reports it for the
+# java command the launcher runs.
+command -v /usr/bin/time >/dev/null || { apt-get install -y -q time >/dev/null; }
+cmd=$(JBANG_RUNTIME_SHELL=bash java -cp "$HOME/.jbang/kit/jbang-0.132.1/*" dev.jbang.Main build.java 2>/dev/null || true)
+p6=$(eval "/usr/bin/time -f %M $cmd -q" 2>&1 >/dev/null | tail -1)
+
+cat <<REPORT
+
+Figures (median of $runs alternating runs each):
+P1 build, every layer cached: kit ${p1k} s / sh ${p1s} s = $(ratio "$p1k" "$p1s")x   (target <= 2.0x)
+P2 build+test+package:        kit ${p2k} s / sh ${p2s} s = $(ratio "$p2k" "$p2s")x   (target <= 1.10x)
+P3 service answering -> package.java noticing: ${p3m} s   (target <= 0.3 s)
+P4 after a source-only change: ${cached} of ${before_sources} steps before the sources from cache; context ${context}; .git/obj/tests/lib/bench/jbang in context: ${leaks}
+P5 first run of a fresh clone over a warm run: ${p5m} s (warm start ${warm_m} s)   (target <= 3 s)
+P6 peak memory of build.java's JVM: $(awk -v k="$p6" 'BEGIN {printf "%.1f", k/1024}') MiB   (target <= 96 MiB)
+REPORT

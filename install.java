@@ -1,0 +1,147 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Puts the kit into an existing microservice repository: the scripts, lib/, a language's docker/ set and a component.json.
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "install", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+        description = "Copies the kit (the scripts, lib/, jbang, jbang.cmd) and the docker/ set of one language into TARGET, and writes its "
+                + "component.json. Run it from the kit's folder. A file of the target's that would change is never overwritten without --force; an existing component.json never is.",
+        footerHeading = "%nEnvironment:%n", footer = {"  none", "%nExample:%n  ./jbang install.java --language python --registry pipdevs ../beacons-python"})
+class Install implements Callable<Integer> {
+    static final List<String> LANGUAGES = List.of("java", "python", "node", "go", "dotnet", "dart");
+    static final List<String> KIT_FILES = List.of("build.java", "test.java", "package.java", "publish.java", "run.java", "clear.java", "tag.java",
+            "pipeline.java", "jbang", "jbang.cmd", "jbang-catalog.json");
+
+    @Parameters(paramLabel = "TARGET", description = "The microservice repository to put the kit into.")
+    Path target;
+
+    @Option(names = {"-l", "--language"}, required = true, paramLabel = "LANGUAGE", description = "java, python, node, go, dotnet or dart.")
+    String language;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The component's name (default: the target folder's name, asked on a terminal).")
+    String name;
+
+    @Option(names = "--registry", paramLabel = "REGISTRY", description = "Registry or Docker Hub namespace (default: none, asked on a terminal).")
+    String registry;
+
+    @Option(names = "--version-number", paramLabel = "VERSION", defaultValue = "1.0.0", description = "The component's version (default 1.0.0).")
+    String version;
+
+    @Option(names = "--force", description = "Overwrite files of the target that differ.")
+    boolean force;
+
+    @Option(names = "--dry-run", description = "Print what would be copied and written; change nothing.")
+    boolean dryRun;
+
+    public static void main(String... args) {
+        System.exit(Kit.run(new Install(), args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Path kit = Path.of("").toAbsolutePath();
+        if (!Files.isDirectory(kit.resolve("templates")) || !Files.exists(kit.resolve("lib/Component.java"))) {
+            throw Kit.badInput("run install.java from the kit's folder (the one with templates/ and lib/)");
+        }
+        if (!LANGUAGES.contains(language.toLowerCase(Locale.ROOT))) {
+            throw Kit.badInput("--language must be one of " + String.join(", ", LANGUAGES) + ", not " + language);
+        }
+        language = language.toLowerCase(Locale.ROOT);
+        Path to = target.toAbsolutePath().normalize();
+        if (!Files.isDirectory(to)) {
+            throw Kit.badInput("target " + target + " is not a folder: create the repository first");
+        }
+        if (to.equals(kit)) {
+            throw Kit.badInput("the target is the kit itself: give the microservice repository's folder");
+        }
+
+        Map<Path, Path> copies = new LinkedHashMap<>();
+        for (String file : KIT_FILES) {
+            copies.put(kit.resolve(file), to.resolve(file));
+        }
+        for (Path source : list(kit.resolve("lib"))) {
+            copies.put(source, to.resolve("lib").resolve(source.getFileName()));
+        }
+        Path template = kit.resolve("templates").resolve(language);
+        for (Path source : list(template.resolve("docker"))) {
+            copies.put(source, to.resolve("docker").resolve(source.getFileName()));
+        }
+        copies.put(template.resolve(".dockerignore"), to.resolve(".dockerignore"));
+
+        List<String> conflicts = new ArrayList<>();
+        for (Map.Entry<Path, Path> copy : copies.entrySet()) {
+            if (Files.exists(copy.getValue()) && Files.mismatch(copy.getKey(), copy.getValue()) != -1) {
+                conflicts.add(to.relativize(copy.getValue()).toString());
+            }
+        }
+        Path componentJson = to.resolve(Component.FILE);
+        if (!conflicts.isEmpty() && !force) {
+            throw Kit.badInput("these files of " + target + " would be overwritten: " + String.join(", ", conflicts) + " (use --force to overwrite them)");
+        }
+
+        for (Map.Entry<Path, Path> copy : copies.entrySet()) {
+            if (dryRun) {
+                System.out.println("cp " + Docker.shell(List.of(kit.relativize(copy.getKey()).toString(), copy.getValue().toString())));
+            } else {
+                Files.createDirectories(copy.getValue().getParent());
+                Files.copy(copy.getKey(), copy.getValue(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        if (Files.exists(componentJson)) {
+            Kit.step(Component.FILE + " exists: left as it is (it is the repository's own, never overwritten)");
+        } else {
+            String json = componentJson(to);
+            Component.parse(componentJson, json);   // the same checks every script makes
+            if (dryRun) {
+                System.out.println("# " + componentJson + ":\n" + json);
+            } else {
+                Files.writeString(componentJson, json);
+            }
+        }
+        Kit.step(dryRun ? "dry run: nothing was changed" : "installed the kit (" + language + ") into " + to + "; next: cd " + to + " && ./jbang build.java");
+        return Kit.OK;
+    }
+
+    private String componentJson(Path to) {
+        String folder = to.getFileName().toString().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[^a-z0-9]+|[^a-z0-9]+$", "");
+        String component = name != null ? name : ask("component name", folder);
+        String where = registry != null ? registry : ask("registry or Docker Hub namespace (empty for local images)", "");
+        return "{\n    \"name\": \"" + component + "\",\n"
+                + (where.isEmpty() ? "" : "    \"registry\": \"" + where + "\",\n")
+                + "    \"version\": \"" + version + "\",\n    \"build\": \"0\",\n    \"language\": \"" + language + "\"\n}\n";
+    }
+
+    /** Asks on a terminal; without one (CI, a pipe) takes the default, asking nothing. */
+    private static String ask(String what, String fallback) {
+        if (System.console() == null) {
+            return fallback;
+        }
+        String answer = System.console().readLine("%s [%s]: ", what, fallback);
+        return answer == null || answer.isBlank() ? fallback : answer.strip();
+    }
+
+    private static List<Path> list(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The installer and the language templates: Java, Python, Node and Go end to end; .NET and Dart by dry run. */
+class TemplateTest {
+    Harness kit;
+    Harness service;
+
+    @BeforeEach
+    void theKit() throws IOException {
+        kit = Harness.sample();
+    }
+
+    @AfterEach
+    void removeWhatTheTestMade() throws IOException {
+        if (service != null) {
+            service.cleanUp();
+        }
+        kit.cleanUp();
+    }
+
+    /** A repository holding a language's minimal service, with the kit installed into it. */
+    Harness install(String language) throws IOException {
+        Path dir = kit.dir.resolve("service-" + language);
+        Files.createDirectories(dir);
+        if (language.equals("java")) {
+            Files.writeString(dir.resolve("dependencies.txt"), kit.read("dependencies.txt"));
+            Harness.exec(List.of("cp", "-r", kit.dir.resolve("src").toString(), dir.toString()));
+        } else if (Files.isDirectory(kit.dir.resolve("tests/fixtures/" + language))) {
+            Harness.exec(List.of("cp", "-r", kit.dir.resolve("tests/fixtures/" + language) + "/.", dir.toString()));
+        }
+        service = Harness.at(dir, kit.name + "-" + language);
+        Harness.Result result = kit.run("install.java", "--language", language, "--name", service.name, "--registry", service.registry, dir.toString());
+        assertEquals(0, result.exit(), result.all());
+        return service;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"java, obj/beacons/BeaconsService.class", "python, ''", "node, obj/main.js", "go, dist/run/service"})
+    void buildTestPackageAndClearPassAndAFailingTestFails(String language, String output) throws IOException {
+        Harness repo = install(language);
+        Map<String, String> port = Map.of("HTTP_PORT", Integer.toString(Harness.freePort()));
+        Harness.Result build = repo.run("build.java");
+        assertEquals(0, build.exit(), build.all());
+        if (!output.isEmpty()) {
+            assertTrue(repo.exists(output), output + " was not copied out: " + build.err());
+        }
+        Harness.Result test = repo.run("test.java");
+        assertEquals(0, test.exit(), test.all());
+        Harness.Result pack = repo.run(port, "package.java");
+        assertEquals(0, pack.exit(), pack.all());
+        assertTrue(repo.images().containsAll(List.of(repo.image("1.0.0-0-build"), repo.image("1.0.0-0-test"), repo.image("1.0.0-0-rc"))),
+                repo.images().toString());
+
+        breakATest(repo, language);
+        Harness.Result failing = repo.run("test.java", "--quiet");
+        assertEquals(1, failing.exit(), failing.all());
+
+        Harness.Result clear = repo.run("clear.java", "--latest");
+        assertEquals(0, clear.exit(), clear.all());
+        assertEquals(List.of(), repo.images());
+        assertEquals(List.of(), repo.composeLeftovers());
+    }
+
+    static void breakATest(Harness repo, String language) throws IOException {
+        switch (language) {
+            case "java" -> repo.write("src/test/java/beacons/BeaconsTest.java",
+                    repo.read("src/test/java/beacons/BeaconsTest.java").replace("equal(3, BeaconsService.sample()", "equal(4, BeaconsService.sample()"));
+            case "python" -> repo.write("test/test_main.py", repo.read("test/test_main.py").replace("\"OK\", main", "\"KO\", main"));
+            case "node" -> repo.write("test/main.test.js", repo.read("test/main.test.js").replace("heartbeat(), 'OK'", "heartbeat(), 'KO'"));
+            case "go" -> repo.write("main_test.go", repo.read("main_test.go").replace("heartbeat() != \"OK\"", "heartbeat() != \"KO\""));
+            default -> throw new IllegalArgumentException(language);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dotnet", "dart"})
+    void templatesWithoutAToolchainHereGiveTheRightCommands(String language) throws IOException {
+        Harness repo = install(language);
+        for (String name : List.of("Dockerfile.build", "Dockerfile.test", "Dockerfile", "docker-compose.test.yml", "docker-compose.yml")) {
+            assertTrue(repo.exists("docker/" + name), language + " has no docker/" + name);
+        }
+        Harness.Result build = repo.run("build.java", "--dry-run");
+        assertEquals(0, build.exit(), build.all());
+        assertTrue(build.out().contains("docker build --force-rm -f docker/Dockerfile.build -t " + repo.image("1.0.0-0-build")), build.out());
+        if (language.equals("dotnet")) {
+            assertTrue(build.out().contains(":/obj ") && build.out().contains(":/dist "), ".NET copies /obj and /dist: " + build.out());
+        } else {
+            assertTrue(!build.out().contains("docker cp"), "Dart copies nothing: " + build.out());
+        }
+        assertEquals(0, repo.run("test.java", "--dry-run").exit());
+        assertEquals(0, repo.run("package.java", "--dry-run").exit());
+    }
+
+    @Test
+    void theInstallerNeverOverwritesWithoutForceAndAsksNothingWhenTold() throws IOException {
+        Path dir = kit.dir.resolve("My Service");
+        Files.createDirectories(dir.resolve("docker"));
+        Files.writeString(dir.resolve("docker/Dockerfile"), "FROM mine\n");
+        Files.writeString(dir.resolve("notes.txt"), "mine\n");
+        Harness.Result refused = kit.run("install.java", "--language", "python", dir.toString());
+        BuildTest.assertOneErrorLine(refused, 2, "docker/Dockerfile");
+        assertEquals("FROM mine\n", Files.readString(dir.resolve("docker/Dockerfile")));
+        assertTrue(!Files.exists(dir.resolve("build.java")), "nothing may be copied when the install is refused");
+
+        Harness.Result dryRun = kit.run("install.java", "--language", "python", "--force", "--dry-run", dir.toString());
+        assertEquals(0, dryRun.exit(), dryRun.all());
+        assertTrue(!Files.exists(dir.resolve("build.java")) && !Files.exists(dir.resolve("component.json")), "the dry run changed files");
+
+        Harness.Result forced = kit.run("install.java", "--language", "python", "--force", dir.toString());
+        assertEquals(0, forced.exit(), forced.all());
+        assertTrue(Files.readString(dir.resolve("docker/Dockerfile")).contains("python:3.11-slim"));
+        assertTrue(Files.isExecutable(dir.resolve("build.java")) && Files.exists(dir.resolve("lib/Component.java")));
+        String component = Files.readString(dir.resolve("component.json"));
+        assertTrue(component.contains("\"name\": \"my-service\"") && component.contains("\"language\": \"python\""), component);
+        assertEquals("mine\n", Files.readString(dir.resolve("notes.txt")));
+
+        Files.writeString(dir.resolve("component.json"), "{\"name\": \"kept\", \"version\": \"2.0.0\", \"extra\": 1}\n");
+        assertEquals(0, kit.run("install.java", "--language", "go", "--force", dir.toString()).exit());
+        assertEquals("{\"name\": \"kept\", \"version\": \"2.0.0\", \"extra\": 1}\n", Files.readString(dir.resolve("component.json")));
+        BuildTest.assertOneErrorLine(kit.run("install.java", "--language", "cobol", dir.toString()), 2, "--language must be one of");
+    }
+}
