@@ -51,14 +51,16 @@ debian_image() {
 }
 
 # A toolchain image: debian:bookworm-slim plus Debian's packages (containers reach the Debian mirror).
+# Like the official images, pip may install into the system Python (no PEP 668 marker).
 language_image() {
   local tag=$1; shift
   exists "$tag" && return
   echo "==> building $tag from Debian's $*" >&2
-  printf 'FROM debian:bookworm-slim
-RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends %s >/dev/null && rm -rf /var/lib/apt/lists/*
-' "$*" |
-    docker build -q --force-rm -t "$tag" - >/dev/null
+  docker build -q --force-rm -t "$tag" - >/dev/null <<DOCKERFILE
+FROM debian:bookworm-slim
+RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $* >/dev/null \\
+ && rm -rf /var/lib/apt/lists/* /usr/lib/python3*/EXTERNALLY-MANAGED
+DOCKERFILE
 }
 
 docker info >/dev/null 2>&1 || { echo "[ERROR] base-images: no Docker engine answers (docker info failed)" >&2; exit 1; }
@@ -68,5 +70,5 @@ if [[ "${1:-}" == all ]]; then
   debian_image
   language_image python:3.11-slim python3 python3-pip python-is-python3
   language_image node:18-slim nodejs npm
-  language_image golang:1.19 golang-go ca-certificates
+  language_image golang:1.19 golang-go gcc libc6-dev ca-certificates
 fi
