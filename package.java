@@ -65,7 +65,7 @@ class Package implements Callable<Integer> {
         Kit.step("building image " + component.releaseImage() + " and " + component.latestImage());
         docker.run("docker build", Release.build(component, Release.labels(component, docker)));
 
-        Compose compose = new Compose(docker, Compose.flavour(docker, flavour), Compose.project(component, "package", Kit.runId()), Release.COMPOSE_FILE);
+        Compose compose = Compose.forStep(docker, Compose.flavour(docker, flavour), component, "package", Release.COMPOSE_FILE);
         compose.environment.put("IMAGE", component.releaseImage());
         compose.environment.put("HTTP_PORT", Integer.toString(port));
         Kit.step("starting " + component.releaseImage() + " (compose project " + compose.project + ")");

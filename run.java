@@ -42,7 +42,7 @@ class Run implements Callable<Integer> {
         Docker docker = new Docker(directory, options.dryRun);
         Component component = Component.read(directory);
         Kit.readDockerfile(directory, COMPOSE_FILE);
-        Compose compose = new Compose(docker, Compose.flavour(docker, flavour), Compose.project(component, "run", Kit.runId()), COMPOSE_FILE);
+        Compose compose = Compose.forStep(docker, Compose.flavour(docker, flavour), component, "run", COMPOSE_FILE);
         compose.environment.put("IMAGE", component.releaseImage());
         compose.environment.put("HTTP_PORT", Integer.toString(port));
 

@@ -37,7 +37,7 @@ class Test implements Callable<Integer> {
         Docker docker = new Docker(directory, options.dryRun);
         Component component = Component.read(directory);
         Kit.readDockerfile(directory, COMPOSE_FILE);
-        Compose compose = new Compose(docker, Compose.flavour(docker, flavour), Compose.project(component, "test", Kit.runId()), COMPOSE_FILE);
+        Compose compose = Compose.forStep(docker, Compose.flavour(docker, flavour), component, "test", COMPOSE_FILE);
         compose.environment.put("IMAGE", component.testImage());
 
         RunLock.acquire(directory, "test", docker);

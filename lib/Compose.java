@@ -26,6 +26,13 @@ final class Compose {
         this.file = file;
     }
 
+    /** The compose run of one step: a project of its own, and PIPKIT_COMPONENT for the files' build labels. */
+    static Compose forStep(Docker docker, List<String> program, Component component, String step, String file) {
+        Compose compose = new Compose(docker, program, project(component, step, Kit.runId()), file);
+        compose.environment.put("PIPKIT_COMPONENT", component.name);
+        return compose;
+    }
+
     /** Picks the flavour: "plugin", "standalone", or "auto" (the plugin when `docker compose version` answers). */
     static List<String> flavour(Docker docker, String choice) {
         return switch (choice) {

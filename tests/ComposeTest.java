@@ -67,7 +67,7 @@ class ComposeTest {
         List<String> engine = Harness.engineState();
         Harness.Result result = repo.run("test.java", "--dry-run", "--compose", "standalone");
         assertEquals(0, result.exit(), result.all());
-        assertTrue(result.out().contains("IMAGE=" + repo.image("1.0.0-0-test") + " docker-compose -p " + repo.name + "-test-"), result.out());
+        assertTrue(result.out().contains("PIPKIT_COMPONENT=" + repo.name + " IMAGE=" + repo.image("1.0.0-0-test") + " docker-compose -p " + repo.name + "-test-"), result.out());
         assertTrue(result.out().contains(" -f docker/docker-compose.test.yml up --build --abort-on-container-exit --exit-code-from test"), result.out());
         Harness.Result plugin = repo.run("package.java", "--dry-run", "--compose", "plugin");
         assertEquals(0, plugin.exit(), plugin.all());

@@ -73,7 +73,7 @@ final class Harness {
         repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN mkdir -p /app/obj && echo compiled > /app/obj/out.txt\n");
         repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo test-started; exit 0\"]\n");
         repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.test\n"
-                + "    image: ${IMAGE}\n    volumes:\n      - /data\n");
+                + "      labels:\n        pipkit.component: ${PIPKIT_COMPONENT:-}\n    image: ${IMAGE}\n    volumes:\n      - /data\n");
         repo.write("docker/Dockerfile", "FROM busybox:1.36\nRUN mkdir -p /www && echo OK > /www/heartbeat\n"
                 + "CMD [\"sh\", \"-c\", \"echo serving; httpd -f -p 8080 -h /www\"]\n");
         repo.write("docker/docker-compose.yml", "services:\n  app:\n    image: ${IMAGE}\n    ports:\n      - \"${HTTP_PORT}:8080\"\n");
