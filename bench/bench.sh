@@ -79,7 +79,7 @@ for i in $(seq 1 "$runs"); do
   (until curl -sf -m 1 "http://localhost:$port/heartbeat" >/dev/null 2>&1; do sleep 0.01; done; now > "$work/ready") &
   poller=$!
   ./jbang package.java 2>&1 >/dev/null | while IFS= read -r line; do
-    [[ "$line" == "==> smoke:"* && ! -f "$work/noticed" ]] && now > "$work/noticed"
+    if [[ "$line" == "==> smoke:"* && ! -f "$work/noticed" ]]; then now > "$work/noticed"; fi
   done
   wait $poller || true
   p3+=("$(awk -v r="$(cat "$work/ready")" -v n="$(cat "$work/noticed")" 'BEGIN {printf "%.3f", n-r}')")
