@@ -25,8 +25,8 @@ class Package implements Callable<Integer> {
     @Mixin
     Kit.Options options;
 
-    @Option(names = "--compose", paramLabel = "FLAVOUR", defaultValue = "auto", description = "auto, plugin or standalone.")
-    String flavour;
+    @Mixin
+    Compose.Flavour flavour;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:DOCKER_IP}",
             description = "Host to probe (env DOCKER_IP; default: the engine's host, localhost for a local engine).")
@@ -66,7 +66,7 @@ class Package implements Callable<Integer> {
         Kit.step("building image " + component.releaseImage() + " and " + component.latestImage());
         docker.run("docker build", Release.build(component, Release.labels(component, docker)));
 
-        Compose compose = Compose.forStep(docker, Compose.flavour(docker, flavour), component, "package", Release.COMPOSE_FILE);
+        Compose compose = Compose.forStep(docker, Compose.flavour(docker, flavour.name), component, "package", Release.COMPOSE_FILE);
         compose.environment.put("IMAGE", component.releaseImage());
         compose.environment.put("HTTP_PORT", Integer.toString(port));
         Kit.step("starting " + component.releaseImage() + " (compose project " + compose.project + ")");

@@ -36,8 +36,8 @@ class Pipeline implements Callable<Integer> {
     @Option(names = "--publish", description = "Publish the release image after package.")
     boolean publish;
 
-    @Option(names = "--compose", paramLabel = "FLAVOUR", defaultValue = "auto", description = "For test and package: auto, plugin or standalone.")
-    String flavour;
+    @Mixin
+    Compose.Flavour flavour;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE (- for stdout), for CI.")
     String json;
@@ -66,7 +66,7 @@ class Pipeline implements Callable<Integer> {
             common.add("--quiet");
         }
         List<String> compose = new ArrayList<>(common);
-        compose.addAll(List.of("--compose", flavour));
+        compose.addAll(List.of("--compose", flavour.name));
         List<Step> steps = new ArrayList<>(List.of(
                 new Step("build", Build::new, common, Component::buildImage),
                 new Step("test", Test::new, compose, Component::testImage),

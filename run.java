@@ -24,8 +24,8 @@ class Run implements Callable<Integer> {
     @Mixin
     Kit.Options options;
 
-    @Option(names = "--compose", paramLabel = "FLAVOUR", defaultValue = "auto", description = "auto, plugin or standalone.")
-    String flavour;
+    @Mixin
+    Compose.Flavour flavour;
 
     @Option(names = {"-d", "--detach"}, description = "Start in the background, print how to stop it, and return.")
     boolean detach;
@@ -43,7 +43,7 @@ class Run implements Callable<Integer> {
         Docker docker = new Docker(directory, options.dryRun);
         Component component = Component.read(directory);
         Kit.readDockerfile(directory, COMPOSE_FILE);
-        Compose compose = Compose.forStep(docker, Compose.flavour(docker, flavour), component, "run", COMPOSE_FILE);
+        Compose compose = Compose.forStep(docker, Compose.flavour(docker, flavour.name), component, "run", COMPOSE_FILE);
         compose.environment.put("IMAGE", component.releaseImage());
         compose.environment.put("HTTP_PORT", Integer.toString(port));
 

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "test", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
         description = "Builds <registry>/<name>:<version>-<build>-test and runs the service `test` of docker/docker-compose.test.yml "
@@ -24,9 +23,8 @@ class Test implements Callable<Integer> {
     @Mixin
     Kit.Options options;
 
-    @Option(names = "--compose", paramLabel = "FLAVOUR", defaultValue = "auto",
-            description = "auto (the `docker compose` plugin where present, else docker-compose), plugin or standalone.")
-    String flavour;
+    @Mixin
+    Compose.Flavour flavour;
 
     public static void main(String... args) {
         System.exit(Kit.run(new Test(), args));
@@ -38,7 +36,7 @@ class Test implements Callable<Integer> {
         Docker docker = new Docker(directory, options.dryRun);
         Component component = Component.read(directory);
         Kit.readDockerfile(directory, COMPOSE_FILE);
-        Compose compose = Compose.forStep(docker, Compose.flavour(docker, flavour), component, "test", COMPOSE_FILE);
+        Compose compose = Compose.forStep(docker, Compose.flavour(docker, flavour.name), component, "test", COMPOSE_FILE);
         compose.environment.put("IMAGE", component.testImage());
 
         RunLock.acquire(directory, "test", docker);

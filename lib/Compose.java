@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.Option;
 
 /**
  * Docker Compose, either flavour: the `docker compose` plugin where it exists, else the standalone
@@ -27,6 +28,13 @@ final class Compose {
         this.program = program;
         this.project = project;
         this.file = file;
+    }
+
+    /** The --compose option of the steps that use compose (a picocli mixin). */
+    static final class Flavour {
+        @Option(names = "--compose", paramLabel = "FLAVOUR", defaultValue = "auto",
+                description = "auto (the `docker compose` plugin where present, else docker-compose), plugin or standalone.")
+        String name;
     }
 
     /** The compose run of one step: a project of its own, and PIPKIT_COMPONENT for the files' build labels. */
