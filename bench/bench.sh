@@ -118,7 +118,7 @@ warm_m=$(printf '%s\n' "${warm_start[@]}" | median)
 # P6: peak memory (max RSS) of the script's own JVM during a build, as GNU time reports it for the
 # java command the launcher runs.
 command -v /usr/bin/time >/dev/null || { apt-get install -y -q time >/dev/null; }
-cmd=$(JBANG_RUNTIME_SHELL=bash java -cp "$HOME/.jbang/kit/jbang-0.132.1/*" dev.jbang.Main build.java 2>/dev/null || true)
+cmd=$(JBANG_RUNTIME_SHELL=bash java -cp "$(ls -dt "$HOME"/.jbang/kit/jbang-*/ | head -1)*" dev.jbang.Main build.java 2>/dev/null || true)
 p6=$(eval "/usr/bin/time -f %M $cmd -q" 2>&1 >/dev/null | tail -1)
 
 cat <<REPORT
