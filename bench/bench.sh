@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/pipkit-bench-XXXXXX)
 name="pipkit-bench-$$"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18093)
-export HTTP_PORT=$port NO_COLOR=1
+export HTTP_PORT=$port NO_COLOR=1 PIPKIT_COMPONENT=$name   # the sh steps label what compose builds, as the kit does
 export PATH="$root:$PATH"   # the shebang lines find ./jbang
 
 cleanup() {
