@@ -8,7 +8,6 @@
 //DEPS org.slf4j:slf4j-nop:1.7.36
 //SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
