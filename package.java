@@ -55,7 +55,9 @@ class Package implements Callable<Integer> {
         Docker docker = new Docker(directory, options.dryRun);
         Component component = Component.read(directory);
         Kit.readDockerfile(directory, Release.DOCKERFILE);
-        Kit.readDockerfile(directory, Release.COMPOSE_FILE);
+        Compose compose = Compose.forStep(docker, flavour.name, component, "package", Release.COMPOSE_FILE);
+        compose.environment.put("IMAGE", component.releaseImage());
+        compose.environment.put("HTTP_PORT", Integer.toString(port));
         List<Release.Request> requests = Release.smokeRequests(component, smoke);
         if (host == null || host.isBlank()) {
             host = Release.engineHost(System.getenv(), docker);
@@ -66,9 +68,6 @@ class Package implements Callable<Integer> {
         Kit.step("building image " + component.releaseImage() + " and " + component.latestImage());
         docker.run("docker build", Release.build(component, Release.labels(component, docker)));
 
-        Compose compose = Compose.forStep(docker, Compose.flavour(docker, flavour.name), component, "package", Release.COMPOSE_FILE);
-        compose.environment.put("IMAGE", component.releaseImage());
-        compose.environment.put("HTTP_PORT", Integer.toString(port));
         Kit.step("starting " + component.releaseImage() + " (compose project " + compose.project + ")");
         compose.downBeforeAndAfter();
         compose.check("docker compose up", "up", "-d");

@@ -42,8 +42,7 @@ class Run implements Callable<Integer> {
         Path directory = options.directory();
         Docker docker = new Docker(directory, options.dryRun);
         Component component = Component.read(directory);
-        Kit.readDockerfile(directory, COMPOSE_FILE);
-        Compose compose = Compose.forStep(docker, Compose.flavour(docker, flavour.name), component, "run", COMPOSE_FILE);
+        Compose compose = Compose.forStep(docker, flavour.name, component, "run", COMPOSE_FILE);
         compose.environment.put("IMAGE", component.releaseImage());
         compose.environment.put("HTTP_PORT", Integer.toString(port));
 

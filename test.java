@@ -35,8 +35,7 @@ class Test implements Callable<Integer> {
         Path directory = options.directory();
         Docker docker = new Docker(directory, options.dryRun);
         Component component = Component.read(directory);
-        Kit.readDockerfile(directory, COMPOSE_FILE);
-        Compose compose = Compose.forStep(docker, Compose.flavour(docker, flavour.name), component, "test", COMPOSE_FILE);
+        Compose compose = Compose.forStep(docker, flavour.name, component, "test", COMPOSE_FILE);
         compose.environment.put("IMAGE", component.testImage());
 
         RunLock.acquire(directory, "test", docker);

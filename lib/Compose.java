@@ -37,9 +37,13 @@ final class Compose {
         String name;
     }
 
-    /** The compose run of one step: a project of its own, and PIPKIT_COMPONENT for the files' build labels. */
-    static Compose forStep(Docker docker, List<String> program, Component component, String step, String file) {
-        Compose compose = new Compose(docker, program, project(component, step, Kit.runId()), file);
+    /**
+     * The compose run of one step: the file checked, the flavour chosen, a project of its own, and
+     * PIPKIT_COMPONENT for the files' build labels.
+     */
+    static Compose forStep(Docker docker, String flavour, Component component, String step, String file) {
+        Kit.readDockerfile(docker.directory(), file);
+        Compose compose = new Compose(docker, flavour(docker, flavour), project(component, step, Kit.runId()), file);
         compose.environment.put("PIPKIT_COMPONENT", component.name);
         return compose;
     }

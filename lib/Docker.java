@@ -67,6 +67,10 @@ final class Docker {
         return dryRun;
     }
 
+    Path directory() {
+        return directory;
+    }
+
     /** Runs a command that changes state, its output streaming through; in a dry run prints it instead. */
     void run(String what, List<String> command) {
         check(what, run(command, Map.of(), !Kit.quiet));
