@@ -59,6 +59,9 @@ final class Harness {
         }
         Harness harness = new Harness(dir, name);
         harness.write("component.json", harness.componentJson("\"0\"", "\"language\": \"java\""));
+        for (String dockerfile : List.of("docker/Dockerfile.build", "docker/Dockerfile.test", "docker/Dockerfile", "docker/store/Dockerfile")) {
+            harness.write(dockerfile, harness.read(dockerfile));
+        }
         return harness;
     }
 
@@ -146,8 +149,16 @@ final class Harness {
         return Files.readString(dir.resolve(file));
     }
 
+    /**
+     * Writes a file of the copy. A Dockerfile gets this test's label right after FROM, so that every
+     * layer it builds carries it: the layers a failed or interrupted build leaves untagged are then
+     * found by label and removed with the rest (the legacy builder keeps them as cache).
+     */
     void write(String file, String text) throws IOException {
         Files.createDirectories(dir.resolve(file).getParent());
+        if (file.startsWith("docker/Dockerfile") || file.endsWith("/Dockerfile")) {
+            text = text.replaceFirst("(?m)^(FROM [^\\n]*)$", "$1\nLABEL " + Kit.LABEL + ".component=" + name);
+        }
         Files.writeString(dir.resolve(file), text);
     }
 
