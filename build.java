@@ -1,7 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Builds the component's build image and copies the compiled outputs out of it (replaces build.ps1).
 //JAVA 17+
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
+//JAVAC_OPTIONS -XDstringConcat=inline
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
@@ -58,14 +59,15 @@ class Build implements Callable<Integer> {
         docker.run("docker build", Docker.build(DOCKERFILE, List.of(component.buildImage()), component.imageLabels(), secrets.options()),
                 secrets.environment());
 
-        String run = Kit.runId();
-        String container = component.name + "-build-" + run;
-        RunLock.note("container", container);
-        Kit.atExit(() -> docker.runQuietly(Docker.remove(container)));
-        docker.runHidden("docker create", Docker.create(container, component.buildImage(), component.labels(run, "build")));
-        outputs.copyOut(docker, container, run);
         if (outputs.list.isEmpty()) {
             Kit.step("no outputs to copy (language \"" + component.language() + "\"): the build image is the result");
+        } else {
+            String run = Kit.runId();
+            String container = component.name + "-build-" + run;
+            RunLock.note("container", container);
+            Kit.atExit(() -> docker.runQuietly(Docker.remove(container)));
+            docker.runHidden("docker create", Docker.create(container, component.buildImage(), component.labels(run, "build")));
+            outputs.copyOut(docker, container, run);
         }
         Kit.step(docker.dryRun() ? "dry run: nothing was changed" : "built " + component.buildImage());
         return Kit.OK;

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -134,19 +135,20 @@ final class Outputs {
             RunLock.note("file", staging.getFileName().toString());
             Kit.atExit(() -> delete(staging));
         }
-        if (!docker.dryRun() && !list.isEmpty()) {
+        if (!docker.dryRun()) {
             try {
                 Files.createDirectory(staging);
             } catch (IOException e) {
                 throw Kit.failure("cannot create " + staging + ": " + e.getMessage());
             }
         }
-        for (int i = 0; i < list.size(); i++) {
-            Output output = list.get(i);
+        for (Output output : list) {
             Kit.step("copying " + output.from + " to " + output.to);
-            docker.runHidden("copying " + output.from + " out of the build image",
-                    Docker.copy(container, output.from, directory.relativize(staging.resolve(Integer.toString(i))).toString()));
         }
+        // Each copy goes to its own staging folder, so they run side by side (in a dry run one by one, in order).
+        IntStream indexes = IntStream.range(0, list.size());
+        (docker.dryRun() ? indexes : indexes.parallel()).forEach(i -> docker.runHidden("copying " + list.get(i).from + " out of the build image",
+                Docker.copy(container, list.get(i).from, directory.relativize(staging.resolve(Integer.toString(i))).toString())));
         if (docker.dryRun()) {
             return;
         }
