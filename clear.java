@@ -2,7 +2,7 @@
 //DESCRIPTION Removes this component's build outputs, images, and whatever its killed runs left in the engine; nothing else (replaces clean.ps1).
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
-//JAVAC_OPTIONS -XDstringConcat=inline
+//JAVAC_OPTIONS -XDstringConcat=inline -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12

@@ -2,7 +2,7 @@
 //DESCRIPTION Pushes the release image (rc and latest) to the component's registry, logging in with DOCKER_USER/DOCKER_PASS when set (replaces publish.ps1).
 //JAVA 17+
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
-//JAVAC_OPTIONS -XDstringConcat=inline
+//JAVAC_OPTIONS -XDstringConcat=inline -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12

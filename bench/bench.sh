@@ -101,25 +101,27 @@ listing=$(grep '^/context' <<<"$out" || true)
 docker rmi "$(sed -n 's/^Successfully built //p' <<<"$out")" >/dev/null 2>&1 || true
 leaks=$(grep -cE '^/context/(\.git|obj|tests|lib|bench|jbang)(/|$)' <<<"$listing" || true)
 
-# P5: the first run of a fresh clone (JBang compiles the script; dependencies already local) over a warm run.
-p5=()
+# P5: the first run of a fresh clone (JBang compiles the script, dependencies already local; the
+# JVM also writes the class-data archive as it exits) and the second (the wrapper checks that
+# archive), each over a warm run. New content in lib/ makes every run here a first one.
+p5=(); p5b=()
 for i in $(seq 1 "$runs"); do
-  fresh="$work/fresh-$i"; mkdir -p "$fresh"; cp -r "$root"/{build.java,lib,jbang} "$fresh/"
-  echo "// fresh $i $$" >> "$fresh/lib/Kit.java"   # new content: JBang must compile again
-  t=$(now); "$fresh/jbang" "$fresh/build.java" --version >/dev/null 2>&1; cold=$(seconds "$t")
-  t=$(now); "$fresh/jbang" "$fresh/build.java" --version >/dev/null 2>&1; warm=$(seconds "$t")
+  fresh="$work/fresh-$i"; mkdir -p "$fresh"
+  cp -r "$work/repo"/{build.java,lib,jbang,docker,src,dependencies.txt,.dockerignore,component.json} "$fresh/"
+  echo "// fresh $i $$ $(date +%s%N)" >> "$fresh/lib/Kit.java"
+  (cd "$fresh" && { t=$(now); ./jbang build.java -q; echo "$(seconds "$t")"; t=$(now); ./jbang build.java -q; echo "$(seconds "$t")";
+    t=$(now); ./jbang build.java -q; echo "$(seconds "$t")"; }) > "$work/p5"
+  { read -r cold; read -r second; read -r warm; } < "$work/p5"
   p5+=("$(awk -v c="$cold" -v w="$warm" 'BEGIN {printf "%.3f", c-w}')")
+  p5b+=("$(awk -v c="$second" -v w="$warm" 'BEGIN {printf "%.3f", c-w}')")
+  rm -rf "$fresh"
 done
-p5m=$(printf '%s\n' "${p5[@]}" | median)
-warm_start=()
-for i in $(seq 1 "$runs"); do t=$(now); ./jbang build.java --version >/dev/null; warm_start+=("$(seconds "$t")"); done
-warm_m=$(printf '%s\n' "${warm_start[@]}" | median)
+p5m=$(printf '%s\n' "${p5[@]}" | median); p5bm=$(printf '%s\n' "${p5b[@]}" | median)
 
-# P6: peak memory (max RSS) of the script's own JVM during a build, as GNU time reports it for the
-# java command the launcher runs.
+# P6: peak memory (max RSS) of a build, as GNU time reports it: the wrapper execs into the
+# script's JVM, so this is that JVM (with its archive mapped), or a docker CLI if one were bigger.
 command -v /usr/bin/time >/dev/null || { apt-get install -y -q time >/dev/null; }
-cmd=$(JBANG_RUNTIME_SHELL=bash java -cp "$(ls -dt "$HOME"/.jbang/kit/jbang-*/ | head -1)*" dev.jbang.Main build.java 2>/dev/null || true)
-p6=$(eval "/usr/bin/time -f %M $cmd -q" 2>&1 >/dev/null | tail -1)
+p6=$(/usr/bin/time -f %M ./jbang build.java -q 2>&1 >/dev/null | tail -1)
 
 cat <<REPORT
 
@@ -129,6 +131,6 @@ P2 build+test+package:        kit ${p2k} s / sh ${p2s} s = $(ratio "$p2k" "$p2s"
    the same with pipeline.java (one JVM): ${p2p} s / sh ${p2s} s = $(ratio "$p2p" "$p2s")x
 P3 service answering -> package.java noticing: ${p3m} s   (target <= 0.3 s)
 P4 after a source-only change: ${cached} of ${before_sources} steps before the sources from cache; context ${context}; .git/obj/tests/lib/bench/jbang in context: ${leaks}
-P5 first run of a fresh clone over a warm run: ${p5m} s (warm start ${warm_m} s)   (target <= 3 s)
+P5 first run of a fresh clone over a warm run: ${p5m} s   (target <= 3 s); the second run (archive check): +${p5bm} s
 P6 peak memory of build.java's JVM: $(awk -v k="$p6" 'BEGIN {printf "%.1f", k/1024}') MiB   (target <= 96 MiB)
 REPORT

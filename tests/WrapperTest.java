@@ -1,0 +1,135 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ./jbang wrapper's fast path: JBang's answer kept per script content, and the class-data
+ * sharing archive beside it, written by a first run, checked by the next, never used torn.
+ */
+class WrapperTest {
+    Harness repo;
+    /** This test's JBANG_KIT_HOME: JBang itself linked in (no download), the kept files its own. */
+    Path kit;
+
+    @BeforeEach
+    void aTinyRepositoryAndAnEmptyKitFolder() throws IOException {
+        repo = Harness.tiny();
+        kit = Files.createTempDirectory("pipkit-kit-");
+        Path shared = Path.of(System.getProperty("user.home"), ".jbang", "kit");
+        if (Files.isDirectory(shared)) {
+            try (Stream<Path> homes = Files.list(shared)) {
+                for (Path home : homes.filter(each -> each.getFileName().toString().startsWith("jbang-")).toList()) {
+                    Files.createSymbolicLink(kit.resolve(home.getFileName()), home);
+                }
+            }
+        }
+    }
+
+    @AfterEach
+    void removeWhatTheTestMade() throws IOException {
+        repo.cleanUp();
+        Outputs.delete(kit); // the links go, not what they point at
+    }
+
+    Harness.Result run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    Harness.Result run(Map<String, String> extra, String... args) {
+        Map<String, String> environment = new HashMap<>(extra);
+        environment.put("JBANG_KIT_HOME", kit.toString());
+        environment.put("JBANG_KIT_PINNED", "1");
+        Harness.Result result = repo.run(environment, "build.java", args);
+        assertEquals(0, result.exit(), result.all());
+        assertFalse(result.all().contains("cds"), "the JVM's archive messages reach nobody: " + result.all());
+        return result;
+    }
+
+    /** The names in the wrapper's fast folder, with the key (40 hex digits) shown as KEY. */
+    List<String> kept() throws IOException {
+        Path fast = kit.resolve("fast");
+        if (!Files.isDirectory(fast)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(fast)) {
+            return files.map(each -> each.getFileName().toString().replaceFirst("^[0-9a-f]{40}", "KEY").replaceFirst("\\.[0-9]+\\.part$", ".PID.part"))
+                    .sorted().toList();
+        }
+    }
+
+    Path only(String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(kit.resolve("fast"))) {
+            List<Path> matching = files.filter(each -> each.getFileName().toString().endsWith(suffix)).toList();
+            assertEquals(1, matching.size(), "one " + suffix + " in " + kept());
+            return matching.get(0);
+        }
+    }
+
+    @Test
+    void theFirstRealRunWritesAnArchiveTheNextChecksItAndLaterRunsMapIt() throws IOException {
+        run("-q");
+        assertEquals(List.of("KEY", "KEY.jsa.PID.part"), kept());
+        run("-q");
+        assertEquals(List.of("KEY", "KEY.jsa"), kept());
+        Path log = repo.dir.resolve("classes.log");
+        run(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load:file=" + log), "-q");
+        String classes = Files.readString(log);
+        Files.delete(log);
+        assertTrue(classes.matches("(?s).*\\bKit source: shared objects file \\(top\\).*"), "the kit's classes come from the archive");
+        assertTrue(classes.matches("(?s).*\\bComponent source: shared objects file \\(top\\).*"));
+    }
+
+    @Test
+    void aTornArchiveIsThrownAwayAndNeverMapped() throws IOException {
+        run("-q");
+        Path part = only(".part");
+        byte[] whole = Files.readAllBytes(part);
+        part.toFile().setWritable(true);
+        Files.write(part, java.util.Arrays.copyOf(whole, whole.length / 2)); // as if the run was killed while writing it
+        Harness.Result next = run("-q");
+        assertEquals("", next.err().strip(), "a torn archive costs nothing but the check");
+        assertEquals(List.of("KEY", "KEY.jsa.off"), kept(), "thrown away, and no more attempts for this script");
+        run("-q");
+        assertEquals(List.of("KEY", "KEY.jsa.off"), kept());
+        assertTrue(Files.exists(repo.dir.resolve("obj/out.txt")), "the build still did its work");
+    }
+
+    @Test
+    void anArchiveStillBeingWrittenIsLeftAlone() throws IOException {
+        run("--version");
+        Path command = only("");
+        Path writing = command.resolveSibling(command.getFileName() + ".jsa." + ProcessHandle.current().pid() + ".part");
+        Files.writeString(writing, "a live run is writing this");
+        run("-q");
+        assertEquals(List.of("KEY", "KEY.jsa.PID.part"), kept());
+        assertEquals("a live run is writing this", Files.readString(writing));
+    }
+
+    @Test
+    void helpVersionAndDryRunsWriteNoArchive() throws IOException {
+        run("--help");
+        run("--version");
+        run("--dry-run");
+        assertEquals(List.of("KEY"), kept());
+    }
+
+    @Test
+    void aChangeToAnySourcedFileIsNoticed() throws IOException {
+        assertEquals(Kit.VERSION, run("--version").out().strip());
+        String kitSource = repo.read("lib/Kit.java");
+        repo.write("lib/Kit.java", kitSource.replace("\"" + Kit.VERSION + "\"", "\"pipkit 9.9.9-changed\""));
+        assertEquals("pipkit 9.9.9-changed", run("--version").out().strip());
+        assertEquals(List.of("KEY", "KEY"), kept(), "one kept command per content");
+    }
+}
