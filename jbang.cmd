@@ -27,6 +27,8 @@ if not exist "%home%" (
 
 set "java=java"
 if not "%JAVA_HOME%"=="" set "java=%JAVA_HOME%\bin\java"
+rem JBang's own JVM only decides and compiles: C1 and the serial GC start it sooner.
+if not defined JBANG_JAVA_OPTIONS set "JBANG_JAVA_OPTIONS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 set "JBANG_RUNTIME_SHELL=cmd"
 set "JBANG_LAUNCHER=%~f0"
 set "tmpfile=%TEMP%\%RANDOM%.jbang.tmp"

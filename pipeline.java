@@ -9,6 +9,7 @@
 //DEPS org.slf4j:slf4j-nop:1.7.36
 //SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java lib/Probe.java lib/Release.java
 //SOURCES build.java test.java package.java publish.java
+//MAIN Pipeline
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

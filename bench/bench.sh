@@ -20,6 +20,7 @@ cleanup() {
 trap cleanup EXIT
 
 now() { date +%s.%N; }
+fail() { echo "bench: $1 failed" >&2; exit 1; }   # the sh steps hide docker's chatter (the legacy builder's notice)
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 seconds() { local start=$1; awk -v s="$start" -v e="$(now)" 'BEGIN {printf "%.3f", e-s}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
@@ -34,7 +35,7 @@ image="localhost:5000/$name:1.0.0-0"
 # The same steps as plain sh: what the scripts run, nothing more.
 sh_build() {
   rm -rf obj dist/lib && mkdir -p dist
-  docker build -q --force-rm -f docker/Dockerfile.build -t "$image-build" --label "pipkit.component=$name" . >/dev/null
+  docker build -q --force-rm -f docker/Dockerfile.build -t "$image-build" --label "pipkit.component=$name" . >/dev/null 2>&1 || fail "sh: docker build"
   docker create --name "$name-sh" "$image-build" true >/dev/null
   docker cp "$name-sh:/app/obj" obj && docker cp "$name-sh:/app/lib" dist/lib
   docker rm -f "$name-sh" >/dev/null
@@ -47,7 +48,7 @@ sh_test() {
 }
 sh_package() {
   local project="$name-shpackage"
-  docker build -q --force-rm -f docker/Dockerfile -t "$image-rc" -t "localhost:5000/$name:latest" --label "pipkit.component=$name" . >/dev/null
+  docker build -q --force-rm -f docker/Dockerfile -t "$image-rc" -t "localhost:5000/$name:latest" --label "pipkit.component=$name" . >/dev/null 2>&1 || fail "sh: docker build"
   IMAGE="$image-rc" docker-compose -p "$project" -f docker/docker-compose.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
   IMAGE="$image-rc" docker-compose -p "$project" -f docker/docker-compose.yml up -d >/dev/null 2>&1
   until curl -sf "http://localhost:$port/heartbeat" >/dev/null; do sleep 0.1; done
