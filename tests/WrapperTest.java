@@ -78,10 +78,12 @@ class WrapperTest {
 
     @Test
     void theFirstRealRunWritesAnArchiveTheNextChecksItAndLaterRunsMapIt() throws IOException {
-        run("-q");
+        run(Map.of("DOCKER_PASS", "archived-password-4711", "GIT_TOKEN", "archived-token-0815"), "-q");
         assertEquals(List.of("KEY", "KEY.jsa.PID.part"), kept());
         run("-q");
         assertEquals(List.of("KEY", "KEY.jsa"), kept());
+        String archive = Files.readString(only(".jsa"), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertFalse(archive.contains("archived-password-4711") || archive.contains("archived-token-0815"), "classes only, no values");
         Path log = repo.dir.resolve("classes.log");
         run(Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load:file=" + log), "-q");
         String classes = Files.readString(log);
@@ -103,6 +105,7 @@ class WrapperTest {
         run("-q");
         assertEquals(List.of("KEY", "KEY.jsa.off"), kept());
         assertTrue(Files.exists(repo.dir.resolve("obj/out.txt")), "the build still did its work");
+        assertFalse(repo.files().keySet().stream().anyMatch(file -> file.contains("hs_err")), "no crash report left in the repository");
     }
 
     @Test
