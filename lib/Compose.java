@@ -48,18 +48,26 @@ final class Compose {
         return compose;
     }
 
-    /** Picks the flavour: "plugin", "standalone", or "auto" (the plugin when `docker compose version` answers). */
+    /**
+     * Picks the flavour: "plugin", "standalone", or "auto": the plugin in docker's plugin folders,
+     * else docker-compose on PATH, else the plugin if `docker compose version` answers (a plugin
+     * folder of the user's own docker configuration).
+     */
     static List<String> flavour(Docker docker, String choice) {
         return switch (choice) {
             case "plugin" -> PLUGIN;
             case "standalone" -> STANDALONE;
             case "auto" -> {
-                // Looked up as docker and the shell look them up: starting docker-compose (Python) only to ask costs ~0.4 s.
-                if (pluginInstalled(System.getenv()) || docker.query(List.of("docker", "compose", "version", "--short")) != null) {
+                // Looked up as docker and the shell look them up, without starting a program: that is a docker call
+                // (and for docker-compose, Python) only to ask.
+                if (pluginInstalled(System.getenv())) {
                     yield PLUGIN;
                 }
                 if (onPath(System.getenv(), "docker-compose")) {
                     yield STANDALONE;
+                }
+                if (docker.query(List.of("docker", "compose", "version", "--short")) != null) {
+                    yield PLUGIN;
                 }
                 throw Kit.badInput("neither `docker compose` nor `docker-compose` is installed: install Docker Compose");
             }
