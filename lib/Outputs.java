@@ -153,7 +153,7 @@ final class Outputs {
             return;
         }
         // Listed before they arrive: an interrupted move leaves nothing the next build would refuse.
-        writeManifest(list.stream().map(Output::to).toList());
+        writeManifest(list.stream().map(Output::to).toList(), staging.resolve("manifest"));
         for (int i = 0; i < list.size(); i++) {
             Path to = directory.resolve(list.get(i).to);
             move(staging.resolve(Integer.toString(i)), to);
@@ -172,10 +172,10 @@ final class Outputs {
         }
     }
 
-    private void writeManifest(Iterable<String> entries) {
+    /** Writes the manifest through TEMP, a file in this run's own staging folder, so it appears whole or not at all. */
+    private void writeManifest(Iterable<String> entries, Path temp) {
         Path manifest = directory.resolve(MANIFEST);
         try {
-            Path temp = Files.createTempFile(directory, MANIFEST, ".tmp");
             Files.writeString(temp, String.join("\n", entries) + "\n", StandardCharsets.UTF_8);
             Files.move(temp, manifest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
