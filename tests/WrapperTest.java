@@ -56,21 +56,27 @@ class WrapperTest {
         return result;
     }
 
-    /** The names in the wrapper's fast folder, with the key (40 hex digits) shown as KEY. */
+    /** The script's files in the wrapper's fast folder, with the key (40 hex digits) shown as KEY. */
     List<String> kept() throws IOException {
+        return kept("KEY");
+    }
+
+    /** The names in the wrapper's fast folder that start with WHO (KEY: the script's, JBANG: JBang's own archive). */
+    List<String> kept(String who) throws IOException {
         Path fast = kit.resolve("fast");
         if (!Files.isDirectory(fast)) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(fast)) {
-            return files.map(each -> each.getFileName().toString().replaceFirst("^[0-9a-f]{40}", "KEY").replaceFirst("\\.[0-9]+\\.part$", ".PID.part"))
-                    .sorted().toList();
+            return files.map(each -> each.getFileName().toString().replaceFirst("^[0-9a-f]{40}", "KEY").replaceFirst("^jbang-[^/]*?\\.jsa", "JBANG.jsa")
+                    .replaceFirst("\\.[0-9]+\\.part$", ".PID.part")).filter(name -> name.startsWith(who)).sorted().toList();
         }
     }
 
+    /** The one file of the script's that ends with SUFFIX. */
     Path only(String suffix) throws IOException {
         try (Stream<Path> files = Files.list(kit.resolve("fast"))) {
-            List<Path> matching = files.filter(each -> each.getFileName().toString().endsWith(suffix)).toList();
+            List<Path> matching = files.filter(each -> each.getFileName().toString().matches("[0-9a-f]{40}.*") && each.getFileName().toString().endsWith(suffix)).toList();
             assertEquals(1, matching.size(), "one " + suffix + " in " + kept());
             return matching.get(0);
         }
@@ -128,11 +134,13 @@ class WrapperTest {
     }
 
     @Test
-    void aChangeToAnySourcedFileIsNoticed() throws IOException {
+    void aChangeToAnySourcedFileIsNoticedAndJBangKeepsAnArchiveToo() throws IOException {
         assertEquals(Kit.VERSION, run("--version").out().strip());
+        assertEquals(List.of("JBANG.jsa.PID.part"), kept("JBANG"), "JBang's JVM wrote the classes it loaded");
         String kitSource = repo.read("lib/Kit.java");
         repo.write("lib/Kit.java", kitSource.replace("\"" + Kit.VERSION + "\"", "\"pipkit 9.9.9-changed\""));
         assertEquals("pipkit 9.9.9-changed", run("--version").out().strip());
         assertEquals(List.of("KEY", "KEY"), kept(), "one kept command per content");
+        assertEquals(List.of("JBANG.jsa"), kept("JBANG"), "JBang's next start checked its archive and took it");
     }
 }
