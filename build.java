@@ -46,7 +46,7 @@ class Build implements Callable<Integer> {
         String dockerfile = Kit.readDockerfile(directory, DOCKERFILE);
         Outputs outputs = Outputs.plan(directory, component, this.outputs);
         outputs.checkDestinations();
-        Map<String, String> credentials = Credentials.needed(directory, dockerfile, System.getenv());
+        Credentials credentials = Credentials.needed(directory, dockerfile, System.getenv(), docker);
 
         RunLock.acquire(directory, "build", docker);
         if (!docker.dryRun()) {
@@ -54,7 +54,7 @@ class Build implements Callable<Integer> {
         }
 
         outputs.removePrevious(docker);
-        Credentials.Build secrets = Credentials.provide(directory, dockerfile, credentials, docker);
+        Credentials.Build secrets = credentials.provide(docker);
         Kit.step("building image " + component.buildImage());
         docker.run("docker build", Docker.build(DOCKERFILE, List.of(component.buildImage()), component.imageLabels(), secrets.options()),
                 secrets.environment());

@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
         footerHeading = "%nEnvironment:%n", footer = {"  IMAGE (set for compose to the test image); NO_COLOR", "%nExample:%n  ./jbang test.java --compose standalone"})
 class Test implements Callable<Integer> {
     static final String COMPOSE_FILE = "docker/docker-compose.test.yml";
+    static final String SERVICE = "test";
 
     @Mixin
     Kit.Options options;
@@ -40,15 +41,25 @@ class Test implements Callable<Integer> {
         compose.environment.put("IMAGE", component.testImage());
 
         RunLock.acquire(directory, "test", docker);
-        Kit.step("testing " + component.testImage() + " (compose project " + compose.project + ")");
+        Kit.step("building " + component.testImage() + " (compose project " + compose.project + ")");
         compose.downBeforeAndAfter();
-        int exit = compose.run("up", "--build", "--abort-on-container-exit", "--exit-code-from", "test");
-        if (exit != 0) {
-            compose.showLogs(30);
-            Kit.error("tests failed: the test container exited with " + exit + " (its log is above)");
-            return exit;
+        Docker.Outcome build = docker.run(compose.command("build"), compose.environment, !Kit.quiet);
+        if (build.exit() != 0) {
+            throw Kit.failure("the test image did not build (docker compose build: " + build.reason() + "): no test ran; the build's output is above");
         }
-        Kit.step(docker.dryRun() ? "dry run: nothing was changed" : "tests passed");
+        Kit.step("testing " + component.testImage());
+        int up = compose.run("up", "--abort-on-container-exit", "--exit-code-from", SERVICE);
+        if (docker.dryRun()) {
+            Kit.step("dry run: nothing was changed");
+            return Kit.OK;
+        }
+        Compose.Verdict verdict = Compose.verdict(up, compose.containerState(SERVICE));
+        if (verdict.exit() != 0) {
+            compose.showLogs(30);
+            Kit.error(verdict.message());
+            return verdict.exit();
+        }
+        Kit.step("tests passed");
         return Kit.OK;
     }
 }

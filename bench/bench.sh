@@ -20,6 +20,12 @@ cleanup() {
 trap cleanup EXIT
 
 now() { date +%s.%N; }
+# The sh steps use the compose the kit picks by default: the plugin where docker has it, else docker-compose.
+if [ -x /usr/local/lib/docker/cli-plugins/docker-compose ] || [ -x "$HOME/.docker/cli-plugins/docker-compose" ]; then
+  compose() { docker compose "$@"; }
+else
+  compose() { docker-compose "$@"; }
+fi
 fail() { echo "bench: $1 failed" >&2; exit 1; }   # the sh steps hide docker's chatter (the legacy builder's notice)
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 seconds() { local start=$1; awk -v s="$start" -v e="$(now)" 'BEGIN {printf "%.3f", e-s}'; }
@@ -42,18 +48,21 @@ sh_build() {
 }
 sh_test() {
   local project="$name-shtest"
-  IMAGE="$image-test" docker-compose -p "$project" -f docker/docker-compose.test.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
-  IMAGE="$image-test" docker-compose -p "$project" -f docker/docker-compose.test.yml up --build --abort-on-container-exit --exit-code-from test >/dev/null 2>&1
-  IMAGE="$image-test" docker-compose -p "$project" -f docker/docker-compose.test.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
+  IMAGE="$image-test" compose -p "$project" -f docker/docker-compose.test.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
+  IMAGE="$image-test" compose -p "$project" -f docker/docker-compose.test.yml build >/dev/null 2>&1
+  IMAGE="$image-test" compose -p "$project" -f docker/docker-compose.test.yml up --abort-on-container-exit --exit-code-from test >/dev/null 2>&1
+  docker inspect --format '{{.State.Status}} {{.State.ExitCode}} {{.State.StartedAt}}' "$(docker ps -a -q --filter "label=com.docker.compose.project=$project" \
+    --filter label=com.docker.compose.service=test)" >/dev/null
+  IMAGE="$image-test" compose -p "$project" -f docker/docker-compose.test.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
 }
 sh_package() {
   local project="$name-shpackage"
   docker build -q --force-rm -f docker/Dockerfile -t "$image-rc" -t "localhost:5000/$name:latest" --label "pipkit.component=$name" . >/dev/null 2>&1 || fail "sh: docker build"
-  IMAGE="$image-rc" docker-compose -p "$project" -f docker/docker-compose.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
-  IMAGE="$image-rc" docker-compose -p "$project" -f docker/docker-compose.yml up -d >/dev/null 2>&1
+  IMAGE="$image-rc" compose -p "$project" -f docker/docker-compose.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
+  IMAGE="$image-rc" compose -p "$project" -f docker/docker-compose.yml up -d >/dev/null 2>&1
   until curl -sf "http://localhost:$port/heartbeat" >/dev/null; do sleep 0.1; done
   curl -sf -X POST -d '{"filter":{"site_id":"1"}}' "http://localhost:$port/v1/beacons/get_beacons" >/dev/null
-  IMAGE="$image-rc" docker-compose -p "$project" -f docker/docker-compose.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
+  IMAGE="$image-rc" compose -p "$project" -f docker/docker-compose.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
 }
 
 echo "==> warming up (layer cache, JBang cache)" >&2
@@ -95,16 +104,28 @@ done
 p3m=$(printf '%s\n' "${p3[@]}" | median)
 
 # P4: a source-only change: every step before COPY src must come from the cache; and the context.
+# The legacy builder prints "Step N/M : ...", "Using cache" and "Sending build context to Docker
+# daemon  23kB"; BuildKit (plain progress) "#7 [2/5] COPY ...", "#7 CACHED" and "#3 transferring context: 23kB".
 echo "// $(date +%s%N)" >> src/main/java/beacons/Beacons.java
-log=$(./jbang build.java 2>&1)
-before_sources=$(awk '/^Step [0-9]+\/[0-9]+ : COPY src/ {exit} /^Step / {n++} END {print n-1}' <<<"$log")
-cached=$(awk '/^Step [0-9]+\/[0-9]+ : COPY src/ {exit} /Using cache/ {n++} END {print n+0}' <<<"$log")
-context=$(grep -m1 'Sending build context' <<<"$log" | sed 's/.*Docker daemon *//')
+log=$(BUILDKIT_PROGRESS=plain ./jbang build.java 2>&1)
+read -r cached before_sources < <(awk '
+  /^Step [0-9]+\/[0-9]+ : COPY src/ { done = 1 }
+  /^Step [0-9]+\/[0-9]+ : / && !done { legacy++ }
+  /Using cache/ && !done { hits++ }
+  /^#[0-9]+ \[[^]]*[0-9]+\/[0-9]+\] / && !($1 in seen) {
+    seen[$1] = 1
+    if ($0 ~ /\] COPY src/) done = 1; else if (!done && $0 !~ /[ \[]1\/[0-9]+\] FROM/) before[$1] = 1
+  }
+  /^#[0-9]+ CACHED/ && ($1 in before) { hits++ }
+  END { n = 0; for (id in before) n++; print hits + 0, (legacy ? legacy - 1 : n) }' <<<"$log")
+context=$( (grep -m1 -E 'Sending build context|transferring context: [0-9.]+ *[kMG]?B' <<<"$log" || echo "unknown") |
+  sed -E 's/.*(Docker daemon|transferring context:) *//; s/ done$//')
 printf 'FROM busybox:1.36\nCOPY . /context\nRUN find /context -maxdepth 2 | sort\n' > "$work/Dockerfile.context"
-out=$(docker build --no-cache --force-rm -f "$work/Dockerfile.context" . 2>&1 || true)
-listing=$(grep '^/context' <<<"$out" || true)
-docker rmi "$(sed -n 's/^Successfully built //p' <<<"$out")" >/dev/null 2>&1 || true
+out=$(BUILDKIT_PROGRESS=plain docker build --no-cache --force-rm -t "$name-context" -f "$work/Dockerfile.context" . 2>&1 || true)
+listing=$(grep -oE '/context(/[^ ]*)?$' <<<"$out" || true)
+docker rmi "$name-context" >/dev/null 2>&1 || true
 leaks=$(grep -cE '^/context/(\.git|obj|tests|lib|bench|jbang)(/|$)' <<<"$listing" || true)
+[ -n "$listing" ] || leaks="unknown (no listing)"
 
 # P5: the first run of a fresh clone (JBang compiles the script, dependencies already local; the
 # JVM also writes the class-data archive as it exits) and the second (the wrapper checks that

@@ -137,8 +137,60 @@ final class Compose {
      */
     void downBeforeAndAfter() {
         RunLock.note("project", project);
-        Docker.check("docker compose down", docker.run(down(), environment, Kit.verbose));
+        Docker.Outcome first = docker.run(down(), environment, Kit.verbose);
+        if (first.exit() != 0 && docker.query(command("config", "--quiet"), environment) == null) {
+            // compose could not even read the file: say so, rather than "down failed"
+            throw Kit.badInput(file + " is not a compose file compose can read (" + first.reason() + "): fix it, `" + Docker.shell(command("config")) + "` shows where");
+        }
+        Docker.check("docker compose down", first);
         Kit.atExit(() -> docker.runQuietly(down(), environment));
+    }
+
+    /**
+     * How a service's container ended, read from the engine after `up`: "STATUS EXIT STARTED", e.g.
+     * "exited 0 2026-11-25T10:00:00Z", or null when compose never created it. By label, as both
+     * compose flavours set them, so the answer does not depend on what `compose ps` lists.
+     */
+    String containerState(String service) {
+        String id = docker.query(List.of("docker", "ps", "--all", "--quiet", "--filter", "label=com.docker.compose.project=" + project,
+                "--filter", "label=com.docker.compose.service=" + service));
+        if (id == null || id.isBlank()) {
+            return null;
+        }
+        return docker.query(List.of("docker", "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.State.StartedAt}}", id.lines().findFirst().orElseThrow()));
+    }
+
+    /** What the run means: the exit code to end with and the line that says why. */
+    record Verdict(int exit, String message) {
+    }
+
+    /**
+     * Pass or fail from the test container's own end, not from compose's exit code alone: Compose
+     * 2.26 returns 0 when another service exits first and the test container is stopped (docker/compose#11712).
+     * STATE is {@link #containerState}'s answer.
+     */
+    static Verdict verdict(int composeExit, String state) {
+        if (state == null) {
+            return new Verdict(Kit.FAILED, "the test container never started (docker compose up exited with " + composeExit + "): see the output above");
+        }
+        String[] parts = state.split(" ");
+        if (parts.length < 3 || parts[2].startsWith("0001-") || !parts[1].matches("-?[0-9]+")) {
+            return new Verdict(Kit.FAILED, "the test container was created but never started (docker compose up exited with " + composeExit + "): see the output above");
+        }
+        int exit = Integer.parseInt(parts[1]);
+        if (!parts[0].equals("exited")) {
+            return new Verdict(Kit.FAILED, "the test container did not finish (it is " + parts[0] + "; docker compose up exited with " + composeExit + ")");
+        }
+        if (exit == 137 || exit == 143) {
+            return new Verdict(exit, "the test container was stopped before it finished (exit " + exit + "): another service probably exited first; the logs are above");
+        }
+        if (exit != 0) {
+            return new Verdict(exit, "tests failed: the test container exited with " + exit + " (its log is above)");
+        }
+        if (composeExit != 0) {
+            return new Verdict(composeExit, "docker compose up failed (exit " + composeExit + ") although the test container exited with 0: see the output above");
+        }
+        return new Verdict(Kit.OK, "");
     }
 
     /** Runs a compose command, its output streaming through; returns its exit code. */

@@ -18,10 +18,13 @@ import java.util.Map;
 /**
  * Private-dependency credentials for the build image: the SSH key (GIT_PRIVATE_KEY or
  * ~/.ssh/id_rsa) as "id_rsa" and the npm token (NPM_TOKEN) as "npmrc", given only when
- * docker/Dockerfile.build asks for them, in one of three forms, by what the Dockerfile says:
+ * docker/Dockerfile.build asks for them, each in the form the Dockerfile is written for:
  * <ul>
- * <li>{@code RUN --mount=type=secret,id=id_rsa}: BuildKit secrets, from owner-only temp files
- *     outside the repository; nothing reaches a layer;</li>
+ * <li>{@code RUN --mount=type=ssh} (the key): BuildKit's SSH forwarding, {@code --ssh default=FILE}
+ *     with the key in an owner-only temp file outside the repository; the build sees an agent,
+ *     never the key;</li>
+ * <li>{@code RUN --mount=type=secret,id=id_rsa} / {@code id=npmrc}: BuildKit secrets, from owner-only
+ *     temp files outside the repository; nothing reaches a layer;</li>
  * <li>{@code ARG PIPKIT_SECRET_URL}, for the legacy builder: a one-shot HTTP server on 127.0.0.1
  *     (the build runs with --network host) serves them under a random path while the build runs;
  *     a RUN step that fetches, uses and deletes them leaves them in no layer;</li>
@@ -30,23 +33,39 @@ import java.util.Map;
  *     layer of the build image, which the kit warns about.</li>
  * </ul>
  * A docker/id_rsa or docker/.npmrc the user put there is theirs: used, never deleted.
+ * {@link #needed} decides and checks everything before the step changes anything; {@link #provide} hands them over.
  */
 final class Credentials {
     static final String KEY = "docker/id_rsa";
     static final String NPMRC = "docker/.npmrc";
     static final String URL_ARGUMENT = "PIPKIT_SECRET_URL";
 
+    /** How one credential reaches the build. */
+    enum Form { SSH_AGENT, SECRET_MOUNT, SERVED, FILE }
+
     /** What `docker build` needs on top: options and environment. */
     record Build(List<String> options, Map<String, String> environment) {
     }
 
-    private Credentials() {
+    private final Path directory;
+    /** The credentials by id ("id_rsa", "npmrc"), each with its content and form. */
+    private final Map<String, String> secrets;
+    private final Map<String, Form> forms;
+
+    private Credentials(Path directory, Map<String, String> secrets, Map<String, Form> forms) {
+        this.directory = directory;
+        this.secrets = secrets;
+        this.forms = forms;
     }
 
-    /** The credentials the Dockerfile asks for, by id ("id_rsa", "npmrc"); none there = bad input. Changes nothing. */
-    static Map<String, String> needed(Path directory, String dockerfile, Map<String, String> environment) {
+    /**
+     * The credentials the Dockerfile asks for and the form of each; a missing one, or a BuildKit form
+     * without BuildKit, is bad input. Changes nothing.
+     */
+    static Credentials needed(Path directory, String dockerfile, Map<String, String> environment, Docker docker) {
         Map<String, String> secrets = new LinkedHashMap<>();
-        if (dockerfile.contains("id_rsa") && !Files.exists(directory.resolve(KEY))) {
+        boolean agent = dockerfile.contains("--mount=type=ssh");
+        if ((agent || dockerfile.contains("id_rsa")) && !Files.exists(directory.resolve(KEY))) {
             secrets.put("id_rsa", privateKey(environment));
         }
         if ((dockerfile.contains(".npmrc") || dockerfile.contains("id=npmrc")) && !Files.exists(directory.resolve(NPMRC))) {
@@ -57,42 +76,50 @@ final class Credentials {
             secrets.put("npmrc", "//registry.npmjs.org/:_authToken=" + token.strip() + "\n");
         }
         secrets.values().forEach(Kit::secret);
-        return secrets;
+        Map<String, Form> forms = new LinkedHashMap<>();
+        for (String id : secrets.keySet()) {
+            forms.put(id, id.equals("id_rsa") && agent ? Form.SSH_AGENT
+                    : dockerfile.contains("--mount=type=secret") && dockerfile.contains("id=" + id) ? Form.SECRET_MOUNT
+                    : dockerfile.contains(URL_ARGUMENT) ? Form.SERVED
+                    : Form.FILE);
+        }
+        boolean buildKit = forms.containsValue(Form.SSH_AGENT) || forms.containsValue(Form.SECRET_MOUNT);
+        if (buildKit && docker.query(List.of("docker", "buildx", "version")) == null) {
+            throw Kit.badInput("docker/Dockerfile.build mounts " + (forms.containsValue(Form.SSH_AGENT) ? "an SSH agent (RUN --mount=type=ssh)" : "secrets (RUN --mount=type=secret)")
+                    + ", which needs BuildKit: install docker buildx, or use ARG " + URL_ARGUMENT + " (see README)");
+        }
+        return new Credentials(directory, secrets, forms);
     }
 
-    /** Hands the credentials to the build in the form the Dockerfile uses; all traces go when the script ends. */
-    static Build provide(Path directory, String dockerfile, Map<String, String> secrets, Docker docker) {
-        if (secrets.isEmpty()) {
-            return new Build(List.of(), Map.of());
-        }
-        if (dockerfile.contains("--mount=type=secret")) {
-            return mounted(secrets, docker);
-        }
-        if (dockerfile.contains(URL_ARGUMENT)) {
-            return served(secrets, docker);
-        }
-        Kit.warn("docker/Dockerfile.build copies the credentials into the image, so they stay in a layer of "
-                + "the build image: use RUN --mount=type=secret or ARG " + URL_ARGUMENT + " instead (see README)");
-        secrets.forEach((id, content) -> place(directory.resolve(id.equals("id_rsa") ? KEY : NPMRC), content, docker.dryRun()));
-        return new Build(List.of(), Map.of());
-    }
-
-    /** BuildKit secrets: `--secret id=ID,src=FILE` with each file owner-only, outside the build context. */
-    private static Build mounted(Map<String, String> secrets, Docker docker) {
-        if (docker.query(List.of("docker", "buildx", "version")) == null) {
-            throw Kit.badInput("docker/Dockerfile.build mounts secrets (RUN --mount=type=secret), which needs BuildKit:"
-                    + " install docker buildx, or use ARG " + URL_ARGUMENT + " (see README)");
-        }
+    /** Hands the credentials to the build in their forms; all traces go when the script ends. */
+    Build provide(Docker docker) {
         List<String> options = new ArrayList<>();
+        Map<String, String> environment = new LinkedHashMap<>();
+        Map<String, String> served = new LinkedHashMap<>();
         for (Map.Entry<String, String> secret : secrets.entrySet()) {
-            Path file = docker.dryRun() ? Path.of("/tmp/pipkit-secret-" + secret.getKey()) : temporaryFile(secret.getValue());
-            options.addAll(List.of("--secret", "id=" + secret.getKey() + ",src=" + file));
+            String id = secret.getKey();
+            switch (forms.get(id)) {
+                case SSH_AGENT -> options.addAll(List.of("--ssh", "default=" + temporaryFile(id, secret.getValue(), docker)));
+                case SECRET_MOUNT -> options.addAll(List.of("--secret", "id=" + id + ",src=" + temporaryFile(id, secret.getValue(), docker)));
+                case SERVED -> served.put(id, secret.getValue());
+                case FILE -> {
+                    Kit.warn("docker/Dockerfile.build copies " + (id.equals("id_rsa") ? KEY : NPMRC) + " into the image, so it stays in a layer of "
+                            + "the build image: use RUN --mount=type=secret or --mount=type=ssh (BuildKit), or ARG " + URL_ARGUMENT + " (see README)");
+                    place(directory.resolve(id.equals("id_rsa") ? KEY : NPMRC), secret.getValue(), docker.dryRun());
+                }
+            }
         }
-        return new Build(options, Map.of("DOCKER_BUILDKIT", "1"));
+        if (forms.containsValue(Form.SSH_AGENT) || forms.containsValue(Form.SECRET_MOUNT)) {
+            environment.put("DOCKER_BUILDKIT", "1");
+        }
+        if (!served.isEmpty()) {
+            options.addAll(served(served, docker));
+        }
+        return new Build(options, environment);
     }
 
     /** A one-shot HTTP server on loopback that serves the secrets under a random path while the build runs. */
-    private static Build served(Map<String, String> secrets, Docker docker) {
+    private static List<String> served(Map<String, String> secrets, Docker docker) {
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         String token = HexFormat.of().formatHex(random);
@@ -115,7 +142,12 @@ final class Credentials {
                 throw Kit.failure("cannot serve the build's credentials on 127.0.0.1: " + e.getMessage());
             }
         }
-        return new Build(List.of("--network", "host", "--build-arg", URL_ARGUMENT + "=http://127.0.0.1:" + port + "/" + token), Map.of());
+        return List.of("--network", "host", "--build-arg", URL_ARGUMENT + "=http://127.0.0.1:" + port + "/" + token);
+    }
+
+    /** An owner-only temp file outside the repository holding CONTENT, deleted when the script ends. */
+    private static Path temporaryFile(String id, String content, Docker docker) {
+        return docker.dryRun() ? Path.of("/tmp/pipkit-secret-" + id) : temporaryFile(content);
     }
 
     private static Path temporaryFile(String content) {

@@ -19,6 +19,15 @@ import org.zeroturnaround.exec.ProcessExecutor;
 final class Docker {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
+    /**
+     * BuildKit's plain progress (one line per event, no cursor movement) when the kit's output is not
+     * a terminal, as in a CI log, unless the user chose a BUILDKIT_PROGRESS. The legacy builder ignores it.
+     */
+    private static final Map<String, String> FOR_LOGS = !Kit.TERMINAL && System.getenv("BUILDKIT_PROGRESS") == null
+            ? Map.of("BUILDKIT_PROGRESS", "plain") : Map.of();
+    /** Terminal codes: colours, cursor moves, erasing (compose v2 prints some even when its output is not a terminal). */
+    private static final Pattern TERMINAL_CODES = Pattern.compile("\u001b\\[[0-9;?]*[A-Za-z]|\r(?!\n)");
+
     private final Path directory;
     private final boolean dryRun;
 
@@ -171,6 +180,7 @@ final class Docker {
             ProcessExecutor executor = new ProcessExecutor()
                     .command(command)
                     .directory(directory.toFile())
+                    .environment(FOR_LOGS)
                     .environment(environment)
                     .redirectOutput(out)
                     .redirectError(err)
@@ -258,14 +268,15 @@ final class Docker {
         public void write(int b) throws IOException {
             tail.write(b);
             line.write(b);
-            if (b == '\n' || b == '\r') {
+            if (b == '\n' || (b == '\r' && Kit.TERMINAL)) {
                 flush();
             }
         }
 
         @Override
         public void flush() throws IOException {
-            console.write(Kit.mask(line.toString(StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+            String text = Kit.mask(line.toString(StandardCharsets.UTF_8));
+            console.write((Kit.TERMINAL ? text : TERMINAL_CODES.matcher(text).replaceAll("")).getBytes(StandardCharsets.UTF_8));
             console.flush();
             line.reset();
         }

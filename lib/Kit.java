@@ -251,9 +251,12 @@ final class Kit {
         print(System.err, "\u001b[31m", "[ERROR] " + message);
     }
 
+    /** Whether the kit's output is a terminal; colour only there, and never with NO_COLOR. */
+    static final boolean TERMINAL = System.console() != null;
+    static final boolean COLOURS = TERMINAL && System.getenv("NO_COLOR") == null;
+
     private static void print(PrintStream stream, String colour, String line) {
-        boolean colours = System.console() != null && System.getenv("NO_COLOR") == null;
-        stream.println(colours ? colour + mask(line) + "\u001b[0m" : mask(line));
+        stream.println(COLOURS ? colour + mask(line) + "\u001b[0m" : mask(line));
         stream.flush();
     }
 }

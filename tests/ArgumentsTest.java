@@ -53,6 +53,22 @@ class ArgumentsTest {
     }
 
     @Test
+    void theTestVerdictComesFromTheTestContainersOwnEnd() {
+        assertEquals(new Compose.Verdict(0, ""), Compose.verdict(0, "exited 0 2026-11-25T10:00:00.1Z"));
+        assertEquals(3, Compose.verdict(3, "exited 3 2026-11-25T10:00:00.1Z").exit());
+        assertTrue(Compose.verdict(3, "exited 3 2026-11-25T10:00:00.1Z").message().startsWith("tests failed: the test container exited with 3"));
+        // Compose 2.26: another service exited first, the test container was stopped, and compose said 0
+        Compose.Verdict stopped = Compose.verdict(0, "exited 137 2026-11-25T10:00:00.1Z");
+        assertEquals(137, stopped.exit());
+        assertTrue(stopped.message().contains("stopped before it finished"), stopped.message());
+        assertTrue(Compose.verdict(1, null).message().contains("never started"));
+        assertEquals(1, Compose.verdict(0, "created 0 0001-01-01T00:00:00Z").exit());
+        assertTrue(Compose.verdict(0, "created 0 0001-01-01T00:00:00Z").message().contains("never started"));
+        assertEquals(1, Compose.verdict(0, "running 0 2026-11-25T10:00:00.1Z").exit());
+        assertEquals(2, Compose.verdict(2, "exited 0 2026-11-25T10:00:00.1Z").exit(), "compose failed after the tests passed: not a pass");
+    }
+
+    @Test
     void composeProjectNamesAreValidForCompose() {
         assertEquals("my.svc_x-package-ab12".replace('.', '-'), Compose.project(
                 Component.parse(Path.of("component.json"), "{\"name\": \"my.svc_x\", \"version\": \"1\"}"), "package", "ab12"));

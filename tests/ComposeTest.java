@@ -68,7 +68,8 @@ class ComposeTest {
         Harness.Result result = repo.run("test.java", "--dry-run", "--compose", "standalone");
         assertEquals(0, result.exit(), result.all());
         assertTrue(result.out().contains("PIPKIT_COMPONENT=" + repo.name + " IMAGE=" + repo.image("1.0.0-0-test") + " docker-compose -p " + repo.name + "-test-"), result.out());
-        assertTrue(result.out().contains(" -f docker/docker-compose.test.yml up --build --abort-on-container-exit --exit-code-from test"), result.out());
+        assertTrue(result.out().contains(" -f docker/docker-compose.test.yml build\n"), result.out());
+        assertTrue(result.out().contains(" -f docker/docker-compose.test.yml up --abort-on-container-exit --exit-code-from test"), result.out());
         Harness.Result plugin = repo.run("package.java", "--dry-run", "--compose", "plugin");
         assertEquals(0, plugin.exit(), plugin.all());
         assertTrue(plugin.out().contains("docker compose -p " + repo.name + "-package-"), plugin.out());
@@ -102,6 +103,57 @@ class ComposeTest {
         assertEquals(3, result.exit(), result.all());
         assertTrue(result.all().contains("some-test-output"), "the test's log: " + result.all());
         assertTrue(result.all().contains("helper-up"), "the dependency's log: " + result.all());
+    }
+
+    /** A test service from busybox, beside DEPENDENCY (a service definition, or ""), in a compose file that starts with HEADER. */
+    void busyboxTests(String header, String command, String dependency) throws IOException {
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"" + command + "\"]\n");
+        repo.write("docker/docker-compose.test.yml", header + "services:\n  test:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.test\n"
+                + "    image: ${IMAGE}\n" + dependency);
+    }
+
+    @Test
+    void aTestImageThatDoesNotBuildIsNotAFailedTest() throws IOException {
+        busyboxTests("", "true", "");
+        repo.write("docker/Dockerfile.test", repo.read("docker/Dockerfile.test") + "RUN echo broken-step && false\n");
+        Harness.Result result = repo.run("test.java");
+        BuildTest.assertOneErrorLine(result, 1, "the test image did not build");
+        assertTrue(result.all().contains("broken-step"), "the build's output is shown: " + result.all());
+        assertTrue(!result.err().contains("tests failed"), result.err());
+    }
+
+    @Test
+    void aComposeFileThatDoesNotParseIsBadInput() throws IOException {
+        repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build: [unclosed\n");
+        Harness.Result result = repo.run("test.java");
+        BuildTest.assertOneErrorLine(result, 2, "docker/docker-compose.test.yml is not a compose file compose can read");
+    }
+
+    @Test
+    void aTestContainerStoppedBecauseAnotherServiceExitedFirstIsAFailure() throws IOException {
+        // Compose 2.26 exits 0 here (docker/compose#11712): the kit reads the test container's own end
+        busyboxTests("", "echo test-waiting; sleep 600", "    depends_on: [quitter]\n  quitter:\n    image: busybox:1.36\n    command: [\"sh\", \"-c\", \"sleep 2; echo quitter-done\"]\n");
+        Harness.Result result = repo.run("test.java");
+        assertTrue(result.exit() == 137 || result.exit() == 143, result.all());
+        BuildTest.assertOneErrorLine(result, result.exit(), "the test container was stopped before it finished");
+        assertTrue(result.all().contains("quitter-done"), "the logs of every service, the exited ones too: " + result.all());
+    }
+
+    @Test
+    void composeWarningsAreNotFailuresAndCiLogsHaveNoTerminalCodes() throws IOException {
+        // `version:` is obsolete for compose v2 (a warning), as in most real repositories
+        busyboxTests("version: '3.3'\n", "echo test-ran; exit 0", "    links: [helper]\n  helper:\n    image: busybox:1.36\n    command: [\"sleep\", \"600\"]\n");
+        Harness.Result result = repo.run("test.java");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.all().contains("test-ran"), result.all());
+        Harness.Result quiet = repo.run("test.java", "--quiet");
+        assertEquals(0, quiet.exit(), quiet.all());
+        assertEquals("", quiet.all().replaceAll("(?m)^\\[jbang\\].*\n", ""), "--quiet prints nothing on success");
+        assertEquals(0, repo.run("build.java", "--quiet").exit());
+        Harness.Result packaged = repo.run(Map.of("HTTP_PORT", Integer.toString(Harness.freePort())), "package.java");
+        for (Harness.Result each : List.of(result, packaged)) {
+            assertTrue(each.all().chars().noneMatch(c -> c == 0x1b), "a terminal code in a log: " + each.all());
+        }
     }
 
     @Test

@@ -81,7 +81,12 @@ class EcosystemTest {
         String version = Harness.exec(List.of("sh", "-c", "DOCKER_HOST=" + host + " docker version --format '{{.Server.Version}}'")).outputUTF8().strip();
         assertTrue(Files.exists(Path.of(socket)) && version.matches("[0-9][0-9.]*.*"),
                 "no Podman API at " + host + ": bash .ci/run starts one (tests/podman.sh); docker said: " + version);
-        Map<String, String> environment = Map.of("DOCKER_HOST", host, "HTTP_PORT", Integer.toString(Harness.freePort()));
+        Map<String, String> environment = new java.util.HashMap<>(Map.of("DOCKER_HOST", host, "HTTP_PORT", Integer.toString(Harness.freePort())));
+        if (Harness.buildKit()) {
+            // Podman's Docker API has no BuildKit: buildx would start a buildkit container (pulled from Docker Hub) instead.
+            // DOCKER_BUILDKIT=0 is how a Podman user with buildx installed builds through that API (README, Engines).
+            environment.put("DOCKER_BUILDKIT", "0");
+        }
         try {
             Harness.Result result = repo.run(environment, "pipeline.java", "--compose", "standalone");
             assertEquals(0, result.exit(), result.all());

@@ -108,6 +108,11 @@ final class Harness {
             return process.getProcess().pid();
         }
 
+        /** What it printed so far, stdout and stderr: BuildKit prints a build's output on stderr, the legacy builder on stdout. */
+        String output() {
+            return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        }
+
         /** Sends a signal to the script's whole process group, as Ctrl-C in a terminal does. */
         void signal(String name) {
             exec(List.of("kill", "-" + name, "--", "-" + pid()));
@@ -317,6 +322,16 @@ final class Harness {
             throw new AssertionError("could not create the base images: " + images.outputUTF8());
         }
         ready = true;
+    }
+
+    private static Boolean buildKit;
+
+    /** Whether `docker build` is BuildKit here (the buildx plugin is installed) rather than the legacy builder. */
+    static synchronized boolean buildKit() {
+        if (buildKit == null) {
+            buildKit = exec(List.of("docker", "buildx", "version")).getExitValue() == 0;
+        }
+        return buildKit;
     }
 
     /** Every image (id and tags) and container on the engine, sorted: to show that a run changed nothing. */

@@ -118,8 +118,12 @@ class SafetyTest {
     }
 
     int countSecrets(String text) {
+        return countSecrets(text, SECRETS);
+    }
+
+    int countSecrets(String text, List<String> secrets) {
         int count = 0;
-        for (String secret : SECRETS) {
+        for (String secret : secrets) {
             for (int at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
                 count++;
             }
@@ -147,7 +151,7 @@ class SafetyTest {
     Harness.Result interrupt(String script, String point, String signal, Map<String, String> environment, String... args) throws Exception {
         List<String> temporary = temporaryFiles();
         Harness.Running running = repo.start(environment, script, args);
-        BuildTest.waitFor(() -> (running.out().toString(StandardCharsets.UTF_8) + running.err().toString(StandardCharsets.UTF_8)).contains(point)
+        BuildTest.waitFor(() -> running.output().contains(point)
                 || !running.process().getProcess().isAlive(), point);
         Thread.sleep(300);
         running.signal(signal);
@@ -274,7 +278,7 @@ class SafetyTest {
     void aKilledTestsProjectIsRemovedByClear() throws Exception {
         repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo test-started; sleep 600\"]\n");
         Harness.Running running = repo.start(Map.of(), "test.java");
-        BuildTest.waitFor(() -> running.out().toString(StandardCharsets.UTF_8).contains("test-started"), "the test container");
+        BuildTest.waitFor(() -> running.output().contains("test-started"), "the test container");
         running.signal("KILL");
         running.await();
         assertFalse(repo.composeLeftovers().isEmpty(), "SIGKILL leaves the project");
@@ -324,7 +328,7 @@ class SafetyTest {
     void aSecondBuildInTheSameFolderStopsWithAClearMessage() throws Exception {
         repo.write("docker/Dockerfile.build", repo.read("docker/Dockerfile.build") + "RUN echo first-build && sleep 5\n");
         Harness.Running first = repo.start(Map.of("BUILD_NUMBER", "8"), "build.java");
-        BuildTest.waitFor(() -> first.out().toString(StandardCharsets.UTF_8).contains("first-build"), "the first build");
+        BuildTest.waitFor(() -> first.output().contains("first-build"), "the first build");
         Harness.Result second = repo.run(Map.of("BUILD_NUMBER", "9"), "build.java");
         BuildTest.assertOneErrorLine(second, 1, "another build is running in");
         assertEquals(0, first.await().exit());
@@ -483,23 +487,77 @@ class SafetyTest {
             assertEquals(0, repo.run(environment, "build.java", "--quiet").exit());
             assertEquals(0, repo.run(environment, "test.java", "--quiet").exit());
             assertEquals(0, repo.run(environment, "package.java", "--quiet").exit());
-            for (String image : repo.images()) {
-                String history = Harness.docker("history", "--no-trunc", image);
-                assertEquals(0, countSecrets(history), "a secret in the history of " + image);
-                Path saved = repo.dir.getParent().resolve(repo.name + ".tar");
-                var save = Harness.exec(List.of("docker", "save", "-o", saved.toString(), image));
-                assertEquals(0, save.getExitValue(), save.outputUTF8());
-                try {
-                    String layers = Files.readString(saved, StandardCharsets.ISO_8859_1);
-                    assertTrue(layers.length() > 1000, "docker save produced nothing");
-                    assertEquals(0, countSecrets(layers), "a secret in a layer of " + image);
-                } finally {
-                    Files.deleteIfExists(saved);
-                }
+            assertNoSecretInImagesOrFiles(SECRETS);
+        }
+    }
+
+    /** No secret in the history or any layer (docker save) of this component's images, nor in any file of the repository. */
+    void assertNoSecretInImagesOrFiles(List<String> secrets) throws IOException {
+        for (String image : repo.images()) {
+            String history = Harness.docker("history", "--no-trunc", image);
+            assertEquals(0, countSecrets(history, secrets), "a secret in the history of " + image);
+            Path saved = repo.dir.getParent().resolve(repo.name + ".tar");
+            var save = Harness.exec(List.of("docker", "save", "-o", saved.toString(), image));
+            assertEquals(0, save.getExitValue(), save.outputUTF8());
+            try {
+                String layers = Files.readString(saved, StandardCharsets.ISO_8859_1);
+                assertTrue(layers.length() > 1000, "docker save produced nothing");
+                assertEquals(0, countSecrets(layers, secrets), "a secret in a layer of " + image);
+            } finally {
+                Files.deleteIfExists(saved);
             }
-            for (Map.Entry<String, String> file : repo.files().entrySet()) {
-                assertEquals(0, countSecrets(file.getValue()), "a secret in " + file.getKey());
+        }
+        for (Map.Entry<String, String> file : repo.files().entrySet()) {
+            assertEquals(0, countSecrets(file.getValue(), secrets), "a secret in " + file.getKey());
+        }
+    }
+
+    /**
+     * BuildKit's own forms, with a real key made by ssh-keygen: RUN --mount=type=secret gets the
+     * token and the key as files, RUN --mount=type=ssh an agent that holds the key (ssh-add -L lists
+     * its public half). Neither value is in the output, the image's history or layers, the
+     * repository or /tmp afterwards. Without BuildKit (the legacy stack) the same build is bad input,
+     * with one line, and changes nothing.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"secret", "ssh"})
+    void buildKitMountsGiveTheBuildItsCredentialsAndNothingKeepsThem(String form) throws Exception {
+        Path keyFile = repo.dir.getParent().resolve(repo.name + "-key");
+        var keygen = Harness.exec(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "pipkit-test", "-f", keyFile.toString()));
+        assertEquals(0, keygen.getExitValue(), keygen.outputUTF8());
+        try {
+            String key = Files.readString(keyFile);
+            String publicKey = Files.readString(Path.of(keyFile + ".pub")).strip();
+            List<String> secrets = new ArrayList<>(List.of(NPM_TOKEN));
+            key.lines().filter(line -> !line.startsWith("-----") && line.length() >= 16).forEach(secrets::add);
+            repo.write("docker/Dockerfile.build", form.equals("secret")
+                    ? "FROM busybox:1.36\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc --mount=type=secret,id=id_rsa,target=/root/.ssh/id_rsa"
+                        + " mkdir -p /app/obj && grep -c _authToken /root/.npmrc > /app/obj/npmrc-lines && head -1 /root/.ssh/id_rsa > /app/obj/key-header\n"
+                    : "FROM buildpack-deps:bookworm-scm\nRUN --mount=type=ssh mkdir -p /app/obj && ssh-add -L > /app/obj/agent.pub\n");
+            Map<String, String> environment = Map.of("GIT_PRIVATE_KEY", form.equals("ssh") ? Base64.getEncoder().encodeToString(key.getBytes()) : key,
+                    "NPM_TOKEN", NPM_TOKEN, "BUILD_NUMBER", "12");
+            List<String> temporary = temporaryFiles();
+            Map<String, String> files = repo.files();
+            Harness.Result result = repo.run(environment, "build.java", "--verbose");
+            assertEquals(0, countSecrets(result.all(), secrets), "a secret in the output: " + result.all());
+            if (!Harness.buildKit()) {
+                BuildTest.assertOneErrorLine(result, 2, "which needs BuildKit");
+                assertEquals(files, repo.files(), "bad input changed the repository");
+                return;
             }
+            assertEquals(0, result.exit(), result.all());
+            if (form.equals("secret")) {
+                assertEquals("1\n", repo.read("obj/npmrc-lines"));
+                assertEquals("-----BEGIN OPENSSH PRIVATE KEY-----\n", repo.read("obj/key-header"));
+            } else {
+                assertTrue(result.all().contains("--ssh default=/tmp/pipkit-secret-"), result.all());
+                assertEquals(publicKey.split(" ")[1], repo.read("obj/agent.pub").strip().split(" ")[1], "the agent holds the key");
+            }
+            assertNoSecretInImagesOrFiles(secrets);
+            assertNothingLeftBehind(temporary);
+        } finally {
+            Files.deleteIfExists(keyFile);
+            Files.deleteIfExists(Path.of(keyFile + ".pub"));
         }
     }
 }

@@ -71,4 +71,6 @@ if [[ "${1:-}" == all ]]; then
   language_image python:3.11-slim python3 python3-pip python-is-python3
   language_image node:18-slim nodejs npm
   language_image golang:1.19 golang-go gcc libc6-dev ca-certificates
+  # like the official image: git and the ssh client, for builds that fetch private git dependencies
+  language_image buildpack-deps:bookworm-scm git openssh-client ca-certificates curl
 fi
