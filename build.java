@@ -7,7 +7,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java
 
 import java.nio.file.Path;
 import java.util.List;
@@ -48,7 +48,7 @@ class Build implements Callable<Integer> {
         outputs.checkDestinations();
         Credentials credentials = Credentials.needed(directory, dockerfile, System.getenv(), docker);
 
-        RunLock.acquire(directory, "build", docker);
+        RunLock.acquire(component, "build", docker);
         if (!docker.dryRun()) {
             component.write();
         }

@@ -7,7 +7,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +32,10 @@ class Clear implements Callable<Integer> {
     @Option(names = "--latest", description = "Also remove <registry>/<name>:latest.")
     boolean latest;
 
+    @Option(names = "--all-folders", description = "Also remove what runs of this component from other folders (other checkouts, other CI jobs on "
+            + "this engine) made, even while they run. By default only this folder's finished runs are removed.")
+    boolean allFolders;
+
     @Option(names = "--all-builds", description = "Remove the -build, -test and -rc images of every version and build, not just the current one.")
     boolean allBuilds;
 
@@ -46,19 +50,41 @@ class Clear implements Callable<Integer> {
         Component component = Component.read(directory);
         List<String> failures = new ArrayList<>();
 
-        RunLock.acquire(directory, "clear", docker);
+        RunLock.acquire(component, "clear", docker);
         Kit.step("removing build outputs");
         Outputs.plan(directory, component, List.of()).removePrevious(docker);
 
-        Kit.step("removing containers, networks and volumes left by the kit's runs of " + component.name);
-        remove(docker, failures, "containers", List.of("docker", "rm", "--force", "--volumes"),
-                lines(docker.list("containers", List.of("docker", "ps", "-a", "-q", "--filter", "label=" + Kit.LABEL + ".component=" + component.name))));
+        Kit.step("removing containers, networks and volumes left by the kit's runs of " + component.name
+                + (allFolders ? " (from every folder)" : " from this folder"));
+        List<String> live = new ArrayList<>();
+        for (String step : List.of("build", "test", "package", "run")) {
+            if (RunLock.running(directory, step)) {
+                live.add(step);
+                Kit.step("a " + step + " is running in this folder: what it made is left alone");
+            }
+        }
+        List<String> containers = new ArrayList<>(List.of("docker", "ps", "-a", "--filter", "label=" + Kit.LABEL + ".component=" + component.name,
+                "--format", "{{.ID}} {{.Label \"" + Kit.LABEL + ".step\"}}"));
+        if (!allFolders) {
+            containers.addAll(2, List.of("--filter", "label=" + Kit.LABEL + ".folder=" + directory));
+        }
+        remove(docker, failures, "containers", List.of("docker", "rm", "--force", "--volumes"), lines(docker.list("containers", containers)).stream()
+                .filter(line -> !live.contains(line.substring(line.indexOf(' ') + 1))).map(line -> line.split(" ")[0]).toList());
         for (String project : projects(docker, component)) {
-            Compose.removeProject(docker, project);
+            boolean running = live.stream().anyMatch(step -> project.startsWith(Compose.project(component, step, "")));
+            if (!running && (allFolders || Compose.ownProject(docker, component, project, directory))) {
+                Compose.removeProject(docker, project);
+            }
         }
 
         Kit.step("removing images of " + component.repository());
-        remove(docker, failures, "images", List.of("docker", "rmi"), images(docker, component));
+        // an image a container still uses (a live run's, or another project's) cannot go: left alone, not a failure
+        List<String> used = lines(docker.list("containers", List.of("docker", "ps", "-a", "--format", "{{.Image}}")));
+        List<String> images = images(docker, component);
+        for (String image : images.stream().filter(used::contains).toList()) {
+            Kit.step(image + " is used by a container: left alone");
+        }
+        remove(docker, failures, "images", List.of("docker", "rmi"), images.stream().filter(image -> !used.contains(image)).toList());
         // rebuilding a tag leaves the image it pointed to untagged; those of this component carry its label
         remove(docker, failures, "untagged images", List.of("docker", "rmi"), lines(docker.list("images", List.of("docker", "images", "-q",
                 "--filter", "dangling=true", "--filter", "label=" + Kit.LABEL + ".component=" + component.name))));
@@ -72,7 +98,7 @@ class Clear implements Callable<Integer> {
 
     /** The compose projects of this component's runs: "<name>-<step>-<run id>", as Compose.project names them. */
     static List<String> projects(Docker docker, Component component) {
-        Pattern mine = Pattern.compile(Pattern.quote(component.name.replaceAll("[^a-z0-9_-]", "-")) + "-(test|package|run)-[0-9a-f]{8}");
+        Pattern mine = Compose.projects(component);
         List<String> projects = new ArrayList<>();
         for (String kind : List.of("ps -a", "network ls", "volume ls")) {
             List<String> command = new ArrayList<>(List.of("docker"));

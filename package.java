@@ -7,7 +7,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java lib/Probe.java lib/Release.java
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java lib/Probe.java lib/Release.java
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -58,14 +58,17 @@ class Package implements Callable<Integer> {
         Kit.readDockerfile(directory, Release.DOCKERFILE);
         Compose compose = Compose.forStep(docker, flavour.name, component, "package", Release.COMPOSE_FILE);
         compose.environment.put("IMAGE", component.releaseImage());
-        compose.environment.put("HTTP_PORT", Integer.toString(port));
+        compose.environment.put("HTTP_PORT", Integer.toString(Compose.port(port)));
+        if (timeout < 1) {
+            throw Kit.badInput("--timeout " + timeout + ": wait at least 1 second");
+        }
         List<Release.Request> requests = Release.smokeRequests(component, smoke);
         if (host == null || host.isBlank()) {
             host = Release.engineHost(System.getenv(), docker);
         }
         URI readiness = Release.uri(host, port, route);
 
-        RunLock.acquire(directory, "package", docker);
+        RunLock.acquire(component, "package", docker);
         Kit.step("building image " + component.releaseImage() + " and " + component.latestImage());
         docker.run("docker build", Release.build(component, Release.labels(component, docker)));
 

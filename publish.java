@@ -7,7 +7,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,7 +59,7 @@ class Publish implements Callable<Integer> {
             throw Kit.badInput("set both DOCKER_USER and DOCKER_PASS to log in, or neither to use the current docker login");
         }
         String server = component.loginServer();
-        RunLock.acquire(directory, "publish", docker);
+        RunLock.acquire(component, "publish", docker);
         if (isSet(user)) {
             Kit.step("logging in to " + (server == null ? "Docker Hub" : server) + " as " + user);
             if (docker.dryRun()) {

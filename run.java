@@ -7,7 +7,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -45,9 +45,9 @@ class Run implements Callable<Integer> {
         Component component = Component.read(directory);
         Compose compose = Compose.forStep(docker, flavour.name, component, "run", COMPOSE_FILE);
         compose.environment.put("IMAGE", component.releaseImage());
-        compose.environment.put("HTTP_PORT", Integer.toString(port));
+        compose.environment.put("HTTP_PORT", Integer.toString(Compose.port(port)));
 
-        RunLock.acquire(directory, "run", docker);
+        RunLock.acquire(component, "run", docker);
         Kit.step("running " + component.releaseImage() + " on port " + port + " (compose project " + compose.project + ")");
         if (detach) {
             compose.check("docker compose up", "up", "-d");

@@ -7,7 +7,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ class Tag implements Callable<Integer> {
         if (!force && git.query(List.of("git", "rev-parse", "--verify", "--quiet", "refs/tags/" + tag)) != null) {
             throw Kit.badInput("tag " + tag + " exists already: raise \"version\" or the build number, or pass --force to move it");
         }
-        RunLock.acquire(directory, "tag", git);
+        RunLock.acquire(component, "tag", git);
         Kit.step("tagging HEAD as " + tag);
         git.run("git tag", tagCommand(tag, component.buildTag(), force));
         if (!noPush) {
@@ -89,7 +89,9 @@ class Tag implements Callable<Integer> {
      * which GitHub accepts with any token).
      */
     static Map<String, String> tokenHeader(Map<String, String> environment) {
-        String token = environment.getOrDefault("GIT_TOKEN", environment.get("GITHUB_API_KEY"));
+        // the first one set and not blank: an empty GIT_TOKEN (a CI variable left unset) must not hide GITHUB_API_KEY
+        String token = java.util.stream.Stream.of("GIT_TOKEN", "GITHUB_API_KEY").map(environment::get)
+                .filter(value -> value != null && !value.isBlank()).findFirst().orElse(null);
         Map<String, String> header = new LinkedHashMap<>();
         if (token == null || token.isBlank()) {
             return header;

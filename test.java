@@ -7,7 +7,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Credentials.java lib/RunLock.java
+//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -40,7 +40,7 @@ class Test implements Callable<Integer> {
         Compose compose = Compose.forStep(docker, flavour.name, component, "test", COMPOSE_FILE);
         compose.environment.put("IMAGE", component.testImage());
 
-        RunLock.acquire(directory, "test", docker);
+        RunLock.acquire(component, "test", docker);
         Kit.step("building " + component.testImage() + " (compose project " + compose.project + ")");
         compose.downBeforeAndAfter();
         Docker.Outcome build = docker.run(compose.command("build"), compose.environment, !Kit.quiet);

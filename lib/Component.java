@@ -1,18 +1,25 @@
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,6 +78,9 @@ final class Component {
         Path file = dir.resolve(FILE);
         String text;
         try {
+            if (Files.isSymbolicLink(file) && !file.toRealPath().startsWith(dir.toRealPath())) {
+                throw Kit.badInput(file + " is a link to a file outside the repository: the kit reads and writes component.json only inside it");
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw Kit.badInput(file + " not found: run from the repository root or pass -C DIR");
@@ -87,8 +97,12 @@ final class Component {
         try {
             fields = tree(text);
         } catch (JsonProcessingException e) {
-            throw Kit.badInput(file + " is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "): fix the file");
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            String message = String.valueOf(e.getOriginalMessage());
+            String why = message.startsWith("Duplicate field") ? ": a field is there twice"
+                    : message.contains("nesting depth") ? ": nested too deep"
+                    : message.startsWith("text after") ? ": text after its end" : "";
+            throw Kit.badInput(file + " is not valid JSON" + where + why + ": fix the file");
         } catch (IOException e) {
             throw Kit.badInput(file + " is not valid JSON: " + e.getMessage());
         }
@@ -189,9 +203,32 @@ final class Component {
      * jackson-core's parser: starting an ObjectMapper costs a script a tenth of a second.
      */
     static JsonNode tree(String text) throws IOException {
-        try (JsonParser parser = new JsonFactory().createParser(text)) {
-            return parser.nextToken() == null ? null : node(parser);
+        try (JsonParser parser = parser(text)) {
+            if (parser.nextToken() == null) {
+                return null;
+            }
+            JsonNode tree = node(parser);
+            if (parser.nextToken() != null) {
+                throw new JsonParseException(parser, "text after the end of the JSON value");
+            }
+            return tree;
         }
+    }
+
+    /**
+     * A strict parser: a field twice is an error (build would write the first "build" and later
+     * steps read the second), and no more than 50 levels of nesting. A UTF-8 byte order mark, which
+     * PowerShell's Set-Content -Encoding UTF8 writes, is skipped (and kept when the file is written back).
+     */
+    private static JsonParser parser(String text) throws IOException {
+        JsonFactory factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(50).build()).build();
+        JsonParser parser = factory.createParser(withoutByteOrderMark(text));
+        parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        return parser;
+    }
+
+    private static String withoutByteOrderMark(String text) {
+        return text.startsWith("\uFEFF") ? " " + text.substring(1) : text;
     }
 
     private static JsonNode node(JsonParser parser) throws IOException {
@@ -227,7 +264,7 @@ final class Component {
 
     /** The file's text with "build" set to this component's build number, everything else as it was. */
     String updatedText() {
-        try (JsonParser parser = new JsonFactory().createParser(text)) {
+        try (JsonParser parser = parser(text)) {
             parser.nextToken();
             long lastValueEnd = -1;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -273,14 +310,15 @@ final class Component {
         }
         Path temp = null;
         try {
-            temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".component.json.", ".tmp");
-            Files.writeString(temp, updated, StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(file));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the default permissions will do
+            // through a link (checked at read to stay inside the repository) to the file it names, so the link stays a link
+            Path target = Files.isSymbolicLink(file) ? file.toRealPath() : file;
+            temp = target.toAbsolutePath().getParent().resolve(".component.json." + Kit.runId() + ".tmp");
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(updated.getBytes(StandardCharsets.UTF_8)));
+                channel.force(true);
             }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            keepOwnerAndMode(target, temp);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw Kit.failure("cannot write " + file + " (" + e.getMessage() + "): check the folder is writable; the file is unchanged");
         } finally {
@@ -291,6 +329,23 @@ final class Component {
                     // nothing more to do: the temp file has a name no one else uses
                 }
             }
+        }
+    }
+
+    /** The new file gets the old one's mode, owner and group (as root in CI on a mounted checkout, the owner matters). */
+    private static void keepOwnerAndMode(Path original, Path replacement) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(original, PosixFileAttributeView.class);
+        if (view == null) {
+            return; // not a POSIX file system: the defaults will do
+        }
+        PosixFileAttributes attributes = view.readAttributes();
+        PosixFileAttributeView target = Files.getFileAttributeView(replacement, PosixFileAttributeView.class);
+        target.setPermissions(attributes.permissions());
+        try {
+            target.setGroup(attributes.group());
+            target.setOwner(attributes.owner());
+        } catch (IOException e) {
+            // only root may give a file away; a user writes their own file, which keeps them as owner
         }
     }
 
@@ -366,16 +421,28 @@ final class Component {
         return Map.of(Kit.LABEL + ".component", name);
     }
 
-    /** The labels that mark what the kit creates for this component in this run. */
+    /** The labels that mark what the kit creates for this component, from this folder, in this run. */
     Map<String, String> labels(String run, String step) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(Kit.LABEL + ".component", name);
+        labels.put(Kit.LABEL + ".folder", file.toAbsolutePath().getParent().toString());
         labels.put(Kit.LABEL + ".run", run);
         labels.put(Kit.LABEL + ".step", step);
         return labels;
     }
 
+    /** VALUE as a JSON string: quotes, backslashes and every control character or line separator escaped, so it prints on one line. */
     static String quote(String value) {
-        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        StringBuilder quoted = new StringBuilder("\"");
+        value.codePoints().forEach(c -> {
+            if (c == '"' || c == '\\') {
+                quoted.append('\\').appendCodePoint(c);
+            } else if (Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+                quoted.append(String.format("\\u%04x", c));
+            } else {
+                quoted.appendCodePoint(c);
+            }
+        });
+        return quoted.append('"').toString();
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /**
@@ -96,9 +97,37 @@ final class Compose {
         return false;
     }
 
+    /** The port a service is published on (HTTP_PORT): 1 to 65535. */
+    static int port(int port) {
+        if (port < 1 || port > 65535) {
+            throw Kit.badInput("the port " + port + " (--port or HTTP_PORT) is not a TCP port: use 1 to 65535");
+        }
+        return port;
+    }
+
     /** A project name unique to this run: compose allows lowercase letters, digits, - and _. */
     static String project(Component component, String step, String run) {
         return (component.name + "-" + step + "-" + run).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
+    }
+
+    /** The names {@link #project} gives this component's runs: NAME-(test|package|run)-RUNID. */
+    static Pattern projects(Component component) {
+        return Pattern.compile(Pattern.quote(project(component, "", "").replaceAll("--$", "")) + "-(test|package|run)-[0-9a-f]{8}");
+    }
+
+    /**
+     * Whether PROJECT is one of this component's runs from DIRECTORY: named as the kit names them,
+     * and every container of it made from this repository's docker/ folder (compose labels each
+     * container with the folder of its compose file).
+     */
+    static boolean ownProject(Docker docker, Component component, String project, Path directory) {
+        if (!projects(component).matcher(project).matches()) {
+            return false;
+        }
+        String folders = docker.query(List.of("docker", "ps", "--all", "--filter", "label=com.docker.compose.project=" + project,
+                "--format", "{{.Label \"com.docker.compose.project.working_dir\"}}"));
+        String mine = directory.resolve("docker").toString();
+        return folders != null && folders.lines().allMatch(mine::equals);
     }
 
     /** Removes a project's containers, networks and volumes by compose's label, without its compose file. */

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Private-dependency credentials for the build image: the SSH key (GIT_PRIVATE_KEY or
@@ -83,12 +84,22 @@ final class Credentials {
                     : dockerfile.contains(URL_ARGUMENT) ? Form.SERVED
                     : Form.FILE);
         }
+        for (String id : secrets.keySet()) {
+            if (forms.get(id) == Form.FILE && !Repository.linkFree(directory, fileOf(id))) {
+                throw Kit.badInput(fileOf(id) + " would be written through a symbolic link (docker/ or the file is one): the kit never writes through links");
+            }
+        }
         boolean buildKit = forms.containsValue(Form.SSH_AGENT) || forms.containsValue(Form.SECRET_MOUNT);
         if (buildKit && docker.query(List.of("docker", "buildx", "version")) == null) {
             throw Kit.badInput("docker/Dockerfile.build mounts " + (forms.containsValue(Form.SSH_AGENT) ? "an SSH agent (RUN --mount=type=ssh)" : "secrets (RUN --mount=type=secret)")
                     + ", which needs BuildKit: install docker buildx, or use ARG " + URL_ARGUMENT + " (see README)");
         }
         return new Credentials(directory, secrets, forms);
+    }
+
+    /** Where the originals' form puts a credential: docker/id_rsa or docker/.npmrc. */
+    private static String fileOf(String id) {
+        return id.equals("id_rsa") ? KEY : NPMRC;
     }
 
     /** Hands the credentials to the build in their forms; all traces go when the script ends. */
@@ -103,9 +114,9 @@ final class Credentials {
                 case SECRET_MOUNT -> options.addAll(List.of("--secret", "id=" + id + ",src=" + temporaryFile(id, secret.getValue(), docker)));
                 case SERVED -> served.put(id, secret.getValue());
                 case FILE -> {
-                    Kit.warn("docker/Dockerfile.build copies " + (id.equals("id_rsa") ? KEY : NPMRC) + " into the image, so it stays in a layer of "
+                    Kit.warn("docker/Dockerfile.build copies " + fileOf(id) + " into the image, so it stays in a layer of "
                             + "the build image: use RUN --mount=type=secret or --mount=type=ssh (BuildKit), or ARG " + URL_ARGUMENT + " (see README)");
-                    place(directory.resolve(id.equals("id_rsa") ? KEY : NPMRC), secret.getValue(), docker.dryRun());
+                    place(Repository.resolve(directory, fileOf(id), "the credential file"), secret.getValue(), docker.dryRun());
                 }
             }
         }
@@ -113,23 +124,28 @@ final class Credentials {
             environment.put("DOCKER_BUILDKIT", "1");
         }
         if (!served.isEmpty()) {
-            options.addAll(served(served, docker));
+            serve(served, docker, options, environment);
         }
         return new Build(options, environment);
     }
 
-    /** A one-shot HTTP server on loopback that serves the secrets under a random path while the build runs. */
-    private static List<String> served(Map<String, String> secrets, Docker docker) {
+    /**
+     * A one-shot HTTP server on loopback: each credential is served once, under a random path, while
+     * the build runs. The URL reaches `docker build` in its environment (`--build-arg NAME` without a
+     * value takes it from there), not in its arguments, which any local user can read in /proc.
+     */
+    private static void serve(Map<String, String> secrets, Docker docker, List<String> options, Map<String, String> environment) {
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         String token = HexFormat.of().formatHex(random);
         Kit.secret(token);
         int port = 0;
         if (!docker.dryRun()) {
+            Map<String, String> once = new ConcurrentHashMap<>(secrets);
             try {
                 HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
                 server.createContext("/" + token + "/", exchange -> {
-                    String content = secrets.get(exchange.getRequestURI().getPath().substring(token.length() + 2));
+                    String content = once.remove(exchange.getRequestURI().getPath().substring(token.length() + 2));
                     byte[] body = content == null ? new byte[0] : content.getBytes(StandardCharsets.UTF_8);
                     exchange.sendResponseHeaders(content == null ? 404 : 200, body.length == 0 ? -1 : body.length);
                     exchange.getResponseBody().write(body);
@@ -142,7 +158,8 @@ final class Credentials {
                 throw Kit.failure("cannot serve the build's credentials on 127.0.0.1: " + e.getMessage());
             }
         }
-        return List.of("--network", "host", "--build-arg", URL_ARGUMENT + "=http://127.0.0.1:" + port + "/" + token);
+        options.addAll(List.of("--network", "host", "--build-arg", URL_ARGUMENT));
+        environment.put(URL_ARGUMENT, "http://127.0.0.1:" + port + "/" + token);
     }
 
     /** An owner-only temp file outside the repository holding CONTENT, deleted when the script ends. */

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -25,6 +26,17 @@ final class Docker {
      */
     private static final Map<String, String> FOR_LOGS = !Kit.TERMINAL && System.getenv("BUILDKIT_PROGRESS") == null
             ? Map.of("BUILDKIT_PROGRESS", "plain") : Map.of();
+    /**
+     * What no child gets from the kit's own environment: every secret variable. A child that needs a
+     * credential gets it from its call alone (stdin, a file, one variable), so a compose file that
+     * passes `environment: [DOCKER_PASS]` through to a container passes nothing.
+     */
+    private static final Map<String, String> WITHOUT_SECRETS = new HashMap<>();
+
+    static {
+        Kit.SECRET_VARIABLES.forEach(variable -> WITHOUT_SECRETS.put(variable, null));
+    }
+
     /** Terminal codes: colours, cursor moves, erasing (compose v2 prints some even when its output is not a terminal). */
     private static final Pattern TERMINAL_CODES = Pattern.compile("\u001b\\[[0-9;?]*[A-Za-z]|\r(?!\n)");
 
@@ -181,6 +193,7 @@ final class Docker {
                     .command(command)
                     .directory(directory.toFile())
                     .environment(FOR_LOGS)
+                    .environment(WITHOUT_SECRETS)
                     .environment(environment)
                     .redirectOutput(out)
                     .redirectError(err)

@@ -1,10 +1,13 @@
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
@@ -195,9 +198,16 @@ final class Kit {
         }
     }
 
+    /** Secrets shorter than this are not masked: "****" in place of every "p" would garble the output and give the value away. */
+    static final int SHORTEST_MASKED = 6;
+
     static void rememberSecrets(Map<String, String> environment) {
         for (String variable : SECRET_VARIABLES) {
-            secret(environment.get(variable));
+            String value = environment.get(variable);
+            if (value != null && !value.isBlank() && value.strip().length() < SHORTEST_MASKED) {
+                warn(variable + " is shorter than " + SHORTEST_MASKED + " characters, too short to be masked in what the kit prints: use a longer one");
+            }
+            secret(value);
         }
         String key = environment.get("GIT_PRIVATE_KEY");
         if (key != null) {
@@ -207,26 +217,57 @@ final class Kit {
                 // a raw key: already remembered as it is
             }
         }
+        String user = environment.get("DOCKER_USER");
+        String password = environment.get("DOCKER_PASS");
+        if (user != null && password != null && password.strip().length() >= SHORTEST_MASKED) {
+            // the "auth" of a docker config.json, as a registry's error or a verbose log may show it
+            secret(Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
     }
 
-    /** Remembers a value to mask; for a multi-line value (a key) every long line too. */
+    /**
+     * Remembers a value to mask, with the forms it travels in (URL-encoded, base64, JSON-escaped);
+     * for a multi-line value (a key) every long line too.
+     */
     static void secret(String value) {
-        if (value == null || value.isBlank()) {
+        if (value == null || value.strip().length() < SHORTEST_MASKED) {
             return;
         }
-        SECRETS.add(value.strip());
-        for (String line : value.split("\\R")) {
+        String strip = value.strip();
+        SECRETS.add(strip);
+        SECRETS.add(URLEncoder.encode(strip, StandardCharsets.UTF_8));
+        SECRETS.add(Base64.getEncoder().encodeToString(strip.getBytes(StandardCharsets.UTF_8)));
+        SECRETS.add(strip.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"));
+        for (String line : strip.split("\\R")) {
             if (line.strip().length() >= 8) {
                 SECRETS.add(line.strip());
             }
         }
     }
 
+    /** TEXT with every secret, and every overlap of secrets, replaced by "****". */
     static String mask(String text) {
+        boolean[] hidden = null;
         for (String secret : SECRETS) {
-            text = text.replace(secret, "****");
+            for (int at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
+                if (hidden == null) {
+                    hidden = new boolean[text.length()];
+                }
+                Arrays.fill(hidden, at, at + secret.length(), true);
+            }
         }
-        return text;
+        if (hidden == null) {
+            return text;
+        }
+        StringBuilder masked = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            if (!hidden[i]) {
+                masked.append(text.charAt(i));
+            } else if (i == 0 || !hidden[i - 1]) {
+                masked.append("****");
+            }
+        }
+        return masked.toString();
     }
 
     /** A progress line: "==> building image ...". */

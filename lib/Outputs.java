@@ -21,7 +21,6 @@ import java.util.stream.Stream;
  */
 final class Outputs {
     static final String MANIFEST = ".pipkit-outputs";
-    private static final Set<String> RESERVED = Set.of(".git", "lib", "docker", "src", "tests", "component.json", "jbang", "jbang.cmd");
 
     record Output(String from, String to) {
     }
@@ -77,16 +76,8 @@ final class Outputs {
     }
 
     private static String checkDestination(String spec, String to) {
-        String normal = to.replace('\\', '/');
-        while (normal.endsWith("/")) {
-            normal = normal.substring(0, normal.length() - 1);
-        }
-        while (normal.startsWith("./")) {
-            normal = normal.substring(2);
-        }
-        String first = normal.split("/")[0];
-        boolean escapes = normal.isEmpty() || normal.startsWith("/") || normal.matches(".*(^|/)\\.\\.?(/|$).*") || normal.contains(":");
-        if (escapes || RESERVED.contains(first) || first.startsWith(".pipkit") || first.endsWith(".java")) {
+        String normal = Repository.normal(to);
+        if (normal == null) {
             throw Kit.badInput("output " + Component.quote(spec) + ": " + Component.quote(to)
                     + " is not a place the kit may write: pick a folder inside the repository such as obj or dist/lib"
                     + " (not lib, docker, src, tests, .git or the kit's files)");
@@ -98,6 +89,10 @@ final class Outputs {
     void checkDestinations() {
         Set<String> previous = previous();
         for (Output output : list) {
+            if (!Repository.linkFree(directory, output.to) && !(previous.contains(output.to) && Repository.reachable(directory, output.to))) {
+                throw Kit.badInput("output " + output.to + " is or passes through a symbolic link: the kit never writes through a link;"
+                        + " replace it with a folder, or copy " + output.from + " elsewhere with --output " + output.from + ":OTHER");
+            }
             if (Files.exists(directory.resolve(output.to), LinkOption.NOFOLLOW_LINKS) && !previous.contains(output.to)) {
                 throw Kit.badInput(output.to + " already exists and was not copied out by an earlier build:"
                         + " move it away, or copy " + output.from + " elsewhere with --output " + output.from + ":OTHER");
@@ -109,17 +104,25 @@ final class Outputs {
     Set<String> previous() {
         Set<String> previous = new LinkedHashSet<>();
         Path manifest = directory.resolve(MANIFEST);
-        if (!Files.exists(manifest)) {
+        if (!Files.exists(manifest, LinkOption.NOFOLLOW_LINKS)) {
+            return previous;
+        }
+        if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
+            Kit.warn(MANIFEST + " is not a plain file (a link?), which the kit never writes: ignored");
             return previous;
         }
         try {
-            for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
-                try {
-                    if (!line.isBlank()) {
-                        previous.add(checkDestination(line, line.strip()));
-                    }
-                } catch (Kit.Failure ignored) {
-                    Kit.warn(MANIFEST + " lists " + Component.quote(line) + ", which the kit never writes: left alone");
+            // lines end at \n only: a name with any other line break is refused below, not split into two
+            for (String line : Files.readString(manifest, StandardCharsets.UTF_8).split("\n")) {
+                String entry = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+                if (entry.isBlank()) {
+                    continue;
+                }
+                String normal = Repository.normal(entry);
+                if (normal == null) {
+                    Kit.warn(MANIFEST + " lists " + Component.quote(entry) + ", which the kit never writes: left alone");
+                } else {
+                    previous.add(normal);
                 }
             }
         } catch (IOException e) {
@@ -149,13 +152,17 @@ final class Outputs {
         IntStream indexes = IntStream.range(0, list.size());
         (docker.dryRun() ? indexes : indexes.parallel()).forEach(i -> docker.runHidden("copying " + list.get(i).from + " out of the build image",
                 Docker.copy(container, list.get(i).from, directory.relativize(staging.resolve(Integer.toString(i))).toString())));
-        if (docker.dryRun()) {
-            return;
+        if (!docker.dryRun()) {
+            moveIntoPlace(staging);
         }
+    }
+
+    /** Moves the outputs copied into STAGING/0, STAGING/1, ... into place, each through the one path rule. */
+    void moveIntoPlace(Path staging) {
         // Listed before they arrive: an interrupted move leaves nothing the next build would refuse.
         writeManifest(list.stream().map(Output::to).toList(), staging.resolve("manifest"));
         for (int i = 0; i < list.size(); i++) {
-            Path to = directory.resolve(list.get(i).to);
+            Path to = Repository.resolve(directory, list.get(i).to, "output");
             move(staging.resolve(Integer.toString(i)), to);
             if (!Files.exists(to)) {
                 throw Kit.failure("output " + list.get(i).from + " did not arrive at " + list.get(i).to);
@@ -186,7 +193,9 @@ final class Outputs {
     /** Removes the outputs the last build copied out, and only those, before a new build. */
     void removePrevious(Docker docker) {
         for (String old : previous()) {
-            if (docker.dryRun()) {
+            if (!Repository.reachable(directory, old)) {
+                Kit.warn(MANIFEST + " lists " + old + ", which passes through a symbolic link: left alone");
+            } else if (docker.dryRun()) {
                 System.out.println("rm -rf " + Docker.shell(List.of(old)));
             } else {
                 delete(directory.resolve(old));

@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The release image (package step): its build command, OCI labels, health and smoke requests. */
@@ -103,7 +104,7 @@ final class Release {
             if (!each.path("route").isTextual()) {
                 throw Kit.badInput(component.file + ": every \"smoke\" request needs a \"route\"");
             }
-            requests.add(new Request(each.path("method").asText("GET").toUpperCase(), each.path("route").asText(),
+            requests.add(new Request(method(each.path("method").asText("GET"), component.file + ": a \"smoke\" request"), each.path("route").asText(),
                     body.isMissingNode() || body.isNull() ? null : body.isTextual() ? body.asText() : body.toString()));
         }
         for (String flag : flags) {
@@ -111,9 +112,17 @@ final class Release {
             if (parts.length < 2 || !parts[1].startsWith("/")) {
                 throw Kit.badInput("--smoke " + Component.quote(flag) + ": write it as 'METHOD /route [BODY]'");
             }
-            requests.add(new Request(parts[0].toUpperCase(), parts[1], parts.length == 3 ? parts[2] : null));
+            requests.add(new Request(method(parts[0], "--smoke " + Component.quote(flag)), parts[1], parts.length == 3 ? parts[2] : null));
         }
         return requests;
+    }
+
+    /** An HTTP method: letters only (GET, POST, ...). */
+    private static String method(String method, String where) {
+        if (!method.matches("[A-Za-z]{1,16}")) {
+            throw Kit.badInput(where + ": the method " + Component.quote(method) + " is not an HTTP method such as GET or POST");
+        }
+        return method.toUpperCase(Locale.ROOT);
     }
 
     /** For an image with a HEALTHCHECK: waits until the app container is healthy. Without one: true at once. */

@@ -22,6 +22,21 @@ class ComponentTest {
     }
 
     @Test
+    void readsWhatPowerShellWritesAndRefusesWhatIsAmbiguous() {
+        // Set-Content -Encoding UTF8 writes a byte order mark; it stays when the build number is written back
+        Component bom = parse("\uFEFF" + json("pipdevs", "\"7\"")).withBuild("8");
+        assertEquals("pipdevs/beacons:1.0.0-8-build", bom.buildImage());
+        assertEquals("\uFEFF" + json("pipdevs", "\"8\""), bom.updatedText());
+        String twice = "{\"name\": \"beacons\", \"version\": \"1\", \"build\": \"1\", \"build\": \"2\"}";
+        assertTrue(assertThrows(Kit.Failure.class, () -> parse(twice)).getMessage().contains("a field is there twice"));
+        assertTrue(assertThrows(Kit.Failure.class, () -> parse(json("pipdevs", "1") + " {}")).getMessage().contains("text after its end"));
+        String deep = "{\"name\": \"beacons\", \"version\": \"1\", \"x\": " + "[".repeat(1000) + "]".repeat(1000) + "}";
+        Kit.Failure failure = assertThrows(Kit.Failure.class, () -> parse(deep));
+        assertEquals(Kit.BAD_INPUT, failure.exitCode);
+        assertTrue(failure.getMessage().contains("nested too deep"), failure.getMessage());
+    }
+
+    @Test
     void namesTheImagesAndTheTagAsTheOriginalsDo() {
         Component component = parse(json("pipdevs", "\"7\""));
         assertEquals("pipdevs/beacons:1.0.0-7-build", component.buildImage());

@@ -167,6 +167,34 @@ final class Harness {
         Files.writeString(dir.resolve(file), text);
     }
 
+    /**
+     * A folder beside the repository holding a file "precious": what a hostile repository must not
+     * reach. Made on first use, removed by {@link #cleanUp}.
+     */
+    Path outside() throws IOException {
+        Path outside = dir.resolveSibling(dir.getFileName() + "-outside");
+        if (!Files.isDirectory(outside)) {
+            Files.createDirectories(outside);
+            Files.writeString(outside.resolve("precious"), "precious\n");
+        }
+        return outside;
+    }
+
+    /** Everything in {@link #outside()} (and whether a file named "escape..." appeared beside the repository), to compare before and after. */
+    Map<String, String> outsideState() throws IOException {
+        Map<String, String> state = new TreeMap<>();
+        try (Stream<Path> tree = Files.walk(outside())) {
+            for (Path path : tree.toList()) {
+                state.put(outside().relativize(path).toString(), Files.isSymbolicLink(path) ? "link" : Files.isDirectory(path) ? "folder"
+                        : Files.readString(path, StandardCharsets.ISO_8859_1) + " " + Files.getOwner(path).getName());
+            }
+        }
+        try (Stream<Path> beside = Files.list(dir.getParent())) {
+            beside.map(path -> path.getFileName().toString()).filter(name -> name.startsWith("escape")).forEach(name -> state.put("beside: " + name, ""));
+        }
+        return state;
+    }
+
     boolean exists(String file) {
         return Files.exists(dir.resolve(file));
     }
@@ -241,6 +269,7 @@ final class Harness {
             docker("rmi", image);
         }
         Outputs.delete(dir);
+        Outputs.delete(dir.resolveSibling(dir.getFileName() + "-outside"));
     }
 
     /** A real registry (Debian's docker-registry) with htpasswd authentication on a free loopback port. */

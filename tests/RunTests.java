@@ -9,8 +9,8 @@
 //DEPS com.fasterxml.jackson.dataformat:jackson-dataformat-yaml:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES ../lib/Kit.java ../lib/Component.java ../lib/Docker.java ../lib/Compose.java ../lib/Outputs.java ../lib/Credentials.java ../lib/RunLock.java ../lib/Probe.java ../lib/Release.java
-//SOURCES Harness.java ComponentTest.java ArgumentsTest.java BuildTest.java ComposeTest.java PublishTest.java ClearTest.java TagTest.java SafetyTest.java EcosystemTest.java TemplateTest.java WrapperTest.java
+//SOURCES ../lib/Kit.java ../lib/Component.java ../lib/Docker.java ../lib/Compose.java ../lib/Outputs.java ../lib/Repository.java ../lib/Credentials.java ../lib/RunLock.java ../lib/Probe.java ../lib/Release.java
+//SOURCES Harness.java ComponentTest.java ArgumentsTest.java PathSafetyTest.java BuildTest.java ComposeTest.java PublishTest.java ClearTest.java TagTest.java SafetyTest.java EcosystemTest.java TemplateTest.java WrapperTest.java
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /** ./jbang tests/RunTests.java [TestClass ...]: runs all test classes, or the ones named. */
 class RunTests {
-    static final List<Class<?>> ALL = List.of(ComponentTest.class, ArgumentsTest.class, BuildTest.class, ComposeTest.class, PublishTest.class, ClearTest.class, TagTest.class, SafetyTest.class, EcosystemTest.class, TemplateTest.class, WrapperTest.class);
+    static final List<Class<?>> ALL = List.of(ComponentTest.class, ArgumentsTest.class, PathSafetyTest.class, BuildTest.class, ComposeTest.class, PublishTest.class, ClearTest.class, TagTest.class, SafetyTest.class, EcosystemTest.class, TemplateTest.class, WrapperTest.class);
 
     public static void main(String... args) throws Exception {
         List<Class<?>> classes = new ArrayList<>();

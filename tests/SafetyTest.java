@@ -43,6 +43,9 @@ class SafetyTest {
     static int passed;
     static int leftovers;
     static int secretOccurrences;
+    /** Cases where the repository itself is the attacker (links, forged lock files, hostile paths): tried, and held. */
+    static int hostileTried;
+    static int hostileHeld;
 
     @RegisterExtension
     static final TestWatcher FIGURES = new TestWatcher() {
@@ -50,11 +53,17 @@ class SafetyTest {
         public void testSuccessful(ExtensionContext context) {
             tried++;
             passed++;
+            hostileTried += hostile(context) ? 1 : 0;
         }
 
         @Override
         public void testFailed(ExtensionContext context, Throwable cause) {
             tried++;
+            hostileTried += hostile(context) ? 1 : 0;
+        }
+
+        boolean hostile(ExtensionContext context) {
+            return context.getDisplayName().startsWith("hostile") || context.getRequiredTestMethod().getName().startsWith("hostile");
         }
     };
 
@@ -73,7 +82,7 @@ class SafetyTest {
     @AfterAll
     static void printTheFigures() {
         System.out.println("safety figures: " + tried + " cases tried, " + passed + " passed, " + leftovers + " leftovers found, "
-                + secretOccurrences + " secret occurrences found");
+                + secretOccurrences + " secret occurrences found; hostile inputs: " + hostileTried + " tried, " + hostileHeld + " held");
     }
 
     /** Counts and then asserts: nothing of this repository's runs is left in the engine, the folder or /tmp. */
@@ -192,8 +201,9 @@ class SafetyTest {
     @ParameterizedTest
     @ValueSource(strings = {"INT", "TERM"})
     void interruptDuringComposeUp(String signal) throws Exception {
-        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo test-started; sleep 600\"]\n");
-        interrupt("test.java", "test-started", signal, Map.of());
+        // the container prints "test-2-started"; the build's own output shows only the unexpanded command
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo test-$((1+1))-started; sleep 600\"]\n");
+        interrupt("test.java", "test-2-started", signal, Map.of());
     }
 
     @ParameterizedTest
@@ -276,9 +286,9 @@ class SafetyTest {
 
     @Test
     void aKilledTestsProjectIsRemovedByClear() throws Exception {
-        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo test-started; sleep 600\"]\n");
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo test-$((1+1))-started; sleep 600\"]\n");
         Harness.Running running = repo.start(Map.of(), "test.java");
-        BuildTest.waitFor(() -> running.output().contains("test-started"), "the test container");
+        BuildTest.waitFor(() -> running.output().contains("test-2-started"), "the test container");
         running.signal("KILL");
         running.await();
         assertFalse(repo.composeLeftovers().isEmpty(), "SIGKILL leaves the project");
@@ -395,7 +405,37 @@ class SafetyTest {
                         Map.of("GIT_PRIVATE_KEY", "not-a-key"), List.of(), "GIT_PRIVATE_KEY is neither a private key"),
                 bad("an .npmrc without NPM_TOKEN", "build.java", repo -> repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nCOPY docker/.npmrc /root/\n"),
                         Map.of(), List.of(), "NPM_TOKEN is not set"),
-                bad("tagging outside git", "tag.java", none, Map.of(), List.of(), "is not a git repository"));
+                bad("tagging outside git", "tag.java", none, Map.of(), List.of(), "is not a git repository"),
+                bad("a port out of range", "package.java", none, Map.of(), List.of("--port", "70000"), "is not a TCP port"),
+                bad("HTTP_PORT 0", "run.java", none, Map.of("HTTP_PORT", "0"), List.of(), "is not a TCP port"),
+                bad("a negative timeout", "package.java", none, Map.of(), List.of("--timeout", "-5"), "wait at least 1 second"),
+                bad("a smoke method that is not one", "package.java", none, Map.of(), List.of("--smoke", "G\\ET /x"), "is not an HTTP method"),
+                bad("component.json with a field twice", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"build\": \"1\", \"build\": \"2\"}"),
+                        Map.of("BUILD_NUMBER", "3"), List.of(), "a field is there twice"),
+                bad("component.json with text after it", "build.java", json("{\"name\": \"x\", \"version\": \"1\"} {}"), Map.of(), List.of(), "text after its end"),
+                bad("component.json nested 1000 deep", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"deep\": " + "[".repeat(1000) + "]".repeat(1000) + "}"),
+                        Map.of(), List.of(), "nested too deep"),
+                // hostile repositories: each of these once wrote, deleted or printed something outside the repository
+                bad("hostile: an output with a line break", "build.java", none, Map.of(), List.of("--output", "/app/obj:../escape\n"), "is not a place the kit may write"),
+                bad("hostile: outputs chained with line separators", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"outputs\": "
+                        + "[\"/app/obj:../escape\\u2028\", \"/app/obj:x/../../escape\\u0085\"]}"), Map.of(), List.of(), "is not a place the kit may write"),
+                bad("hostile: an output onto .GIT in another case", "build.java", none, Map.of(), List.of("--output", "/app/obj:.GIT/hooks"), "is not a place the kit may write"),
+                bad("hostile: an output through a linked folder", "build.java", repo -> Files.createSymbolicLink(repo.dir.resolve("dist"), repo.outside()),
+                        Map.of(), List.of("--output", "/app/obj:dist/lib"), "symbolic link"),
+                bad("hostile: a lock file that links outside", "clear.java", repo -> Files.createSymbolicLink(repo.dir.resolve(".pipkit-clear.lock"),
+                        repo.outside().resolve("precious")), Map.of(), List.of(), "is not a plain file"),
+                bad("hostile: component.json linked from outside", "build.java", repo -> {
+                    Files.writeString(repo.outside().resolve("component.json"), "{\"name\": \"x\", \"version\": \"1\", \"build\": \"0\"}");
+                    Files.delete(repo.dir.resolve("component.json"));
+                    Files.createSymbolicLink(repo.dir.resolve("component.json"), repo.outside().resolve("component.json"));
+                }, Map.of("BUILD_NUMBER", "9"), List.of(), "is a link to a file outside the repository"),
+                bad("hostile: a key written through a linked docker/", "build.java", repo -> {
+                    Path docker = repo.outside().resolve("docker");
+                    Files.createDirectories(docker);
+                    Files.writeString(docker.resolve("Dockerfile.build"), "FROM busybox:1.36\nCOPY docker/id_rsa /root/.ssh/id_rsa\n");
+                    Outputs.delete(repo.dir.resolve("docker"));
+                    Files.createSymbolicLink(repo.dir.resolve("docker"), docker);
+                }, Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(KEY.getBytes())), List.of(), "through a symbolic link"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -404,6 +444,7 @@ class SafetyTest {
             List<String> args, String message) throws IOException {
         setup.apply(repo);
         Map<String, String> files = repo.files();
+        Map<String, String> outside = repo.outsideState();
         List<String> engine = Harness.engineState();
         Harness.Result result = repo.run(environment, script, args.toArray(String[]::new));
         BuildTest.assertOneErrorLine(result, 2, message);
@@ -411,6 +452,162 @@ class SafetyTest {
         assertEquals(files.keySet(), after.keySet(), "files added or removed");
         assertEquals(List.of(), files.keySet().stream().filter(file -> !files.get(file).equals(after.get(file))).toList(), "files changed");
         assertEquals(engine, Harness.engineState(), "the engine changed");
+        assertEquals(outside, repo.outsideState(), "something outside the repository changed");
+        if (name.startsWith("hostile")) {
+            hostileHeld++;
+        }
+    }
+
+    // ---- hostile repositories -------------------------------------------------------------
+
+    @Test
+    void hostileManifestEntriesAndLinksNeverLetClearDeleteOutside() throws Exception {
+        Path outside = repo.outside();
+        Files.createSymbolicLink(repo.dir.resolve("out"), outside);
+        repo.write(".pipkit-outputs", "out/precious\n../" + outside.getFileName() + "/precious\n" + outside.resolve("precious") + "\nobj\u2028../"
+                + outside.getFileName() + "\nOUT/../out\n");
+        Map<String, String> before = repo.outsideState();
+        Harness.Result result = repo.run("clear.java");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.err().contains("out/precious, which passes through a symbolic link: left alone"), result.err());
+        assertEquals(before, repo.outsideState());
+        // the manifest itself a link to a file outside: not read, not printed, only the link goes
+        Files.createSymbolicLink(repo.dir.resolve(Outputs.MANIFEST), outside.resolve("precious"));
+        result = repo.run("clear.java");
+        assertEquals(0, result.exit(), result.all());
+        assertFalse(result.all().contains("\"precious"), "the outside file's content is printed: " + result.all());
+        assertEquals(before, repo.outsideState());
+        hostileHeld++;
+    }
+
+    @Test
+    void hostileLockFilesCannotNameAnotherProjectsContainersOrFiles() throws Exception {
+        String suffix = Kit.runId();
+        List<String> foreign = List.of("production-postgres-" + suffix, repo.name + "-build-" + suffix, "prod-db-" + suffix + "-db-1", repo.name + "-test-" + suffix + "-x");
+        try {
+            // a plain container; one named like the kit's build containers, from another folder; two compose projects' containers
+            Harness.docker("run", "-d", "--name", foreign.get(0), "busybox:1.36", "sleep", "600");
+            Harness.docker("run", "-d", "--name", foreign.get(1), "--label", Kit.LABEL + ".component=" + repo.name, "--label", Kit.LABEL + ".folder=/elsewhere",
+                    "busybox:1.36", "sleep", "600");
+            Harness.docker("run", "-d", "--name", foreign.get(2), "--label", "com.docker.compose.project=prod-db-" + suffix, "busybox:1.36", "sleep", "600");
+            Harness.docker("run", "-d", "--name", foreign.get(3), "--label", "com.docker.compose.project=" + repo.name + "-test-" + suffix,
+                    "--label", "com.docker.compose.project.working_dir=/elsewhere/docker", "busybox:1.36", "sleep", "600");
+            Path outside = repo.outside();
+            repo.write(".pipkit-build.lock", "container " + foreign.get(0) + "\ncontainer " + foreign.get(1) + "\nproject prod-db-" + suffix
+                    + "\nproject " + repo.name + "-test-" + suffix + "\ntemp relative-file\ntemp " + outside.resolve("precious")
+                    + "\nfile ../" + outside.getFileName() + "/precious\nfile docker/../../" + outside.getFileName() + "/precious\n");
+            Map<String, String> before = repo.outsideState();
+            Harness.Result result = repo.run("build.java");
+            assertEquals(0, result.exit(), result.all());
+            assertTrue(result.err().contains("which is not something this kit made here: left alone"), result.err());
+            for (String container : foreign) {
+                assertEquals("running", Harness.docker("inspect", "--format", "{{.State.Status}}", container).strip(), container + " survives");
+            }
+            assertEquals(before, repo.outsideState());
+            assertEquals(0, Files.size(repo.dir.resolve(".pipkit-build.lock")), "the lock is emptied");
+            hostileHeld++;
+        } finally {
+            for (String container : foreign) {
+                Harness.docker("rm", "-f", container);
+            }
+        }
+    }
+
+    @Test
+    void hostileComposeFilesGetNoSecretsFromTheKitsEnvironment() throws Exception {
+        // the test container passes only when none of the variables a compose file asks for reached it
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"test -z \\\"$DOCKER_PASS$NPM_TOKEN$GIT_TOKEN$GIT_PRIVATE_KEY\\\""
+                + " && echo no-$((1+1))-secrets\"]\n");
+        repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.test\n"
+                + "    image: ${IMAGE}\n    environment: [DOCKER_PASS, NPM_TOKEN, GIT_TOKEN, GIT_PRIVATE_KEY]\n");
+        Harness.Result result = repo.run(secrets(), "test.java");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.all().contains("no-2-secrets"), result.all());
+        hostileHeld++;
+    }
+
+    @Test
+    void hostileLocalUsersFindTheCredentialServerInNoArgumentAndServedOnce() throws Exception {
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nARG PIPKIT_SECRET_URL\n"
+                + "RUN wget -q -O /tmp/id_rsa \"$PIPKIT_SECRET_URL/id_rsa\" && grep -q 'BEGIN OPENSSH' /tmp/id_rsa && rm /tmp/id_rsa"
+                + " && echo fetched-$((1+1)) && sleep 4 && mkdir -p /app/obj && echo compiled > /app/obj/out.txt\n# id_rsa\n");
+        Harness.Running build = repo.start(Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(KEY.getBytes())), "build.java");
+        BuildTest.waitFor(() -> build.output().contains("fetched-2"), "the build to fetch the key");
+        String url = null;
+        for (Path process : dockerBuildProcesses()) {
+            String arguments = Files.readString(process.resolve("cmdline"), StandardCharsets.ISO_8859_1);
+            assertFalse(arguments.contains("http://127.0.0.1"), "the server's address is in an argument list: " + arguments);
+            for (String variable : Files.readString(process.resolve("environ"), StandardCharsets.ISO_8859_1).split("\0")) {
+                url = variable.startsWith("PIPKIT_SECRET_URL=") ? variable.substring("PIPKIT_SECRET_URL=".length()) : url;
+            }
+        }
+        assertTrue(url != null && url.startsWith("http://127.0.0.1:"), "docker build got the address in its environment");
+        // root can read another process's environment; even so, what was fetched once is gone
+        Probe probe = new Probe();
+        assertFalse(probe.succeeds("GET", java.net.URI.create(url + "/id_rsa"), null));
+        assertTrue(probe.lastError.contains("answered 404"), probe.lastError);
+        assertEquals(0, build.await().exit());
+        assertEquals("compiled\n", repo.read("obj/out.txt"));
+        hostileHeld++;
+    }
+
+    /** The /proc folders of the docker CLI (and its buildx plugin) running `build` in this repository. */
+    List<Path> dockerBuildProcesses() throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : processes.filter(path -> path.getFileName().toString().matches("[0-9]+")).toList()) {
+                try {
+                    List<String> arguments = List.of(Files.readString(process.resolve("cmdline"), StandardCharsets.ISO_8859_1).split("\0"));
+                    if (arguments.get(0).endsWith("docker") || arguments.get(0).endsWith("docker-buildx")) {
+                        if (arguments.contains("build") && Files.readSymbolicLink(process.resolve("cwd")).equals(repo.dir)) {
+                            found.add(process);
+                        }
+                    }
+                } catch (IOException e) {
+                    // the process ended meanwhile
+                }
+            }
+        }
+        assertFalse(found.isEmpty(), "no docker build process found");
+        return found;
+    }
+
+    @Test
+    void componentJsonIsWrittenBackThroughItsLinkWithItsOwnerAndByteOrderMark() throws Exception {
+        String text = "\uFEFF" + repo.read("component.json").replace("\n", "\r\n");
+        repo.write("config/component.json", text);
+        Files.delete(repo.dir.resolve("component.json"));
+        Files.createSymbolicLink(repo.dir.resolve("component.json"), Path.of("config/component.json"));
+        var nobody = repo.dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(repo.dir.resolve("config/component.json"), nobody);
+        Harness.Result result = repo.run(Map.of("BUILD_NUMBER", "7"), "build.java");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(Files.isSymbolicLink(repo.dir.resolve("component.json")), "still a link");
+        assertEquals(text.replace("\"build\": \"0\"", "\"build\": \"7\""), repo.read("config/component.json"), "BOM, CRLF and the rest as they were");
+        assertEquals("nobody", Files.getOwner(repo.dir.resolve("config/component.json")).getName());
+    }
+
+    @Test
+    void hostileClearLeavesLiveRunsAlone() throws Exception {
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo test-$((1+1))-started; sleep 600\"]\n");
+        Harness.Running live = repo.start(Map.of(), "test.java");
+        Harness other = Harness.tiny();
+        try {
+            BuildTest.waitFor(() -> live.output().contains("test-2-started"), "the test container");
+            other.write("component.json", repo.read("component.json"));   // the same component, another checkout
+            Harness.Result elsewhere = other.run("clear.java");
+            assertEquals(0, elsewhere.exit(), elsewhere.all());
+            Harness.Result here = repo.run("clear.java");
+            assertEquals(0, here.exit(), here.all());
+            assertTrue(here.err().contains("a test is running in this folder"), here.err());
+            assertTrue(Harness.docker("ps", "--filter", "label=com.docker.compose.project", "--format", "{{.Names}}").contains(repo.name + "-test-"),
+                    "the live run's container still runs");
+            live.signal("INT");
+            assertEquals(130, live.await().exit());
+            hostileHeld++;
+        } finally {
+            Outputs.delete(other.dir);
+        }
     }
 
     // ---- faults ---------------------------------------------------------------------------

@@ -72,6 +72,11 @@ class TagTest {
             String basic = java.util.Base64.getEncoder().encodeToString(("x-access-token:" + TOKEN).getBytes());
             assertTrue(authorizations.contains("Basic " + basic), "the remote saw: " + authorizations);
             assertFalse(result.all().contains(TOKEN) || result.all().contains(basic), result.all());
+            // an empty GIT_TOKEN (a CI variable left unset) does not hide GITHUB_API_KEY
+            authorizations.clear();
+            result = repo.run(Map.of("GIT_TOKEN", "", "GITHUB_API_KEY", TOKEN), "tag.java", "--force");
+            BuildTest.assertOneErrorLine(result, 1, "git push failed");
+            assertTrue(authorizations.contains("Basic " + basic), "the remote saw: " + authorizations);
         } finally {
             server.stop(0);
         }

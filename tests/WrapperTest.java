@@ -143,4 +143,93 @@ class WrapperTest {
         assertEquals(List.of("KEY", "KEY"), kept(), "one kept command per content");
         assertEquals(List.of("JBANG.jsa"), kept("JBANG"), "JBang's next start checked its archive and took it");
     }
+    /** ./jbang ARGS in the repository, with this test's kit folder and ENVIRONMENT; any exit code. */
+    Harness.Result wrapper(Map<String, String> environment, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("env"));
+        environment.forEach((key, value) -> command.add(value == null ? "-u" + key : key + "=" + value));
+        command.addAll(List.of("JBANG_KIT_PINNED=1", "NO_COLOR=1", repo.dir.resolve("jbang").toString()));
+        command.addAll(List.of(args));
+        var result = Harness.exec(command);
+        return new Harness.Result(result.getExitValue(), result.outputUTF8(), "");
+    }
+
+    @Test
+    void aJarThatFailsItsChecksumOrItsDownloadIsNeverInstalledOrRun() throws IOException {
+        Path mirror = Files.createTempDirectory("pipkit-mirror-");
+        Path empty = Files.createTempDirectory("pipkit-kit-empty-");
+        try {
+            Path installed;
+            try (Stream<Path> homes = Files.list(kit)) {
+                installed = homes.filter(home -> home.getFileName().toString().startsWith("jbang-")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no JBang installed under ~/.jbang/kit to mirror"));
+            }
+            List<String> jars = Files.readAllLines(repo.dir.resolve("jbang")).stream().filter(line -> line.startsWith("#jar ")).map(line -> line.split(" ")[2]).toList();
+            for (String jar : jars) {
+                Files.createDirectories(mirror.resolve(jar).getParent());
+                Files.copy(installed.resolve(Path.of(jar).getFileName()), mirror.resolve(jar));
+            }
+            Map<String, String> environment = Map.of("JBANG_KIT_HOME", empty.toString(), "MAVEN_CENTRAL", "file://" + mirror);
+            Path tampered = mirror.resolve(jars.get(jars.size() / 2));
+            byte[] original = Files.readAllBytes(tampered);
+            Files.write(tampered, "tampered".getBytes(), java.nio.file.StandardOpenOption.APPEND);
+            Harness.Result result = wrapper(environment, "--version");
+            assertTrue(result.exit() != 0, result.all());
+            assertTrue(result.all().contains("checksum mismatch for " + tampered.getFileName()), result.all());
+            assertEquals(List.of(), kitFolders(empty), "nothing installed");
+            Files.delete(tampered);
+            result = wrapper(environment, "--version");
+            assertTrue(result.exit() != 0 && result.all().contains("could not download"), result.all());
+            assertEquals(List.of(), kitFolders(empty), "nothing installed");
+            Files.write(tampered, original);
+            result = wrapper(environment, "--version");
+            assertEquals(0, result.exit(), "the mirror itself is good: " + result.all());
+            assertEquals(1, kitFolders(empty).size());
+        } finally {
+            Outputs.delete(mirror);
+            Outputs.delete(empty);
+        }
+    }
+
+    static List<String> kitFolders(Path kit) throws IOException {
+        try (Stream<Path> files = Files.list(kit)) {
+            return files.map(file -> file.getFileName().toString()).filter(name -> name.startsWith("jbang-")).toList();
+        }
+    }
+
+    @Test
+    void aGlobInSourcesIsReadFromTheScriptsFolderNotTheCurrentOne() throws IOException {
+        repo.write("parts/Greeting.java", "class Greeting { static final String TEXT = \"hello 1\"; }\n");
+        repo.write("hello.java", "///usr/bin/env jbang \"$0\" \"$@\" ; exit $?\n//SOURCES parts/*.java\n"
+                + "class hello { public static void main(String... args) { System.out.println(Greeting.TEXT); } }\n");
+        Files.createDirectories(repo.dir.resolve("elsewhere/parts"));
+        String run = "cd " + repo.dir.resolve("elsewhere") + " && JBANG_KIT_HOME=" + kit + " JBANG_KIT_PINNED=1 ../jbang ../hello.java";
+        assertEquals("hello 1", Harness.exec(List.of("sh", "-c", run)).outputUTF8().lines().reduce((a, b) -> b).orElse(""));
+        repo.write("parts/Greeting.java", "class Greeting { static final String TEXT = \"hello 2\"; }\n");
+        assertEquals("hello 2", Harness.exec(List.of("sh", "-c", run)).outputUTF8().lines().reduce((a, b) -> b).orElse(""), "the change is seen");
+    }
+
+    @Test
+    void noHomeAndAJdkRemovedSinceAreNoProblem() throws IOException {
+        Harness.Result noHome = wrapper(java.util.Collections.singletonMap("HOME", null), "build.java", "--version");
+        assertEquals(0, noHome.exit(), noHome.all());
+        assertEquals(Kit.VERSION, noHome.out().strip().lines().reduce((a, b) -> b).orElse(""));
+        run("--version");
+        Path command = only("");
+        Files.writeString(command, Files.readString(command).replaceFirst("^\\S+", "/no/such/jdk/bin/java"));
+        assertEquals(Kit.VERSION, run("--version").out().strip(), "a kept command whose java is gone is asked for again");
+        assertFalse(Files.readString(command).startsWith("/no/such"));
+    }
+
+    @Test
+    void aSpaceInJBangsFolderKeepsTheFastPath() throws IOException {
+        Path spaced = Files.createTempDirectory("pipkit jbang dir ");
+        try {
+            Map<String, String> environment = Map.of("JBANG_DIR", spaced.toString());
+            run(environment, "-q");
+            run(environment, "-q");
+            assertEquals(List.of("KEY", "KEY.jsa"), kept(), "the archive, which only the fast path writes and adopts");
+        } finally {
+            Outputs.delete(spaced);
+        }
+    }
 }

@@ -1,0 +1,89 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The one rule for every path the kit writes or deletes because of what a repository says (its
+ * component.json, a flag, the outputs manifest, a lock file): a relative path that stays inside the
+ * repository, names none of the places the kit must not touch, and is reached without following a
+ * symbolic link. A repository may be written by someone hostile; nothing outside it may change.
+ */
+final class Repository {
+    /** Top-level names the kit never writes into or deletes: compared without case, as macOS and Windows file systems do. */
+    static final Set<String> RESERVED = Set.of(".git", "lib", "docker", "src", "tests", "component.json", "jbang", "jbang.cmd");
+
+    private Repository() {
+    }
+
+    /**
+     * PATH in normal form (slashes, no "./", no trailing slash), or null when the kit may not write
+     * or delete it: empty, absolute, with "." or ".." or an empty part, a control character or line
+     * separator of any kind, a colon, a part that ends in a dot or a space (Windows drops those), or
+     * a first part that is reserved, one of the kit's own files (.pipkit*, *.java).
+     */
+    static String normal(String path) {
+        if (path == null || path.codePoints().anyMatch(Repository::unsafeCharacter)) {
+            return null;
+        }
+        String normal = path.replace('\\', '/');
+        while (normal.endsWith("/")) {
+            normal = normal.substring(0, normal.length() - 1);
+        }
+        while (normal.startsWith("./")) {
+            normal = normal.substring(2);
+        }
+        if (normal.isEmpty() || normal.startsWith("/")) {
+            return null;
+        }
+        for (String part : normal.split("/", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..") || part.endsWith(".") || part.endsWith(" ")) {
+                return null;
+            }
+        }
+        String first = normal.split("/", -1)[0].toLowerCase(Locale.ROOT);
+        if (RESERVED.contains(first) || first.startsWith(".pipkit") || first.endsWith(".java")) {
+            return null;
+        }
+        return normal;
+    }
+
+    /** Control characters (\n, \r, \0, NEL ...), Unicode's line and paragraph separators, a colon. */
+    private static boolean unsafeCharacter(int c) {
+        return Character.isISOControl(c) || c == ':' || Character.getType(c) == Character.LINE_SEPARATOR
+                || Character.getType(c) == Character.PARAGRAPH_SEPARATOR;
+    }
+
+    /** Whether DIRECTORY/RELATIVE, and every part of it that exists on disk, is no symbolic link: a place the kit may write. */
+    static boolean linkFree(Path directory, String relative) {
+        return reachable(directory, relative) && !Files.isSymbolicLink(directory.resolve(relative));
+    }
+
+    /**
+     * Whether DIRECTORY/RELATIVE is reached without passing through a symbolic link: none of its
+     * parents is one. The path itself may be a link; the kit deletes a link, never what it points at.
+     */
+    static boolean reachable(Path directory, String relative) {
+        Path path = directory;
+        String[] parts = relative.split("/");
+        for (int i = 0; i < parts.length - 1; i++) {
+            path = path.resolve(parts[i]);
+            if (Files.isSymbolicLink(path)) {
+                return false;
+            }
+            if (!Files.exists(path)) {
+                return true;
+            }
+        }
+        return true;
+    }
+
+    /** DIRECTORY/RELATIVE, for a RELATIVE in normal form whose every part on disk is no link; else a one-line failure naming WHAT. */
+    static Path resolve(Path directory, String relative, String what) {
+        if (!linkFree(directory, relative)) {
+            throw Kit.badInput(what + " " + relative + " is or passes through a symbolic link: the kit never writes or deletes through a link;"
+                    + " replace the link with a folder, or pick another destination");
+        }
+        return directory.resolve(relative);
+    }
+}
