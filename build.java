@@ -1,13 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Builds the component's build image and copies the compiled outputs out of it (replaces build.ps1).
-//JAVA 17+
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
-//JAVAC_OPTIONS -XDstringConcat=inline -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
-//DEPS info.picocli:picocli:4.7.7
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java
+//SOURCES lib/Kit.java
 
 import java.nio.file.Path;
 import java.util.List;
@@ -17,10 +10,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "build", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+@Command(name = "build",
         description = "Builds <registry>/<name>:<version>-<build>-build from docker/Dockerfile.build and copies the compiled outputs "
                 + "out of it. The CI's build number, when a CI set one, is written into component.json first.",
-        footerHeading = "%nEnvironment:%n", footer = {"  BUILD_NUMBER, GITHUB_RUN_NUMBER, TRAVIS_BUILD_NUMBER, CI_PIPELINE_IID, BUILD_BUILDID, BITBUCKET_BUILD_NUMBER, CIRCLE_BUILD_NUM (the build number, first set wins); GIT_PRIVATE_KEY, NPM_TOKEN (private dependencies); NO_COLOR", "%nExample:%n  BUILD_NUMBER=42 ./jbang build.java --output /app/obj:obj"})
+        footerHeading = "%nEnvironment:%n", footer = {
+            "  BUILD_NUMBER, GITHUB_RUN_NUMBER, TRAVIS_BUILD_NUMBER, CI_PIPELINE_IID, BUILD_BUILDID, BITBUCKET_BUILD_NUMBER, CIRCLE_BUILD_NUM (the build number, first set wins)",
+            "  GIT_PRIVATE_KEY, NPM_TOKEN (private dependencies)",
+            "  NO_COLOR",
+            "%nExample:",
+            "  BUILD_NUMBER=42 ./jbang build.java --output /app/obj:obj"})
 class Build implements Callable<Integer> {
     static final String DOCKERFILE = "docker/Dockerfile.build";
 

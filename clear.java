@@ -1,13 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Removes this component's build outputs, images, and whatever its killed runs left in the engine; nothing else (replaces clean.ps1).
-//JAVA 17+
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
-//JAVAC_OPTIONS -XDstringConcat=inline -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
-//DEPS info.picocli:picocli:4.7.7
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java
+//SOURCES lib/Kit.java
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,10 +12,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "clear", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+@Command(name = "clear",
         description = "Removes the outputs build.java copied out, this build's -build, -test and -rc images, and the containers, networks "
                 + "and volumes the kit's runs of this component left behind. Other projects' containers and images are never touched.",
-        footerHeading = "%nEnvironment:%n", footer = {"  NO_COLOR", "%nExample:%n  ./jbang clear.java --dry-run"})
+        footerHeading = "%nEnvironment:%n", footer = {
+            "  NO_COLOR",
+            "%nExample:",
+            "  ./jbang clear.java --dry-run"})
 class Clear implements Callable<Integer> {
     static final String PROJECT_LABEL = "com.docker.compose.project";
 

@@ -1,13 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Puts the kit into an existing microservice repository: the scripts, lib/, a language's docker/ set and a component.json.
-//JAVA 17+
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
-//JAVAC_OPTIONS -XDstringConcat=inline -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
-//DEPS info.picocli:picocli:4.7.7
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java
+//SOURCES lib/Kit.java
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,10 +17,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "install", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+@Command(name = "install",
         description = "Copies the kit (the scripts, lib/, jbang, jbang.cmd) and the docker/ set of one language into TARGET, and writes its "
                 + "component.json. Run it from the kit's folder. A file of the target's that would change is never overwritten without --force; an existing component.json never is.",
-        footerHeading = "%nEnvironment:%n", footer = {"  none", "%nExample:%n  ./jbang install.java --language python --registry pipdevs ../beacons-python"})
+        footerHeading = "%nEnvironment:%n", footer = {
+            "  none",
+            "%nExample:",
+            "  ./jbang install.java --language python --registry pipdevs ../beacons-python"})
 class Install implements Callable<Integer> {
     static final List<String> LANGUAGES = List.of("java", "python", "node", "go", "dotnet", "dart");
     static final List<String> KIT_FILES = List.of("build.java", "test.java", "package.java", "publish.java", "run.java", "clear.java", "tag.java",

@@ -1,13 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Builds the release image (rc and latest) from docker/Dockerfile, starts it with docker/docker-compose.yml and checks that it answers (replaces package.ps1).
-//JAVA 17+
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
-//JAVAC_OPTIONS -XDstringConcat=inline -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
-//DEPS info.picocli:picocli:4.7.7
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java lib/Probe.java lib/Release.java
+//SOURCES lib/Kit.java
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,10 +11,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "package", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+@Command(name = "package",
         description = "Builds <registry>/<name>:<version>-<build>-rc and :latest from docker/Dockerfile, starts docker/docker-compose.yml "
                 + "with IMAGE=<rc image>, waits until http://HOST:PORT/ROUTE answers 2xx, sends the smoke requests, and brings it all down.",
-        footerHeading = "%nEnvironment:%n", footer = {"  DOCKER_IP, HTTP_PORT, HTTP_ROUTE (where the readiness probe goes; HTTP_PORT is also the published port), DOCKER_HOST (a remote engine: probed on its host); IMAGE (set for compose); NO_COLOR", "%nExample:%n  HTTP_PORT=18080 ./jbang package.java --smoke 'POST /v1/beacons/get_beacons {}'"})
+        footerHeading = "%nEnvironment:%n", footer = {
+            "  DOCKER_IP, HTTP_PORT, HTTP_ROUTE (where the readiness probe goes",
+            "  HTTP_PORT is also the published port), DOCKER_HOST (a remote engine: probed on its host)",
+            "  IMAGE (set for compose)",
+            "  NO_COLOR",
+            "%nExample:",
+            "  HTTP_PORT=18080 ./jbang package.java --smoke 'POST /v1/beacons/get_beacons {}'"})
 class Package implements Callable<Integer> {
     @Mixin
     Kit.Options options;

@@ -1,13 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Runs build, test and package (and publish with --publish) in order, stops at the first failure, and prints a summary.
-//JAVA 17+
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
-//JAVAC_OPTIONS -XDstringConcat=inline -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
-//DEPS info.picocli:picocli:4.7.7
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java lib/Probe.java lib/Release.java
+//SOURCES lib/Kit.java
 //SOURCES build.java test.java package.java publish.java
 //MAIN Pipeline
 
@@ -26,11 +19,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "pipeline", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+@Command(name = "pipeline",
         description = "Runs build.java, test.java and package.java (and publish.java with --publish) in this order, in one JVM; stops at "
                 + "the first step that fails, with that step's exit code, and ends with a table of steps, results, durations and images.",
-        footerHeading = "%nEnvironment:%n", footer = {"  everything the steps read (see each script's --help)",
-            "%nExample:%n  BUILD_NUMBER=42 ./jbang pipeline.java --publish --json pipeline.json"})
+        footerHeading = "%nEnvironment:%n", footer = {
+            "  everything the steps read (see each script's --help)",
+            "%nExample:",
+            "  BUILD_NUMBER=42 ./jbang pipeline.java --publish --json pipeline.json"})
 class Pipeline implements Callable<Integer> {
     @Mixin
     Kit.Options options;

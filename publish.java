@@ -1,13 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Pushes the release image (rc and latest) to the component's registry, logging in with DOCKER_USER/DOCKER_PASS when set (replaces publish.ps1).
-//JAVA 17+
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
-//JAVAC_OPTIONS -XDstringConcat=inline -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
-//DEPS info.picocli:picocli:4.7.7
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java
+//SOURCES lib/Kit.java
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,10 +15,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "publish", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+@Command(name = "publish",
         description = "Pushes <registry>/<name>:<version>-<build>-rc and <registry>/<name>:latest. With DOCKER_USER and DOCKER_PASS set it "
                 + "logs in first (password on stdin) into a throwaway docker config, so no credential stays on the machine.",
-        footerHeading = "%nEnvironment:%n", footer = {"  DOCKER_USER and DOCKER_PASS (log in first when both are set; the password goes on stdin); NO_COLOR", "%nExample:%n  DOCKER_USER=ci DOCKER_PASS=*** ./jbang publish.java --tags rc,latest"})
+        footerHeading = "%nEnvironment:%n", footer = {
+            "  DOCKER_USER and DOCKER_PASS (log in first when both are set",
+            "  the password goes on stdin)",
+            "  NO_COLOR",
+            "%nExample:",
+            "  DOCKER_USER=ci DOCKER_PASS=*** ./jbang publish.java --tags rc,latest"})
 class Publish implements Callable<Integer> {
     @Mixin
     Kit.Options options;

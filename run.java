@@ -1,13 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Runs the release image with docker/docker-compose.yml in the foreground; Ctrl-C brings it all down (replaces run.ps1).
-//JAVA 17+
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
-//JAVAC_OPTIONS -XDstringConcat=inline -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
-//DEPS info.picocli:picocli:4.7.7
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java
+//SOURCES lib/Kit.java
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -15,10 +8,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+@Command(name = "run",
         description = "Starts docker/docker-compose.yml with IMAGE=<registry>/<name>:<version>-<build>-rc in the foreground, streaming "
                 + "the logs; Ctrl-C (or the service stopping) brings everything down. --detach leaves it running.",
-        footerHeading = "%nEnvironment:%n", footer = {"  HTTP_PORT (published port); IMAGE (set for compose); NO_COLOR", "%nExample:%n  ./jbang run.java --detach"})
+        footerHeading = "%nEnvironment:%n", footer = {
+            "  HTTP_PORT (published port)",
+            "  IMAGE (set for compose)",
+            "  NO_COLOR",
+            "%nExample:",
+            "  ./jbang run.java --detach"})
 class Run implements Callable<Integer> {
     static final String COMPOSE_FILE = "docker/docker-compose.yml";
 

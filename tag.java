@@ -1,13 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Tags the release in git as v<version>-<build> and pushes the tag (replaces tag.ps1).
-//JAVA 17+
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
-//JAVAC_OPTIONS -XDstringConcat=inline -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
-//DEPS info.picocli:picocli:4.7.7
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java
+//SOURCES lib/Kit.java
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,10 +14,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "tag", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+@Command(name = "tag",
         description = "Creates the annotated git tag v<version>-<build> and pushes it. A token in GIT_TOKEN or GITHUB_API_KEY reaches git "
                 + "as an HTTP header through the environment only: never in a URL, an argument or a file.",
-        footerHeading = "%nEnvironment:%n", footer = {"  GIT_TOKEN or GITHUB_API_KEY (token for an HTTPS remote, sent as a header), GIT_USER (default x-access-token); NO_COLOR", "%nExample:%n  GIT_TOKEN=*** ./jbang tag.java"})
+        footerHeading = "%nEnvironment:%n", footer = {
+            "  GIT_TOKEN or GITHUB_API_KEY (token for an HTTPS remote, sent as a header), GIT_USER (default x-access-token)",
+            "  NO_COLOR",
+            "%nExample:",
+            "  GIT_TOKEN=*** ./jbang tag.java"})
 class Tag implements Callable<Integer> {
     @Mixin
     Kit.Options options;

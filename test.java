@@ -1,23 +1,20 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //DESCRIPTION Runs the component's tests in docker/docker-compose.test.yml and exits with the test container's exit code (replaces test.ps1).
-//JAVA 17+
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
-//JAVAC_OPTIONS -XDstringConcat=inline -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
-//DEPS info.picocli:picocli:4.7.7
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES lib/Kit.java lib/Component.java lib/Docker.java lib/Compose.java lib/Outputs.java lib/Repository.java lib/Credentials.java lib/RunLock.java
+//SOURCES lib/Kit.java
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "test", mixinStandardHelpOptions = true, version = Kit.VERSION, sortOptions = false,
+@Command(name = "test",
         description = "Builds <registry>/<name>:<version>-<build>-test and runs the service `test` of docker/docker-compose.test.yml "
                 + "with its dependencies; exits with the test container's exit code. Everything the run started is brought down afterwards.",
-        footerHeading = "%nEnvironment:%n", footer = {"  IMAGE (set for compose to the test image); NO_COLOR", "%nExample:%n  ./jbang test.java --compose standalone"})
+        footerHeading = "%nEnvironment:%n", footer = {
+            "  IMAGE (set for compose to the test image)",
+            "  NO_COLOR",
+            "%nExample:",
+            "  ./jbang test.java --compose standalone"})
 class Test implements Callable<Integer> {
     static final String COMPOSE_FILE = "docker/docker-compose.test.yml";
     static final String SERVICE = "test";

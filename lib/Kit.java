@@ -1,3 +1,14 @@
+// The directives every script shares, once: a script names only this file in its //SOURCES, and
+// JBang takes the rest from here (and the wrapper's cache key follows these //SOURCES too).
+//JAVA 17+
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:-UsePerfData
+//JAVAC_OPTIONS -XDstringConcat=inline -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+//DEPS org.zeroturnaround:zt-exec:1.12
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//SOURCES Component.java Docker.java Compose.java Outputs.java Repository.java Credentials.java RunLock.java Probe.java Release.java
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URLEncoder;
@@ -17,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.AutoComplete;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Option;
 
@@ -43,7 +55,13 @@ final class Kit {
     private Kit() {
     }
 
-    /** The options every script takes (a picocli mixin). */
+    /**
+     * The options every script takes, and the usage attributes every script shares (a picocli mixin:
+     * its @Command attributes apply to the command that mixes it in).
+     */
+    @Command(mixinStandardHelpOptions = true, version = VERSION, sortOptions = false, exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:done", "1:a step failed (a test container's own code for test.java)", "2:bad input or configuration: nothing was changed",
+                "130:interrupted (Ctrl-C; 143 for SIGTERM)"})
     static final class Options {
         @Option(names = "--dry-run", description = "Print the docker commands instead of running them; change nothing.")
         boolean dryRun;

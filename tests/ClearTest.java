@@ -23,10 +23,17 @@ class ClearTest {
         Harness.docker("tag", "busybox:1.36", repo.registry + "/" + foreign + ":1.0.0-0-build");
         // what killed runs of ours left: a build container and a compose project's container, network and volume
         String project = repo.name + "-test-0123abcd";
-        Harness.docker("create", "--name", repo.name + "-build-0123abcd", "--label", "pipkit.component=" + repo.name, "busybox:1.36", "true");
+        Harness.docker("create", "--name", repo.name + "-build-0123abcd", "--label", "pipkit.component=" + repo.name, "--label", "pipkit.folder=" + repo.dir,
+                "busybox:1.36", "true");
         Harness.docker("network", "create", "--label", "com.docker.compose.project=" + project, project + "_default");
         Harness.docker("volume", "create", "--label", "com.docker.compose.project=" + project, project + "_data");
-        Harness.docker("create", "--name", project + "_test_1", "--label", "com.docker.compose.project=" + project, "busybox:1.36", "true");
+        Harness.docker("create", "--name", project + "_test_1", "--label", "com.docker.compose.project=" + project,
+                "--label", "com.docker.compose.project.working_dir=" + repo.dir.resolve("docker"), "busybox:1.36", "true");
+        // what runs of this component from another checkout left: theirs, unless --all-folders
+        Harness.docker("create", "--name", repo.name + "-build-4567cdef", "--label", "pipkit.component=" + repo.name, "--label", "pipkit.folder=/elsewhere",
+                "busybox:1.36", "true");
+        Harness.docker("create", "--name", repo.name + "-test-4567cdef_test_1", "--label", "com.docker.compose.project=" + repo.name + "-test-4567cdef",
+                "--label", "com.docker.compose.project.working_dir=/elsewhere/docker", "busybox:1.36", "true");
         // someone else's: an exited container, a compose project whose name starts like ours, an image
         String other = foreign + "-test-0123abcd";
         Harness.docker("create", "--name", foreign + "-exited", "busybox:1.36", "true");
@@ -40,7 +47,8 @@ class ClearTest {
     @AfterEach
     void removeEverything() throws IOException {
         String other = foreign + "-test-0123abcd";
-        Harness.docker("rm", "-f", foreign + "-exited", repo.name + "-build-0123abcd", repo.name + "-test-0123abcd_test_1");
+        Harness.docker("rm", "-f", foreign + "-exited", repo.name + "-build-0123abcd", repo.name + "-test-0123abcd_test_1", repo.name + "-build-4567cdef",
+                repo.name + "-test-4567cdef_test_1");
         Harness.docker("network", "rm", other + "_default", repo.name + "-test-0123abcd_default");
         Harness.docker("volume", "rm", other + "_data", repo.name + "-test-0123abcd_data");
         Harness.docker("rmi", repo.registry + "/" + foreign + ":1.0.0-0-build");
@@ -59,8 +67,8 @@ class ClearTest {
         Harness.Result result = repo.run("clear.java");
         assertEquals(0, result.exit(), result.all());
         assertEquals(List.of(repo.image("0.9.0-7-build"), repo.image("latest")), repo.images().stream().sorted().toList());
-        assertEquals(List.of(), repo.containers());
-        assertEquals(List.of(), repo.composeLeftovers());
+        assertEquals(List.of(repo.name + "-build-4567cdef"), repo.containers(), "another folder's build container stays");
+        assertEquals(List.of("container of " + repo.name + "-test-4567cdef"), repo.composeLeftovers(), "another folder's project stays");
         assertFalse(repo.exists("obj"));
         assertEquals("mine", repo.read("notes/keep.txt"));
         assertTrue(repo.exists("lib/Component.java") && repo.exists("docker/Dockerfile"));
@@ -71,7 +79,9 @@ class ClearTest {
             assertTrue(survivors.contains(survivor), survivor + " was removed");
         }
 
-        assertEquals(0, repo.run("clear.java", "--latest", "--all-builds").exit());
+        assertEquals(0, repo.run("clear.java", "--latest", "--all-builds", "--all-folders").exit());
         assertEquals(List.of(), repo.images());
+        assertEquals(List.of(), repo.containers());
+        assertEquals(List.of(), repo.composeLeftovers());
     }
 }

@@ -4,12 +4,8 @@
 //DEPS org.junit.jupiter:junit-jupiter-engine:5.11.4
 //DEPS org.junit.jupiter:junit-jupiter-params:5.11.4
 //DEPS org.junit.platform:junit-platform-launcher:1.11.4
-//DEPS info.picocli:picocli:4.7.7
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS com.fasterxml.jackson.dataformat:jackson-dataformat-yaml:2.18.2
-//DEPS org.zeroturnaround:zt-exec:1.12
-//DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES ../lib/Kit.java ../lib/Component.java ../lib/Docker.java ../lib/Compose.java ../lib/Outputs.java ../lib/Repository.java ../lib/Credentials.java ../lib/RunLock.java ../lib/Probe.java ../lib/Release.java
+//SOURCES ../lib/Kit.java
 //SOURCES Harness.java ComponentTest.java ArgumentsTest.java PathSafetyTest.java BuildTest.java ComposeTest.java PublishTest.java ClearTest.java TagTest.java SafetyTest.java EcosystemTest.java TemplateTest.java WrapperTest.java
 
 import java.io.PrintWriter;

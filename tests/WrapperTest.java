@@ -142,6 +142,10 @@ class WrapperTest {
         assertEquals("pipkit 9.9.9-changed", run("--version").out().strip());
         assertEquals(List.of("KEY", "KEY"), kept(), "one kept command per content");
         assertEquals(List.of("JBANG.jsa"), kept("JBANG"), "JBang's next start checked its archive and took it");
+        // a file the script reaches only through lib/Kit.java's own //SOURCES counts too
+        repo.write("lib/Repository.java", repo.read("lib/Repository.java") + "// changed\n");
+        run("--version");
+        assertEquals(List.of("KEY", "KEY", "KEY"), kept(), "a change two //SOURCES levels down is a new content");
     }
     /** ./jbang ARGS in the repository, with this test's kit folder and ENVIRONMENT; any exit code. */
     Harness.Result wrapper(Map<String, String> environment, String... args) {
