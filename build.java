@@ -2,9 +2,7 @@
 //DESCRIPTION Builds the component's build image and copies the compiled outputs out of it (replaces build.ps1).
 //SOURCES lib/Kit.java
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,36 +36,33 @@ class Build implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path directory = options.directory();
-        Docker docker = new Docker(directory, options.dryRun);
-        Component component = Component.read(directory).takeBuildNumber(System.getenv(), buildNumber);
-        String dockerfile = Kit.readDockerfile(directory, DOCKERFILE);
-        Outputs outputs = Outputs.plan(directory, component, this.outputs);
+        ScriptRun run = options.start();
+        Component component = Component.read(run.directory).takeBuildNumber(run, buildNumber);
+        String dockerfile = Kit.readDockerfile(run.directory, DOCKERFILE);
+        Outputs outputs = Outputs.plan(run, component, this.outputs);
         outputs.checkDestinations();
-        Credentials credentials = Credentials.needed(directory, dockerfile, System.getenv(), docker);
+        Credentials credentials = Credentials.needed(run, dockerfile);
 
-        RunLock.acquire(component, "build", docker);
-        if (!docker.dryRun()) {
+        run.lock(component, "build");
+        if (run.changesFiles()) {
             component.write();
         }
-
-        outputs.removePrevious(docker);
-        Credentials.Build secrets = credentials.provide(docker);
-        Kit.step("building image " + component.buildImage());
-        docker.run("docker build", Docker.build(DOCKERFILE, List.of(component.buildImage()), component.imageLabels(), secrets.options()),
+        outputs.removePrevious();
+        Credentials.Build secrets = credentials.provide();
+        run.console.step("building image " + component.buildImage());
+        run.commands.step("docker build", Docker.build(DOCKERFILE, List.of(component.buildImage()), component.imageLabels(), secrets.options()),
                 secrets.environment());
 
         if (outputs.list.isEmpty()) {
-            Kit.step("no outputs to copy (language \"" + component.language() + "\"): the build image is the result");
+            run.console.step("no outputs to copy (language \"" + component.language() + "\"): the build image is the result");
         } else {
-            String run = Kit.runId();
-            String container = component.name + "-build-" + run;
-            RunLock.note("container", container);
-            Kit.atExit(() -> docker.runQuietly(Docker.remove(container)));
-            docker.runHidden("docker create", Docker.create(container, component.buildImage(), component.labels(run, "build")));
-            outputs.copyOut(docker, container, run);
+            String runId = Kit.runId();
+            String container = component.name + "-build-" + runId;
+            run.track("container", container, () -> run.commands.cleanUp(Docker.remove(container)));
+            run.commands.quietly("docker create", Docker.create(container, component.buildImage(), component.labels(runId, "build")));
+            outputs.copyOut(container, runId);
         }
-        Kit.step(docker.dryRun() ? "dry run: nothing was changed" : "built " + component.buildImage());
+        run.console.step(run.dryRun ? "dry run: nothing was changed" : "built " + component.buildImage());
         return Kit.OK;
     }
 }

@@ -2,11 +2,11 @@
 //DESCRIPTION Removes this component's build outputs, images, and whatever its killed runs left in the engine; nothing else (replaces clean.ps1).
 //SOURCES lib/Kit.java
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,66 +41,63 @@ class Clear implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path directory = options.directory();
-        Docker docker = new Docker(directory, options.dryRun);
-        Component component = Component.read(directory);
+        ScriptRun run = options.start();
+        Component component = Component.read(run.directory);
+        Outputs outputs = Outputs.plan(run, component, List.of());
         List<String> failures = new ArrayList<>();
 
-        RunLock.acquire(component, "clear", docker);
-        Kit.step("removing build outputs");
-        Outputs.plan(directory, component, List.of()).removePrevious(docker);
+        run.lock(component, "clear");
+        run.console.step("removing build outputs");
+        outputs.removePrevious();
 
-        Kit.step("removing containers, networks and volumes left by the kit's runs of " + component.name
+        run.console.step("removing containers, networks and volumes left by the kit's runs of " + component.name
                 + (allFolders ? " (from every folder)" : " from this folder"));
         List<String> live = new ArrayList<>();
         for (String step : List.of("build", "test", "package", "run")) {
-            if (RunLock.running(directory, step)) {
+            if (RunLock.running(run.directory, step)) {
                 live.add(step);
-                Kit.step("a " + step + " is running in this folder: what it made is left alone");
+                run.console.step("a " + step + " is running in this folder: what it made is left alone");
             }
         }
-        List<String> containers = new ArrayList<>(List.of("docker", "ps", "-a", "--filter", "label=" + Kit.LABEL + ".component=" + component.name,
-                "--format", "{{.ID}} {{.Label \"" + Kit.LABEL + ".step\"}}"));
+        List<String> filters = new ArrayList<>(List.of(Kit.LABEL + ".component=" + component.name));
         if (!allFolders) {
-            containers.addAll(2, List.of("--filter", "label=" + Kit.LABEL + ".folder=" + directory));
+            filters.add(Kit.LABEL + ".folder=" + run.directory);
         }
-        remove(docker, failures, "containers", List.of("docker", "rm", "--force", "--volumes"), lines(docker.list("containers", containers)).stream()
-                .filter(line -> !live.contains(line.substring(line.indexOf(' ') + 1))).map(line -> line.split(" ")[0]).toList());
-        for (String project : projects(docker, component)) {
+        List<String> containers = lines(run.commands.require("containers", Docker.listContainers(filters, "{{.ID}} {{.Label \"" + Kit.LABEL + ".step\"}}")));
+        remove(run, failures, "containers", containers.stream().filter(line -> !live.contains(line.substring(line.indexOf(' ') + 1)))
+                .map(line -> line.split(" ")[0]).toList(), ids -> Docker.removeAll("container", ids));
+        for (String project : projects(run, component)) {
             boolean running = live.stream().anyMatch(step -> project.startsWith(Compose.project(component, step, "")));
-            if (!running && (allFolders || Compose.ownProject(docker, component, project, directory))) {
-                Compose.removeProject(docker, project);
+            if (!running && (allFolders || Compose.ownProject(run, component, project))) {
+                Compose.removeProject(run, project);
             }
         }
 
-        Kit.step("removing images of " + component.repository());
+        run.console.step("removing images of " + component.repository());
         // an image a container still uses (a live run's, or another project's) cannot go: left alone, not a failure
-        List<String> used = lines(docker.list("containers", List.of("docker", "ps", "-a", "--format", "{{.Image}}")));
-        List<String> images = images(docker, component);
+        List<String> used = lines(run.commands.require("containers", Docker.listContainers(List.of(), "{{.Image}}")));
+        List<String> images = images(run, component);
         for (String image : images.stream().filter(used::contains).toList()) {
-            Kit.step(image + " is used by a container: left alone");
+            run.console.step(image + " is used by a container: left alone");
         }
-        remove(docker, failures, "images", List.of("docker", "rmi"), images.stream().filter(image -> !used.contains(image)).toList());
+        remove(run, failures, "images", images.stream().filter(image -> !used.contains(image)).toList(), Docker::removeImages);
         // rebuilding a tag leaves the image it pointed to untagged; those of this component carry its label
-        remove(docker, failures, "untagged images", List.of("docker", "rmi"), lines(docker.list("images", List.of("docker", "images", "-q",
-                "--filter", "dangling=true", "--filter", "label=" + Kit.LABEL + ".component=" + component.name))));
+        remove(run, failures, "untagged images", lines(run.commands.require("images", Docker.untagged(Kit.LABEL + ".component=" + component.name))),
+                Docker::removeImages);
 
         if (!failures.isEmpty()) {
             throw Kit.failure("could not remove " + String.join(", ", failures) + " (see above)");
         }
-        Kit.step(docker.dryRun() ? "dry run: nothing was removed" : "cleared " + component.name);
+        run.console.step(run.dryRun ? "dry run: nothing was removed" : "cleared " + component.name);
         return Kit.OK;
     }
 
     /** The compose projects of this component's runs: "<name>-<step>-<run id>", as Compose.project names them. */
-    static List<String> projects(Docker docker, Component component) {
+    static List<String> projects(ScriptRun run, Component component) {
         Pattern mine = Compose.projects(component);
         List<String> projects = new ArrayList<>();
-        for (String kind : List.of("ps -a", "network ls", "volume ls")) {
-            List<String> command = new ArrayList<>(List.of("docker"));
-            command.addAll(List.of(kind.split(" ")));
-            command.addAll(List.of("--filter", "label=" + PROJECT_LABEL, "--format", "{{.Label \"" + PROJECT_LABEL + "\"}}"));
-            for (String project : lines(docker.list("compose projects", command))) {
+        for (String kind : List.of("container", "network", "volume")) {
+            for (String project : lines(run.commands.require("compose projects", Docker.labelled(kind, PROJECT_LABEL)))) {
                 if (mine.matcher(project).matches() && !projects.contains(project)) {
                     projects.add(project);
                 }
@@ -110,11 +107,11 @@ class Clear implements Callable<Integer> {
     }
 
     /** This component's image tags to remove: by tag, so an image another tag shares survives under that tag. */
-    List<String> images(Docker docker, Component component) {
+    List<String> images(ScriptRun run, Component component) {
         String build = allBuilds ? "[A-Za-z0-9_.-]+" : Pattern.quote(component.buildTag());
         Pattern mine = Pattern.compile(build + "-(build|test|rc)(-[A-Za-z0-9_.-]+)?" + (latest ? "|latest" : ""));
         List<String> images = new ArrayList<>();
-        for (String tag : lines(docker.list("images", List.of("docker", "images", "--format", "{{.Tag}}", component.repository())))) {
+        for (String tag : lines(run.commands.require("images", Docker.tags(component.repository())))) {
             if (mine.matcher(tag).matches()) {
                 images.add(component.repository() + ":" + tag);
             }
@@ -122,16 +119,15 @@ class Clear implements Callable<Integer> {
         return images;
     }
 
-    static void remove(Docker docker, List<String> failures, String what, List<String> command, List<String> items) {
+    /** Removes ITEMS (when there are any) with the COMMAND for them; a failure is noted under WHAT (its output shown), and the others go on. */
+    static void remove(ScriptRun run, List<String> failures, String what, List<String> items, Function<List<String>, List<String>> command) {
         if (items.isEmpty()) {
             return;
         }
-        List<String> full = new ArrayList<>(command);
-        full.addAll(items);
-        Docker.Outcome outcome = docker.run(full, Map.of(), Kit.verbose);
+        Commands.Outcome outcome = run.commands.attemptQuietly(command.apply(items), Map.of(), null);
         if (outcome.exit() != 0) {
             if (!outcome.shown()) {
-                System.err.print(Kit.mask(outcome.tail().text()));
+                run.console.err.print(run.console.mask(outcome.tail().text()));
             }
             failures.add(what);
         }

@@ -14,12 +14,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "install",
         description = "Copies the kit (the scripts, lib/, jbang, jbang.cmd) and the docker/ set of one language into TARGET, and writes its "
-                + "component.json. Run it from the kit's folder. A file of the target's that would change is never overwritten without --force; an existing component.json never is.",
+                + "component.json. ScriptRun it from the kit's folder. A file of the target's that would change is never overwritten without --force; an existing component.json never is.",
         footerHeading = "%nEnvironment:%n", footer = {
             "  none",
             "%nExample:",
@@ -28,6 +29,9 @@ class Install implements Callable<Integer> {
     static final List<String> LANGUAGES = List.of("java", "python", "node", "go", "dotnet", "dart");
     static final List<String> KIT_FILES = List.of("build.java", "test.java", "package.java", "publish.java", "run.java", "clear.java", "tag.java",
             "pipeline.java", "jbang", "jbang.cmd", "jbang-catalog.json");
+
+    @Mixin
+    Kit.Usage usage;
 
     @Parameters(paramLabel = "TARGET", description = "The microservice repository to put the kit into.")
     Path target;
@@ -56,6 +60,7 @@ class Install implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Console console = new Console(System.out, System.err, false, false, System.getenv());
         Path kit = Path.of("").toAbsolutePath();
         if (!Files.isDirectory(kit.resolve("templates")) || !Files.exists(kit.resolve("lib/Component.java"))) {
             throw Kit.badInput("run install.java from the kit's folder (the one with templates/ and lib/)");
@@ -98,24 +103,24 @@ class Install implements Callable<Integer> {
 
         for (Map.Entry<Path, Path> copy : copies.entrySet()) {
             if (dryRun) {
-                System.out.println("cp " + Docker.shell(List.of(kit.relativize(copy.getKey()).toString(), copy.getValue().toString())));
+                console.print("cp " + Commands.shell(List.of(kit.relativize(copy.getKey()).toString(), copy.getValue().toString())));
             } else {
                 Files.createDirectories(copy.getValue().getParent());
                 Files.copy(copy.getKey(), copy.getValue(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
         if (Files.exists(componentJson)) {
-            Kit.step(Component.FILE + " exists: left as it is (it is the repository's own, never overwritten)");
+            console.step(Component.FILE + " exists: left as it is (it is the repository's own, never overwritten)");
         } else {
             String json = componentJson(to);
             Component.parse(componentJson, json);   // the same checks every script makes
             if (dryRun) {
-                System.out.println("# " + componentJson + ":\n" + json);
+                console.print("# " + componentJson + ":\n" + json);
             } else {
                 Files.writeString(componentJson, json);
             }
         }
-        Kit.step(dryRun ? "dry run: nothing was changed" : "installed the kit (" + language + ") into " + to + "; next: cd " + to + " && ./jbang build.java");
+        console.step(dryRun ? "dry run: nothing was changed" : "installed the kit (" + language + ") into " + to + "; next: cd " + to + " && ./jbang build.java");
         return Kit.OK;
     }
 

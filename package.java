@@ -3,9 +3,9 @@
 //SOURCES lib/Kit.java
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,11 +51,10 @@ class Package implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path directory = options.directory();
-        Docker docker = new Docker(directory, options.dryRun);
-        Component component = Component.read(directory);
-        Kit.readDockerfile(directory, Release.DOCKERFILE);
-        Compose compose = Compose.forStep(docker, flavour.name, component, "package", Release.COMPOSE_FILE);
+        ScriptRun run = options.start();
+        Component component = Component.read(run.directory);
+        Kit.readDockerfile(run.directory, Release.DOCKERFILE);
+        Compose compose = Compose.forStep(run, flavour.name, component, "package", Release.COMPOSE_FILE);
         compose.environment.put("IMAGE", component.releaseImage());
         compose.environment.put("HTTP_PORT", Integer.toString(Compose.port(port)));
         if (timeout < 1) {
@@ -63,37 +62,38 @@ class Package implements Callable<Integer> {
         }
         List<Release.Request> requests = Release.smokeRequests(component, smoke);
         if (host == null || host.isBlank()) {
-            host = Release.engineHost(System.getenv(), docker);
+            host = Release.engineHost(run);
         }
         URI readiness = Release.uri(host, port, route);
+        Map<String, String> labels = Release.labels(component, run);
 
-        RunLock.acquire(component, "package", docker);
-        Kit.step("building image " + component.releaseImage() + " and " + component.latestImage());
-        docker.run("docker build", Release.build(component, Release.labels(component, docker)));
+        run.lock(component, "package");
+        run.console.step("building image " + component.releaseImage() + " and " + component.latestImage());
+        run.commands.step("docker build", Release.build(component, labels));
 
-        Kit.step("starting " + component.releaseImage() + " (compose project " + compose.project + ")");
+        run.console.step("starting " + component.releaseImage() + " (compose project " + compose.project + ")");
         compose.downBeforeAndAfter();
         compose.check("docker compose up", "up", "-d");
-        if (docker.dryRun()) {
-            Kit.step("dry run: would wait for " + readiness + ", then send " + requests.size() + " smoke request(s)");
+        if (run.dryRun) {
+            run.console.step("dry run: nothing was changed; would wait for " + readiness + ", then send " + requests.size() + " smoke request(s)");
             return Kit.OK;
         }
 
         Probe probe = new Probe();
-        Kit.step("waiting up to " + timeout + " s for " + readiness);
-        if (!Release.waitUntilHealthy(docker, compose, component, Duration.ofSeconds(timeout))
+        run.console.step("waiting up to " + timeout + " s for " + readiness);
+        if (!Release.waitUntilHealthy(run, compose, component, Duration.ofSeconds(timeout))
                 || !probe.waitUntilReady(readiness, Duration.ofSeconds(timeout), Duration.ofMillis(100))) {
             compose.showLogs(50);
             throw Kit.failure("the service did not answer within " + timeout + " s: " + probe.lastError);
         }
         for (Release.Request request : requests) {
-            Kit.step("smoke: " + request.method() + " " + request.route());
+            run.console.step("smoke: " + request.method() + " " + request.route());
             if (!probe.succeeds(request.method(), Release.uri(host, port, request.route()), request.body())) {
                 compose.showLogs(50);
                 throw Kit.failure("smoke request failed: " + probe.lastError);
             }
         }
-        Kit.step("packaged " + component.releaseImage() + "; the service answered");
+        run.console.step("packaged " + component.releaseImage() + "; the service answered");
         return Kit.OK;
     }
 }

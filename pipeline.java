@@ -51,15 +51,16 @@ class Pipeline implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path directory = options.directory();
+        ScriptRun run = options.start();
+        Path directory = run.directory;
         List<String> common = new ArrayList<>(List.of("-C", directory.toString()));
         if (options.dryRun) {
             common.add("--dry-run");
         }
-        if (Kit.verbose) {
+        if (options.verbose) {
             common.add("--verbose");
         }
-        if (Kit.quiet) {
+        if (options.quiet) {
             common.add("--quiet");
         }
         List<String> compose = new ArrayList<>(common);
@@ -79,16 +80,16 @@ class Pipeline implements Callable<Integer> {
                 results.add(new Result(step.name(), "skipped", 0, 0, ""));
                 continue;
             }
-            Kit.step("step " + step.name());
+            run.console.step("step " + step.name());
             long started = System.nanoTime();
-            exit = Kit.execute(step.command().get(), step.arguments().toArray(String[]::new));
+            exit = Kit.execute(step.command().get(), options.seams, step.arguments().toArray(String[]::new));
             double seconds = (System.nanoTime() - started) / 1e9;
             String image = exit == Kit.OK || step.name().equals("test") ? imageOf(directory, step) : "";
             results.add(new Result(step.name(), exit == Kit.OK ? "passed" : "failed", exit, seconds, image));
         }
-        printTable(results);
+        printTable(run.console, results);
         if (json != null) {
-            writeJson(results, exit);
+            writeJson(run.console, results, exit);
         }
         return exit;
     }
@@ -101,16 +102,16 @@ class Pipeline implements Callable<Integer> {
         }
     }
 
-    private static void printTable(List<Result> results) {
+    private static void printTable(Console console, List<Result> results) {
         StringBuilder table = new StringBuilder(String.format("%n%-8s  %-7s  %8s  %s%n", "STEP", "RESULT", "TIME", "IMAGE"));
         for (Result result : results) {
             String time = result.result().equals("skipped") ? "-" : String.format("%.1f s", result.seconds());
             table.append(String.format("%-8s  %-7s  %8s  %s%n", result.step(), result.result(), time, result.image()));
         }
-        System.err.print(Kit.mask(table.toString()));
+        console.err.print(console.mask(table.toString()));
     }
 
-    private void writeJson(List<Result> results, int exit) {
+    private void writeJson(Console console, List<Result> results, int exit) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("result", exit == Kit.OK ? "passed" : "failed");
         summary.put("exit", exit);
@@ -118,7 +119,7 @@ class Pipeline implements Callable<Integer> {
         try {
             String text = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(summary) + "\n";
             if (json.equals("-")) {
-                System.out.print(text);
+                console.out.print(text);
             } else {
                 java.nio.file.Files.writeString(Path.of(json), text);
             }

@@ -43,37 +43,37 @@ class Publish implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path directory = options.directory();
-        Docker docker = new Docker(directory, options.dryRun);
-        Component component = Component.read(directory);
+        ScriptRun run = options.start();
+        Component component = Component.read(run.directory);
         if (component.registry.isEmpty()) {
             throw Kit.badInput(component.file + " has no \"registry\": set the registry or Docker Hub namespace to push to");
         }
         List<String> images = images(component);
         Map<String, String> environment = new LinkedHashMap<>();
-        String user = System.getenv("DOCKER_USER");
-        String password = System.getenv("DOCKER_PASS");
+        String user = run.environment.get("DOCKER_USER");
+        String password = run.environment.get("DOCKER_PASS");
         if (isSet(user) != isSet(password)) {
             throw Kit.badInput("set both DOCKER_USER and DOCKER_PASS to log in, or neither to use the current docker login");
         }
         String server = component.loginServer();
-        RunLock.acquire(component, "publish", docker);
+
+        run.lock(component, "publish");
         if (isSet(user)) {
-            Kit.step("logging in to " + (server == null ? "Docker Hub" : server) + " as " + user);
-            if (docker.dryRun()) {
-                System.out.println((keepLogin ? "" : "export DOCKER_CONFIG=\"$(mktemp -d)\"\n")
-                        + "printf '%s\\n' \"$DOCKER_PASS\" | " + Docker.shell(login(server, user)));
+            run.console.step("logging in to " + (server == null ? "Docker Hub" : server) + " as " + user);
+            if (run.dryRun) {
+                run.console.print((keepLogin ? "" : "export DOCKER_CONFIG=\"$(mktemp -d)\"\n")
+                        + "printf '%s\\n' \"$DOCKER_PASS\" | " + Commands.shell(login(server, user)));
             } else {
                 if (!keepLogin) {
-                    environment.put("DOCKER_CONFIG", throwawayConfig());
+                    environment.put("DOCKER_CONFIG", throwawayConfig(run));
                 }
-                Docker.check("docker login", docker.run(login(server, user), environment, Kit.verbose, password + "\n"));
+                run.commands.attemptQuietly(login(server, user), environment, password + "\n").orFail("docker login", run.console);
             }
         }
         for (String image : images) {
-            push(docker, image, environment);
+            push(run, image, environment);
         }
-        Kit.step(docker.dryRun() ? "dry run: nothing was pushed" : "published " + String.join(" and ", images));
+        run.console.step(run.dryRun ? "dry run: nothing was pushed" : "published " + String.join(" and ", images));
         return Kit.OK;
     }
 
@@ -99,31 +99,30 @@ class Publish implements Callable<Integer> {
     }
 
     /** Pushes one image, trying again after a passing failure (network, registry busy), never after a refusal. */
-    void push(Docker docker, String image, Map<String, String> environment) {
+    void push(ScriptRun run, String image, Map<String, String> environment) {
         for (int attempt = 1; ; attempt++) {
-            Kit.step("pushing " + image + (attempt > 1 ? " (try " + attempt + " of " + retries + ")" : ""));
-            Docker.Outcome outcome = docker.run(List.of("docker", "push", image), environment, !Kit.quiet);
+            run.console.step("pushing " + image + (attempt > 1 ? " (try " + attempt + " of " + retries + ")" : ""));
+            Commands.Outcome outcome = run.commands.attempt(List.of("docker", "push", image), environment);
             if (outcome.exit() == 0) {
                 return;
             }
             String reason = outcome.tail().text().toLowerCase();
             if (reason.contains("denied") || reason.contains("unauthorized") || reason.contains("authentication required") || reason.contains("credentials")) {
-                throw Kit.failure("docker push " + image + " was refused (" + outcome.reason() + "): set DOCKER_USER and DOCKER_PASS, or docker login first");
+                throw Kit.failure("docker push " + image + " was refused (" + outcome.reason(run.console) + "): set DOCKER_USER and DOCKER_PASS, or docker login first");
             }
             if (reason.contains("does not exist") || reason.contains("no such image") || reason.contains("cannot connect to the docker daemon")
                     || attempt >= retries) {
-                Docker.check("docker push " + image, outcome);
+                outcome.orFail("docker push " + image, run.console);
             }
             sleep(1000L * attempt);
         }
     }
 
-    /** An empty docker config folder for this run only, deleted when the script ends. */
-    static String throwawayConfig() {
+    /** An empty docker config folder for this run only, deleted when the run ends. */
+    static String throwawayConfig(ScriptRun run) {
         try {
             Path config = Files.createTempDirectory("pipkit-docker-config-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            RunLock.note("temp", config.toString());
-            Kit.atExit(() -> Outputs.delete(config));
+            run.track("temp", config.toString(), () -> Outputs.delete(config));
             return config.toString();
         } catch (IOException e) {
             throw Kit.failure("cannot create a temporary docker config: " + e.getMessage());

@@ -2,7 +2,6 @@
 //DESCRIPTION Runs the release image with docker/docker-compose.yml in the foreground; Ctrl-C brings it all down (replaces run.ps1).
 //SOURCES lib/Kit.java
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,25 +37,26 @@ class Run implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path directory = options.directory();
-        Docker docker = new Docker(directory, options.dryRun);
-        Component component = Component.read(directory);
-        Compose compose = Compose.forStep(docker, flavour.name, component, "run", COMPOSE_FILE);
+        ScriptRun run = options.start();
+        Component component = Component.read(run.directory);
+        Compose compose = Compose.forStep(run, flavour.name, component, "run", COMPOSE_FILE);
         compose.environment.put("IMAGE", component.releaseImage());
         compose.environment.put("HTTP_PORT", Integer.toString(Compose.port(port)));
 
-        RunLock.acquire(component, "run", docker);
-        Kit.step("running " + component.releaseImage() + " on port " + port + " (compose project " + compose.project + ")");
+        run.lock(component, "run");
+        run.console.step("running " + component.releaseImage() + " on port " + port + " (compose project " + compose.project + ")");
         if (detach) {
             compose.check("docker compose up", "up", "-d");
-            Kit.step("running in the background; to stop it, run this in " + directory + ":");
-            System.out.println(Docker.shell(compose.down(), compose.environment));
+            run.console.step("running in the background; to stop it, run this in " + run.directory + ":");
+            run.console.print(Commands.shell(compose.down(), compose.environment));
             return Kit.OK;
         }
         compose.downBeforeAndAfter();
         int exit = compose.run("up", "--abort-on-container-exit");
-        if (exit != 0) {
-            Kit.error("the service stopped with exit code " + exit);
+        if (run.dryRun) {
+            run.console.step("dry run: nothing was changed");
+        } else if (exit != 0) {
+            run.console.error("the service stopped with exit code " + exit);
             return exit;
         }
         return Kit.OK;

@@ -3,8 +3,6 @@
 //SOURCES lib/Kit.java
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,43 +39,26 @@ class Tag implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path directory = options.directory();
-        Docker git = new Docker(directory, options.dryRun);
-        Component component = Component.read(directory);
+        ScriptRun run = options.start();
+        Component component = Component.read(run.directory);
         String tag = component.gitTag();
-        if (git.query(List.of("git", "rev-parse", "--git-dir")) == null) {
-            throw Kit.badInput(directory + " is not a git repository (or git is not installed): tag.java tags the repository's HEAD");
+        if (run.commands.ask(Git.repository()) == null) {
+            throw Kit.badInput(run.directory + " is not a git repository (or git is not installed): tag.java tags the repository's HEAD");
         }
-        if (!force && git.query(List.of("git", "rev-parse", "--verify", "--quiet", "refs/tags/" + tag)) != null) {
+        if (!force && run.commands.ask(Git.tagExists(tag)) != null) {
             throw Kit.badInput("tag " + tag + " exists already: raise \"version\" or the build number, or pass --force to move it");
         }
-        RunLock.acquire(component, "tag", git);
-        Kit.step("tagging HEAD as " + tag);
-        git.run("git tag", tagCommand(tag, component.buildTag(), force));
+        Map<String, String> token = tokenHeader(run);
+
+        run.lock(component, "tag");
+        run.console.step("tagging HEAD as " + tag);
+        run.commands.step("git tag", Git.tag(tag, component.buildTag(), force));
         if (!noPush) {
-            Kit.step("pushing " + tag + " to " + remote);
-            Docker.check("git push", git.run(pushCommand(remote, tag, force), tokenHeader(System.getenv()), !Kit.quiet));
+            run.console.step("pushing " + tag + " to " + remote);
+            run.commands.step("git push", Git.push(remote, tag, force), token);
         }
-        Kit.step(git.dryRun() ? "dry run: nothing was changed" : "tagged " + tag);
+        run.console.step(run.dryRun ? "dry run: nothing was changed" : "tagged " + tag);
         return Kit.OK;
-    }
-
-    static List<String> tagCommand(String tag, String release, boolean force) {
-        List<String> command = new ArrayList<>(List.of("git", "tag", "--annotate", "--message", "Release " + release));
-        if (force) {
-            command.add("--force");
-        }
-        command.add(tag);
-        return command;
-    }
-
-    static List<String> pushCommand(String remote, String tag, boolean force) {
-        List<String> command = new ArrayList<>(List.of("git", "push"));
-        if (force) {
-            command.add("--force");
-        }
-        command.addAll(List.of(remote, "refs/tags/" + tag));
-        return command;
     }
 
     /**
@@ -85,7 +66,8 @@ class Tag implements Callable<Integer> {
      * Authorization header for HTTPS remotes. GIT_USER names the account (default x-access-token,
      * which GitHub accepts with any token).
      */
-    static Map<String, String> tokenHeader(Map<String, String> environment) {
+    static Map<String, String> tokenHeader(ScriptRun run) {
+        Map<String, String> environment = run.environment;
         // the first one set and not blank: an empty GIT_TOKEN (a CI variable left unset) must not hide GITHUB_API_KEY
         String token = java.util.stream.Stream.of("GIT_TOKEN", "GITHUB_API_KEY").map(environment::get)
                 .filter(value -> value != null && !value.isBlank()).findFirst().orElse(null);
@@ -95,7 +77,7 @@ class Tag implements Callable<Integer> {
         }
         String user = environment.getOrDefault("GIT_USER", "x-access-token");
         String basic = Base64.getEncoder().encodeToString((user + ":" + token.strip()).getBytes(StandardCharsets.UTF_8));
-        Kit.secret(basic);
+        run.console.secret(basic);
         header.put("GIT_TERMINAL_PROMPT", "0");
         header.put("GIT_CONFIG_COUNT", "1");
         header.put("GIT_CONFIG_KEY_0", "http.extraHeader");

@@ -2,7 +2,6 @@
 //DESCRIPTION Runs the component's tests in docker/docker-compose.test.yml and exits with the test container's exit code (replaces test.ps1).
 //SOURCES lib/Kit.java
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,32 +30,31 @@ class Test implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path directory = options.directory();
-        Docker docker = new Docker(directory, options.dryRun);
-        Component component = Component.read(directory);
-        Compose compose = Compose.forStep(docker, flavour.name, component, "test", COMPOSE_FILE);
+        ScriptRun run = options.start();
+        Component component = Component.read(run.directory);
+        Compose compose = Compose.forStep(run, flavour.name, component, "test", COMPOSE_FILE);
         compose.environment.put("IMAGE", component.testImage());
 
-        RunLock.acquire(component, "test", docker);
-        Kit.step("building " + component.testImage() + " (compose project " + compose.project + ")");
+        run.lock(component, "test");
+        run.console.step("building " + component.testImage() + " (compose project " + compose.project + ")");
         compose.downBeforeAndAfter();
-        Docker.Outcome build = docker.run(compose.command("build"), compose.environment, !Kit.quiet);
+        Commands.Outcome build = run.commands.attempt(compose.command("build"), compose.environment);
         if (build.exit() != 0) {
-            throw Kit.failure("the test image did not build (docker compose build: " + build.reason() + "): no test ran; the build's output is above");
+            throw Kit.failure("the test image did not build (docker compose build: " + build.reason(run.console) + "): no test ran; the build's output is above");
         }
-        Kit.step("testing " + component.testImage());
+        run.console.step("testing " + component.testImage());
         int up = compose.run("up", "--abort-on-container-exit", "--exit-code-from", SERVICE);
-        if (docker.dryRun()) {
-            Kit.step("dry run: nothing was changed");
+        if (run.dryRun) {
+            run.console.step("dry run: nothing was changed");
             return Kit.OK;
         }
         Compose.Verdict verdict = Compose.verdict(up, compose.containerState(SERVICE));
         if (verdict.exit() != 0) {
             compose.showLogs(30);
-            Kit.error(verdict.message());
+            run.console.error(verdict.message());
             return verdict.exit();
         }
-        Kit.step("tests passed");
+        run.console.step("tests passed");
         return Kit.OK;
     }
 }

@@ -181,14 +181,14 @@ final class Component {
      * Takes the build number from the flag, else from the CI (see {@link #BUILD_NUMBER_VARIABLES});
      * without either, the component is unchanged. {@link #write} puts it into the file.
      */
-    Component takeBuildNumber(Map<String, String> environment, String flag) {
-        Map.Entry<String, String> ci = ciBuildNumber(environment);
+    Component takeBuildNumber(ScriptRun run, String flag) {
+        Map.Entry<String, String> ci = ciBuildNumber(run.environment);
         if (flag == null && ci == null) {
             return this;
         }
         String source = flag != null ? "--build-number" : ci.getKey();
         Component updated = withBuild(flag != null ? flag : ci.getValue());
-        Kit.step("build number " + updated.build + " (from " + source + ")");
+        run.console.step("build number " + updated.build + " (from " + source + ")");
         return updated;
     }
 

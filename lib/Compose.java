@@ -22,10 +22,10 @@ final class Compose {
     final String project;
     final String file;
     final Map<String, String> environment = new LinkedHashMap<>();
-    private final Docker docker;
+    private final ScriptRun run;
 
-    Compose(Docker docker, List<String> program, String project, String file) {
-        this.docker = docker;
+    Compose(ScriptRun run, List<String> program, String project, String file) {
+        this.run = run;
         this.program = program;
         this.project = project;
         this.file = file;
@@ -42,9 +42,9 @@ final class Compose {
      * The compose run of one step: the file checked, the flavour chosen, a project of its own, and
      * PIPKIT_COMPONENT for the files' build labels.
      */
-    static Compose forStep(Docker docker, String flavour, Component component, String step, String file) {
-        Kit.readDockerfile(docker.directory(), file);
-        Compose compose = new Compose(docker, flavour(docker, flavour), project(component, step, Kit.runId()), file);
+    static Compose forStep(ScriptRun run, String flavour, Component component, String step, String file) {
+        Kit.readDockerfile(run.directory, file);
+        Compose compose = new Compose(run, flavour(run, flavour), project(component, step, Kit.runId()), file);
         compose.environment.put("PIPKIT_COMPONENT", component.name);
         return compose;
     }
@@ -54,20 +54,20 @@ final class Compose {
      * else docker-compose on PATH, else the plugin if `docker compose version` answers (a plugin
      * folder of the user's own docker configuration).
      */
-    static List<String> flavour(Docker docker, String choice) {
+    static List<String> flavour(ScriptRun run, String choice) {
         return switch (choice) {
             case "plugin" -> PLUGIN;
             case "standalone" -> STANDALONE;
             case "auto" -> {
                 // Looked up as docker and the shell look them up, without starting a program: that is a docker call
                 // (and for docker-compose, Python) only to ask.
-                if (pluginInstalled(System.getenv())) {
+                if (pluginInstalled(run.environment)) {
                     yield PLUGIN;
                 }
-                if (onPath(System.getenv(), "docker-compose")) {
+                if (onPath(run.environment, "docker-compose")) {
                     yield STANDALONE;
                 }
-                if (docker.query(List.of("docker", "compose", "version", "--short")) != null) {
+                if (run.commands.ask(List.of("docker", "compose", "version", "--short")) != null) {
                     yield PLUGIN;
                 }
                 throw Kit.badInput("neither `docker compose` nor `docker-compose` is installed: install Docker Compose");
@@ -120,30 +120,22 @@ final class Compose {
      * and every container of it made from this repository's docker/ folder (compose labels each
      * container with the folder of its compose file).
      */
-    static boolean ownProject(Docker docker, Component component, String project, Path directory) {
+    static boolean ownProject(ScriptRun run, Component component, String project) {
         if (!projects(component).matcher(project).matches()) {
             return false;
         }
-        String folders = docker.query(List.of("docker", "ps", "--all", "--filter", "label=com.docker.compose.project=" + project,
-                "--format", "{{.Label \"com.docker.compose.project.working_dir\"}}"));
-        String mine = directory.resolve("docker").toString();
+        String folders = run.commands.ask(Docker.listContainers(List.of("com.docker.compose.project=" + project),
+                "{{.Label \"com.docker.compose.project.working_dir\"}}"));
+        String mine = run.directory.resolve("docker").toString();
         return folders != null && folders.lines().allMatch(mine::equals);
     }
 
     /** Removes a project's containers, networks and volumes by compose's label, without its compose file. */
-    static void removeProject(Docker docker, String project) {
-        String filter = "label=com.docker.compose.project=" + project;
-        for (List<String> kind : List.of(List.of("container", "rm", "--force", "--volumes"), List.of("network", "rm"), List.of("volume", "rm"))) {
-            List<String> list = new ArrayList<>(List.of("docker", kind.get(0), "ls", "-q", "--filter", filter));
-            if (kind.get(0).equals("container")) {
-                list.add("--all");
-            }
-            String ids = docker.query(list);
+    static void removeProject(ScriptRun run, String project) {
+        for (String kind : List.of("container", "network", "volume")) {
+            String ids = run.commands.ask(Docker.ids(kind, "com.docker.compose.project=" + project));
             if (ids != null && !ids.isBlank()) {
-                List<String> remove = new ArrayList<>(List.of("docker"));
-                remove.addAll(kind);
-                remove.addAll(List.of(ids.split("\\s+")));
-                docker.runQuietly(remove);
+                run.commands.cleanUp(Docker.removeAll(kind, List.of(ids.split("\\s+"))));
             }
         }
     }
@@ -165,14 +157,14 @@ final class Compose {
      * `down` also proves that compose reads the file and reaches the engine.
      */
     void downBeforeAndAfter() {
-        RunLock.note("project", project);
-        Docker.Outcome first = docker.run(down(), environment, Kit.verbose);
-        if (first.exit() != 0 && docker.query(command("config", "--quiet"), environment) == null) {
+        run.track("project", project, () -> run.commands.cleanUp(down(), environment));
+        Commands.Outcome first = run.commands.attemptQuietly(down(), environment, null);
+        if (first.exit() != 0 && run.commands.ask(command("config", "--quiet"), environment) == null) {
             // compose could not even read the file: say so, rather than "down failed"
-            throw Kit.badInput(file + " is not a compose file compose can read (" + first.reason() + "): fix it, `" + Docker.shell(command("config")) + "` shows where");
+            throw Kit.badInput(file + " is not a compose file compose can read (" + first.reason(run.console) + "): fix it, `"
+                    + Commands.shell(command("config")) + "` shows where");
         }
-        Docker.check("docker compose down", first);
-        Kit.atExit(() -> docker.runQuietly(down(), environment));
+        first.orFail("docker compose down", run.console);
     }
 
     /**
@@ -181,12 +173,11 @@ final class Compose {
      * compose flavours set them, so the answer does not depend on what `compose ps` lists.
      */
     String containerState(String service) {
-        String id = docker.query(List.of("docker", "ps", "--all", "--quiet", "--filter", "label=com.docker.compose.project=" + project,
-                "--filter", "label=com.docker.compose.service=" + service));
+        String id = run.commands.ask(Docker.containers(List.of("com.docker.compose.project=" + project, "com.docker.compose.service=" + service)));
         if (id == null || id.isBlank()) {
             return null;
         }
-        return docker.query(List.of("docker", "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.State.StartedAt}}", id.lines().findFirst().orElseThrow()));
+        return run.commands.ask(Docker.state(id.lines().findFirst().orElseThrow()));
     }
 
     /** What the run means: the exit code to end with and the line that says why. */
@@ -224,19 +215,19 @@ final class Compose {
 
     /** Runs a compose command, its output streaming through; returns its exit code. */
     int run(String... arguments) {
-        return docker.run(command(arguments), environment, !Kit.quiet).exit();
+        return run.commands.attempt(command(arguments), environment).exit();
     }
 
     /** Runs a compose command and fails with one line when it fails. */
     void check(String what, String... arguments) {
-        Docker.check(what, docker.run(command(arguments), environment, !Kit.quiet));
+        run.commands.step(what, command(arguments), environment);
     }
 
     /** Prints the last lines of every service's log, after a failure. */
     void showLogs(int lines) {
-        if (!docker.dryRun()) {
-            Kit.step("last " + lines + " lines of each service's log");
-            docker.run(command("logs", "--no-color", "--tail", Integer.toString(lines)), environment, true);
+        if (!run.dryRun) {
+            run.console.step("last " + lines + " lines of each service's log");
+            run.commands.logs(command("logs", "--no-color", "--tail", Integer.toString(lines)), environment);
         }
     }
 }

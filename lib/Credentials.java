@@ -48,13 +48,13 @@ final class Credentials {
     record Build(List<String> options, Map<String, String> environment) {
     }
 
-    private final Path directory;
+    private final ScriptRun run;
     /** The credentials by id ("id_rsa", "npmrc"), each with its content and form. */
     private final Map<String, String> secrets;
     private final Map<String, Form> forms;
 
-    private Credentials(Path directory, Map<String, String> secrets, Map<String, Form> forms) {
-        this.directory = directory;
+    private Credentials(ScriptRun run, Map<String, String> secrets, Map<String, Form> forms) {
+        this.run = run;
         this.secrets = secrets;
         this.forms = forms;
     }
@@ -63,7 +63,9 @@ final class Credentials {
      * The credentials the Dockerfile asks for and the form of each; a missing one, or a BuildKit form
      * without BuildKit, is bad input. Changes nothing.
      */
-    static Credentials needed(Path directory, String dockerfile, Map<String, String> environment, Docker docker) {
+    static Credentials needed(ScriptRun run, String dockerfile) {
+        Path directory = run.directory;
+        Map<String, String> environment = run.environment;
         Map<String, String> secrets = new LinkedHashMap<>();
         boolean agent = dockerfile.contains("--mount=type=ssh");
         if ((agent || dockerfile.contains("id_rsa")) && !Files.exists(directory.resolve(KEY))) {
@@ -76,7 +78,7 @@ final class Credentials {
             }
             secrets.put("npmrc", "//registry.npmjs.org/:_authToken=" + token.strip() + "\n");
         }
-        secrets.values().forEach(Kit::secret);
+        secrets.values().forEach(run.console::secret);
         Map<String, Form> forms = new LinkedHashMap<>();
         for (String id : secrets.keySet()) {
             forms.put(id, id.equals("id_rsa") && agent ? Form.SSH_AGENT
@@ -90,11 +92,11 @@ final class Credentials {
             }
         }
         boolean buildKit = forms.containsValue(Form.SSH_AGENT) || forms.containsValue(Form.SECRET_MOUNT);
-        if (buildKit && docker.query(List.of("docker", "buildx", "version")) == null) {
+        if (buildKit && run.commands.ask(List.of("docker", "buildx", "version")) == null) {
             throw Kit.badInput("docker/Dockerfile.build mounts " + (forms.containsValue(Form.SSH_AGENT) ? "an SSH agent (RUN --mount=type=ssh)" : "secrets (RUN --mount=type=secret)")
                     + ", which needs BuildKit: install docker buildx, or use ARG " + URL_ARGUMENT + " (see README)");
         }
-        return new Credentials(directory, secrets, forms);
+        return new Credentials(run, secrets, forms);
     }
 
     /** Where the originals' form puts a credential: docker/id_rsa or docker/.npmrc. */
@@ -103,20 +105,20 @@ final class Credentials {
     }
 
     /** Hands the credentials to the build in their forms; all traces go when the script ends. */
-    Build provide(Docker docker) {
+    Build provide() {
         List<String> options = new ArrayList<>();
         Map<String, String> environment = new LinkedHashMap<>();
         Map<String, String> served = new LinkedHashMap<>();
         for (Map.Entry<String, String> secret : secrets.entrySet()) {
             String id = secret.getKey();
             switch (forms.get(id)) {
-                case SSH_AGENT -> options.addAll(List.of("--ssh", "default=" + temporaryFile(id, secret.getValue(), docker)));
-                case SECRET_MOUNT -> options.addAll(List.of("--secret", "id=" + id + ",src=" + temporaryFile(id, secret.getValue(), docker)));
+                case SSH_AGENT -> options.addAll(List.of("--ssh", "default=" + temporaryFile(id, secret.getValue())));
+                case SECRET_MOUNT -> options.addAll(List.of("--secret", "id=" + id + ",src=" + temporaryFile(id, secret.getValue())));
                 case SERVED -> served.put(id, secret.getValue());
                 case FILE -> {
-                    Kit.warn("docker/Dockerfile.build copies " + fileOf(id) + " into the image, so it stays in a layer of "
+                    run.console.warn("docker/Dockerfile.build copies " + fileOf(id) + " into the image, so it stays in a layer of "
                             + "the build image: use RUN --mount=type=secret or --mount=type=ssh (BuildKit), or ARG " + URL_ARGUMENT + " (see README)");
-                    place(Repository.resolve(directory, fileOf(id), "the credential file"), secret.getValue(), docker.dryRun());
+                    place(Repository.resolve(run.directory, fileOf(id), "the credential file"), secret.getValue());
                 }
             }
         }
@@ -124,7 +126,7 @@ final class Credentials {
             environment.put("DOCKER_BUILDKIT", "1");
         }
         if (!served.isEmpty()) {
-            serve(served, docker, options, environment);
+            serve(served, options, environment);
         }
         return new Build(options, environment);
     }
@@ -134,13 +136,13 @@ final class Credentials {
      * the build runs. The URL reaches `docker build` in its environment (`--build-arg NAME` without a
      * value takes it from there), not in its arguments, which any local user can read in /proc.
      */
-    private static void serve(Map<String, String> secrets, Docker docker, List<String> options, Map<String, String> environment) {
+    private void serve(Map<String, String> secrets, List<String> options, Map<String, String> environment) {
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         String token = HexFormat.of().formatHex(random);
-        Kit.secret(token);
+        run.console.secret(token);
         int port = 0;
-        if (!docker.dryRun()) {
+        if (run.changesFiles()) {
             Map<String, String> once = new ConcurrentHashMap<>(secrets);
             try {
                 HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -152,7 +154,7 @@ final class Credentials {
                     exchange.close();
                 });
                 server.start();
-                Kit.atExit(() -> server.stop(0));
+                run.atEnd(() -> server.stop(0));
                 port = server.getAddress().getPort();
             } catch (IOException e) {
                 throw Kit.failure("cannot serve the build's credentials on 127.0.0.1: " + e.getMessage());
@@ -162,16 +164,14 @@ final class Credentials {
         environment.put(URL_ARGUMENT, "http://127.0.0.1:" + port + "/" + token);
     }
 
-    /** An owner-only temp file outside the repository holding CONTENT, deleted when the script ends. */
-    private static Path temporaryFile(String id, String content, Docker docker) {
-        return docker.dryRun() ? Path.of("/tmp/pipkit-secret-" + id) : temporaryFile(content);
-    }
-
-    private static Path temporaryFile(String content) {
+    /** An owner-only temp file outside the repository holding CONTENT, deleted when the run ends (in a dry run only named). */
+    private Path temporaryFile(String id, String content) {
+        if (!run.changesFiles()) {
+            return Path.of("/tmp/pipkit-secret-" + id);
+        }
         try {
             Path file = Files.createTempFile("pipkit-secret-", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            RunLock.note("temp", file.toString());
-            Kit.atExit(() -> Outputs.delete(file));
+            run.track("temp", file.toString(), () -> Outputs.delete(file));
             Files.writeString(file, content, StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {
@@ -204,22 +204,28 @@ final class Credentials {
         }
     }
 
-    private static void place(Path file, String content, boolean dryRun) {
+    private void place(Path file, String content) {
         String name = file.getParent().getFileName() + "/" + file.getFileName();
-        if (dryRun) {
-            System.out.println("# " + name + " would be written for the build (owner-only) and removed afterwards");
+        if (!run.changesFiles()) {
+            run.console.print("# " + name + " would be written for the build (owner-only) and removed afterwards");
             return;
         }
-        RunLock.note("file", name);
+        // journalled before it exists (a kill in between leaves nothing unlisted); removed only once it is ours
+        boolean[] created = {false};
+        run.track("file", name, () -> {
+            if (created[0]) {
+                Outputs.delete(file);
+            }
+        });
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Kit.atExit(() -> Outputs.delete(file));
+            created[0] = true;
             Files.writeString(file, content, StandardCharsets.UTF_8);
         } catch (FileAlreadyExistsException e) {
             throw Kit.failure(name + " appeared while the build was starting: another build is running here");
         } catch (IOException e) {
             throw Kit.failure("cannot write " + name + ": " + e.getMessage());
         }
-        Kit.detail("wrote " + name + " for the build; it is removed when the build ends");
+        run.console.detail("wrote " + name + " for the build; it is removed when the build ends");
     }
 }

@@ -25,11 +25,13 @@ final class Outputs {
     record Output(String from, String to) {
     }
 
+    private final ScriptRun run;
     private final Path directory;
     final List<Output> list;
 
-    private Outputs(Path directory, List<Output> list) {
-        this.directory = directory;
+    private Outputs(ScriptRun run, List<Output> list) {
+        this.run = run;
+        this.directory = run.directory;
         this.list = list;
     }
 
@@ -45,7 +47,7 @@ final class Outputs {
     }
 
     /** The outputs from the flag, else component.json's "outputs", else the language's defaults. */
-    static Outputs plan(Path directory, Component component, List<String> flag) {
+    static Outputs plan(ScriptRun run, Component component, List<String> flag) {
         List<String> specs = flag != null && !flag.isEmpty() ? flag
                 : component.outputs() != null ? component.outputs()
                 : defaults(component.language());
@@ -60,7 +62,7 @@ final class Outputs {
                 }
             }
         }
-        return new Outputs(directory, list);
+        return new Outputs(run, list);
     }
 
     /** "CONTAINER_PATH[:LOCAL_PATH]"; the local path defaults to the last part of the container path. */
@@ -108,7 +110,7 @@ final class Outputs {
             return previous;
         }
         if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
-            Kit.warn(MANIFEST + " is not a plain file (a link?), which the kit never writes: ignored");
+            run.console.warn(MANIFEST + " is not a plain file (a link?), which the kit never writes: ignored");
             return previous;
         }
         try {
@@ -120,7 +122,7 @@ final class Outputs {
                 }
                 String normal = Repository.normal(entry);
                 if (normal == null) {
-                    Kit.warn(MANIFEST + " lists " + Component.quote(entry) + ", which the kit never writes: left alone");
+                    run.console.warn(MANIFEST + " lists " + Component.quote(entry) + ", which the kit never writes: left alone");
                 } else {
                     previous.add(normal);
                 }
@@ -132,27 +134,24 @@ final class Outputs {
     }
 
     /** Copies every output out of the container into a staging folder, then moves each into place. */
-    void copyOut(Docker docker, String container, String run) {
-        Path staging = directory.resolve(".pipkit-staging-" + run);
-        if (!docker.dryRun()) {
-            RunLock.note("file", staging.getFileName().toString());
-            Kit.atExit(() -> delete(staging));
-        }
-        if (!docker.dryRun()) {
+    void copyOut(String container, String runId) {
+        Path staging = directory.resolve(".pipkit-staging-" + runId);
+        if (run.changesFiles()) {
             try {
                 Files.createDirectory(staging);
             } catch (IOException e) {
                 throw Kit.failure("cannot create " + staging + ": " + e.getMessage());
             }
+            run.track("file", staging.getFileName().toString(), () -> delete(staging));
         }
         for (Output output : list) {
-            Kit.step("copying " + output.from + " to " + output.to);
+            run.console.step("copying " + output.from + " to " + output.to);
         }
         // Each copy goes to its own staging folder, so they run side by side (in a dry run one by one, in order).
         IntStream indexes = IntStream.range(0, list.size());
-        (docker.dryRun() ? indexes : indexes.parallel()).forEach(i -> docker.runHidden("copying " + list.get(i).from + " out of the build image",
+        (run.dryRun ? indexes : indexes.parallel()).forEach(i -> run.commands.quietly("copying " + list.get(i).from + " out of the build image",
                 Docker.copy(container, list.get(i).from, directory.relativize(staging.resolve(Integer.toString(i))).toString())));
-        if (!docker.dryRun()) {
+        if (!run.dryRun) {
             moveIntoPlace(staging);
         }
     }
@@ -191,17 +190,17 @@ final class Outputs {
     }
 
     /** Removes the outputs the last build copied out, and only those, before a new build. */
-    void removePrevious(Docker docker) {
+    void removePrevious() {
         for (String old : previous()) {
             if (!Repository.reachable(directory, old)) {
-                Kit.warn(MANIFEST + " lists " + old + ", which passes through a symbolic link: left alone");
-            } else if (docker.dryRun()) {
-                System.out.println("rm -rf " + Docker.shell(List.of(old)));
-            } else {
+                run.console.warn(MANIFEST + " lists " + old + ", which passes through a symbolic link: left alone");
+            } else if (run.changesFiles()) {
                 delete(directory.resolve(old));
+            } else {
+                run.console.print("rm -rf " + Commands.shell(List.of(old)));
             }
         }
-        if (!docker.dryRun()) {
+        if (run.changesFiles()) {
             delete(directory.resolve(MANIFEST));
         }
     }

@@ -29,16 +29,16 @@ final class Release {
     }
 
     /** The kit's label and the OCI ones; revision and source come from git when the folder is a git checkout. */
-    static Map<String, String> labels(Component component, Docker docker) {
+    static Map<String, String> labels(Component component, ScriptRun run) {
         Map<String, String> labels = new LinkedHashMap<>(component.imageLabels());
         labels.put("org.opencontainers.image.title", component.name);
         labels.put("org.opencontainers.image.version", component.buildTag());
         labels.put("org.opencontainers.image.created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        String revision = docker.query(List.of("git", "rev-parse", "HEAD"));
+        String revision = run.commands.ask(Git.revision());
         if (revision != null && revision.matches("[0-9a-f]{40,64}")) {
             labels.put("org.opencontainers.image.revision", revision);
         }
-        String source = docker.query(List.of("git", "config", "--get", "remote.origin.url"));
+        String source = run.commands.ask(Git.origin());
         if (source != null && !source.isBlank()) {
             labels.put("org.opencontainers.image.source", withoutCredentials(source));
         }
@@ -54,12 +54,13 @@ final class Release {
      * Where the engine publishes ports: the host of DOCKER_HOST (tcp://, ssh://), else of the docker
      * context in use when one is chosen, else localhost (a local socket).
      */
-    static String engineHost(Map<String, String> environment, Docker docker) {
+    static String engineHost(ScriptRun run) {
+        Map<String, String> environment = run.environment;
         String endpoint = environment.get("DOCKER_HOST");
         if (endpoint == null || endpoint.isBlank()) {
             boolean context = environment.containsKey("DOCKER_CONTEXT")
                     || dockerConfig(environment).contains("\"currentContext\"");
-            endpoint = context ? docker.query(List.of("docker", "context", "inspect", "--format", "{{.Endpoints.docker.Host}}")) : null;
+            endpoint = context ? run.commands.ask(List.of("docker", "context", "inspect", "--format", "{{.Endpoints.docker.Host}}")) : null;
         }
         return hostOf(endpoint);
     }
@@ -126,20 +127,20 @@ final class Release {
     }
 
     /** For an image with a HEALTHCHECK: waits until the app container is healthy. Without one: true at once. */
-    static boolean waitUntilHealthy(Docker docker, Compose compose, Component component, Duration timeout) {
-        String check = docker.query(List.of("docker", "image", "inspect", "--format",
+    static boolean waitUntilHealthy(ScriptRun run, Compose compose, Component component, Duration timeout) {
+        String check = run.commands.ask(List.of("docker", "image", "inspect", "--format",
                 "{{if .Config.Healthcheck}}{{json .Config.Healthcheck.Test}}{{end}}", component.releaseImage()));
         if (check == null || check.isEmpty() || check.contains("NONE")) {
             return true;
         }
-        String container = docker.query(compose.command("ps", "-q", SERVICE), compose.environment);
+        String container = run.commands.ask(compose.command("ps", "-q", SERVICE), compose.environment);
         if (container == null || container.isEmpty()) {
             return false;
         }
-        Kit.step("waiting for the container's health check");
+        run.console.step("waiting for the container's health check");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            String status = docker.query(List.of("docker", "inspect", "--format", "{{.State.Health.Status}}", container));
+            String status = run.commands.ask(List.of("docker", "inspect", "--format", "{{.State.Health.Status}}", container));
             if ("healthy".equals(status)) {
                 return true;
             }

@@ -18,50 +18,58 @@ import java.util.regex.Pattern;
  * removes what it lists before starting.
  */
 final class RunLock {
-    private static FileChannel channel;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final Console console;
+    /** What the journal listed when the lock was taken: a killed run's leftovers. */
+    private final String left;
 
-    private RunLock() {
+    private RunLock(FileChannel channel, FileLock lock, Console console, String left) {
+        this.channel = channel;
+        this.lock = lock;
+        this.console = console;
+        this.left = left;
     }
 
-    static void acquire(Component component, String step, Docker docker) {
-        if (docker.dryRun()) {
-            return;
-        }
-        Path directory = docker.directory();
-        Path file = directory.resolve(".pipkit-" + step + ".lock");
-        FileLock lock;
-        String left;
+    /** Takes the lock of STEP in the run's folder, or fails with one line when another run holds it. */
+    static RunLock acquire(ScriptRun run, String step) {
+        Path file = run.directory.resolve(".pipkit-" + step + ".lock");
         if (Files.isSymbolicLink(file) || (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))) {
             throw Kit.badInput(file.getFileName() + " is not a plain file (a link?): the kit writes its lock files itself; remove it");
         }
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            lock = channel.tryLock();
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();
-                throw Kit.failure("another " + step + " is running in " + directory + ": wait for it to end, or run from a separate copy");
+                throw Kit.failure("another " + step + " is running in " + run.directory + ": wait for it to end, or run from a separate copy");
             }
             ByteBuffer content = ByteBuffer.allocate((int) channel.size());
             channel.read(content, 0);
-            left = new String(content.array(), StandardCharsets.UTF_8);
+            return new RunLock(channel, lock, run.console, new String(content.array(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw Kit.failure("cannot lock " + file + " (" + e.getMessage() + "): check the folder is writable");
         }
+    }
+
+    /** Removes what a killed run of STEP left (what this kit made here of what the journal lists), then empties the journal. */
+    void reapLeftovers(ScriptRun run, Component component, String step) {
         if (!left.isBlank()) {
-            Kit.step("removing what a killed " + step + " left behind");
-            reap(component, docker, left);
+            run.console.step("removing what a killed " + step + " left behind");
+            reap(run, component, left);
         }
         empty();
-        Kit.atExit(() -> {
-            empty();
-            try {
-                lock.release();
-                channel.close();
-                channel = null;
-            } catch (IOException e) {
-                // the OS drops the lock when the process ends anyway
-            }
-        });
+    }
+
+    /** Empties the journal (the run ended cleanly) and lets the lock go. */
+    void release() {
+        empty();
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException e) {
+            // the OS drops the lock when the process ends anyway
+        }
     }
 
     /** Whether a run of STEP holds its lock in DIRECTORY now (in another process). */
@@ -82,10 +90,7 @@ final class RunLock {
     }
 
     /** Notes something this run creates, before it is created, so a killed run's successor can remove it. */
-    static void note(String kind, String value) {
-        if (channel == null) {
-            return;
-        }
+    void note(String kind, String value) {
         try {
             channel.write(ByteBuffer.wrap((kind + " " + value + "\n").getBytes(StandardCharsets.UTF_8)), channel.size());
             channel.force(false);
@@ -94,12 +99,12 @@ final class RunLock {
         }
     }
 
-    private static void empty() {
+    private void empty() {
         try {
             channel.truncate(0);
             channel.force(false);
         } catch (IOException e) {
-            Kit.warn("cannot empty the run's lock file: " + e.getMessage());
+            console.warn("cannot empty the run's lock file: " + e.getMessage());
         }
     }
 
@@ -108,24 +113,24 @@ final class RunLock {
      * in this folder: a lock file may have been written by someone else, naming another project's
      * containers or files outside the repository.
      */
-    private static void reap(Component component, Docker docker, String left) {
-        Path directory = docker.directory();
+    private static void reap(ScriptRun run, Component component, String left) {
+        Path directory = run.directory;
         for (String line : left.split("\n")) {
             String[] parts = line.split(" ", 2);
             String value = parts.length < 2 ? "" : parts[1].strip();
             switch (parts[0]) {
                 case "container" -> {
-                    if (value.matches(Pattern.quote(component.name) + "-build-[0-9a-f]{8}") && ownContainer(docker, value, directory)) {
-                        docker.runQuietly(Docker.remove(value));
+                    if (value.matches(Pattern.quote(component.name) + "-build-[0-9a-f]{8}") && ownContainer(run, value)) {
+                        run.commands.cleanUp(Docker.remove(value));
                     } else {
-                        ignored(line);
+                        ignored(run, line);
                     }
                 }
                 case "project" -> {
-                    if (Compose.ownProject(docker, component, value, directory)) {
-                        Compose.removeProject(docker, value);
+                    if (Compose.ownProject(run, component, value)) {
+                        Compose.removeProject(run, value);
                     } else {
-                        ignored(line);
+                        ignored(run, line);
                     }
                 }
                 case "file" -> {
@@ -134,7 +139,7 @@ final class RunLock {
                             && Repository.reachable(directory, value)) {
                         Outputs.delete(directory.resolve(value));
                     } else {
-                        ignored(line);
+                        ignored(run, line);
                     }
                 }
                 case "temp" -> {
@@ -143,26 +148,24 @@ final class RunLock {
                     if (value.startsWith(folder) && value.substring(folder.length()).matches("pipkit-[A-Za-z0-9-]+")) {
                         Outputs.delete(Path.of(value));
                     } else {
-                        ignored(line);
+                        ignored(run, line);
                     }
                 }
                 default -> {
                     if (!line.isBlank()) {
-                        ignored(line);
+                        ignored(run, line);
                     }
                 }
             }
         }
     }
 
-    private static void ignored(String line) {
-        Kit.warn("the lock file names " + Component.quote(line) + ", which is not something this kit made here: left alone");
+    private static void ignored(ScriptRun run, String line) {
+        run.console.warn("the lock file names " + Component.quote(line) + ", which is not something this kit made here: left alone");
     }
 
-    /** Whether the engine's CONTAINER carries the kit's folder label for DIRECTORY. */
-    private static boolean ownContainer(Docker docker, String container, Path directory) {
-        String folder = docker.query(List.of("docker", "inspect", "--type", "container", "--format",
-                "{{index .Config.Labels \"" + Kit.LABEL + ".folder\"}}", container));
-        return directory.toString().equals(folder);
+    /** Whether the engine's CONTAINER carries the kit's folder label for the run's folder. */
+    private static boolean ownContainer(ScriptRun run, String container) {
+        return run.directory.toString().equals(run.commands.ask(Docker.label(container, Kit.LABEL + ".folder")));
     }
 }

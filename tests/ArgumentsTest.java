@@ -37,7 +37,7 @@ class ArgumentsTest {
 
     @Test
     void composeCommandsOfBothFlavours() {
-        Docker docker = new Docker(Path.of("."), true);
+        ScriptRun docker = Harness.scriptRun(Path.of("."), true);
         String project = Compose.project(component(""), "test", "ab12");
         assertEquals("beacons-test-ab12", project);
         Compose plugin = new Compose(docker, Compose.PLUGIN, project, "docker/docker-compose.test.yml");
@@ -88,7 +88,9 @@ class ArgumentsTest {
         assertEquals("build-box", Release.hostOf("ssh://me@build-box:22"));
         assertEquals("localhost", Release.hostOf("unix:///var/run/docker.sock"));
         assertEquals("localhost", Release.hostOf(null));
-        assertEquals("remote.example", Release.engineHost(Map.of("DOCKER_HOST", "tcp://remote.example:2375"), new Docker(Path.of("."), true)));
+        ScriptRun remote = new ScriptRun(Path.of("."), true, new Console(System.out, System.err, false, false, Map.of()),
+                Map.of("DOCKER_HOST", "tcp://remote.example:2375"), new Harness.Recorder());
+        assertEquals("remote.example", Release.engineHost(remote));
         assertEquals("https://github.com/org/repo.git", Release.withoutCredentials("https://x-access-token:ghp_abc@github.com/org/repo.git"));
         assertEquals("git@github.com:org/repo.git", Release.withoutCredentials("git@github.com:org/repo.git"));
     }
@@ -127,44 +129,45 @@ class ArgumentsTest {
 
     @Test
     void shellQuotingPastesBack() {
-        assertEquals("docker build -t a/b:1 .", Docker.shell(List.of("docker", "build", "-t", "a/b:1", ".")));
-        assertEquals("echo 'two words' 'it'\\''s' '$HOME'", Docker.shell(List.of("echo", "two words", "it's", "$HOME")));
+        assertEquals("docker build -t a/b:1 .", Commands.shell(List.of("docker", "build", "-t", "a/b:1", ".")));
+        assertEquals("echo 'two words' 'it'\\''s' '$HOME'", Commands.shell(List.of("echo", "two words", "it's", "$HOME")));
     }
 
     @Test
     void secretsAreMasked() {
-        Kit.secret("s3cr3t-Value-123");
-        assertEquals("login with **** done", Kit.mask("login with s3cr3t-Value-123 done"));
+        Console kit = new Console(System.out, System.err, false, false, Map.of());
+        kit.secret("s3cr3t-Value-123");
+        assertEquals("login with **** done", kit.mask("login with s3cr3t-Value-123 done"));
         // overlapping secrets unmask nothing of each other
-        Kit.secret("overlap-abcdefgh");
-        Kit.secret("abcdefgh-overlap");
-        assertEquals("x **** y", Kit.mask("x overlap-abcdefgh-overlap y"));
+        kit.secret("overlap-abcdefgh");
+        kit.secret("abcdefgh-overlap");
+        assertEquals("x **** y", kit.mask("x overlap-abcdefgh-overlap y"));
         // the forms a secret travels in: URL-encoded, base64, JSON-escaped
-        Kit.secret("pa ss/wo:rd\"7");
-        assertEquals("https://u:****@host", Kit.mask("https://u:" + java.net.URLEncoder.encode("pa ss/wo:rd\"7", java.nio.charset.StandardCharsets.UTF_8) + "@host"));
-        assertEquals("auth ****", Kit.mask("auth " + java.util.Base64.getEncoder().encodeToString("pa ss/wo:rd\"7".getBytes())));
-        assertEquals("{\"p\": \"****\"}", Kit.mask("{\"p\": \"pa ss/wo:rd\\\"7\"}"));
+        kit.secret("pa ss/wo:rd\"7");
+        assertEquals("https://u:****@host", kit.mask("https://u:" + java.net.URLEncoder.encode("pa ss/wo:rd\"7", java.nio.charset.StandardCharsets.UTF_8) + "@host"));
+        assertEquals("auth ****", kit.mask("auth " + java.util.Base64.getEncoder().encodeToString("pa ss/wo:rd\"7".getBytes())));
+        assertEquals("{\"p\": \"****\"}", kit.mask("{\"p\": \"pa ss/wo:rd\\\"7\"}"));
         // too short to mask: masking "p" would garble every "p" and give the value away
-        Kit.secret("p");
-        assertEquals("docker push localhost:5000", Kit.mask("docker push localhost:5000"));
+        kit.secret("p");
+        assertEquals("docker push localhost:5000", kit.mask("docker push localhost:5000"));
     }
 
     @Test
     void outputsFollowTheLanguageWhenComponentJsonSaysNothing() {
         assertEquals(List.of(new Outputs.Output("/app/obj", "obj"), new Outputs.Output("/app/lib", "dist/lib")),
-                Outputs.plan(Path.of("."), component(", \"language\": \"Java\""), null).list);
-        assertEquals(List.of(new Outputs.Output("/app/run", "dist/run")), Outputs.plan(Path.of("."), component(", \"language\": \"go\""), null).list);
-        assertEquals(List.of(), Outputs.plan(Path.of("."), component(", \"language\": \"python\""), null).list);
-        assertEquals(List.of(), Outputs.plan(Path.of("."), component(""), null).list);
+                Outputs.plan(Harness.scriptRun(Path.of("."), true), component(", \"language\": \"Java\""), null).list);
+        assertEquals(List.of(new Outputs.Output("/app/run", "dist/run")), Outputs.plan(Harness.scriptRun(Path.of("."), true), component(", \"language\": \"go\""), null).list);
+        assertEquals(List.of(), Outputs.plan(Harness.scriptRun(Path.of("."), true), component(", \"language\": \"python\""), null).list);
+        assertEquals(List.of(), Outputs.plan(Harness.scriptRun(Path.of("."), true), component(""), null).list);
     }
 
     @Test
     void theFieldAndTheFlagOverrideTheDefaults() {
         Component component = component(", \"language\": \"java\", \"outputs\": [\"/out/app.jar:dist/app.jar\", \"/app/bin/\"]");
         assertEquals(List.of(new Outputs.Output("/out/app.jar", "dist/app.jar"), new Outputs.Output("/app/bin/", "bin")),
-                Outputs.plan(Path.of("."), component, null).list);
-        assertEquals(List.of(new Outputs.Output("/x", "y")), Outputs.plan(Path.of("."), component, List.of("/x:y")).list);
-        assertEquals(List.of(), Outputs.plan(Path.of("."), component(", \"outputs\": []"), null).list);
+                Outputs.plan(Harness.scriptRun(Path.of("."), true), component, null).list);
+        assertEquals(List.of(new Outputs.Output("/x", "y")), Outputs.plan(Harness.scriptRun(Path.of("."), true), component, List.of("/x:y")).list);
+        assertEquals(List.of(), Outputs.plan(Harness.scriptRun(Path.of("."), true), component(", \"outputs\": []"), null).list);
     }
 
     @ParameterizedTest
@@ -179,6 +182,6 @@ class ArgumentsTest {
 
     @Test
     void refusesOverlappingDestinations() {
-        assertThrows(Kit.Failure.class, () -> Outputs.plan(Path.of("."), component(""), List.of("/a:dist", "/b:dist/lib")));
+        assertThrows(Kit.Failure.class, () -> Outputs.plan(Harness.scriptRun(Path.of("."), true), component(""), List.of("/a:dist", "/b:dist/lib")));
     }
 }

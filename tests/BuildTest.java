@@ -7,12 +7,12 @@ import java.nio.file.Files;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** build.java end to end: a copy of the sample repository, the real engine, ./build.java as a process. */
+@org.junit.jupiter.api.Tag(Harness.ENGINE)
 class BuildTest {
     Harness repo;
 
@@ -44,13 +44,6 @@ class BuildTest {
         assertFalse(repo.exists("docker/.npmrc"), "docker/.npmrc left behind");
     }
 
-    static void assertOneErrorLine(Harness.Result result, int exit, String containing) {
-        assertEquals(exit, result.exit(), result.all());
-        List<String> errors = result.err().lines().filter(line -> line.startsWith("[ERROR]")).toList();
-        assertEquals(1, errors.size(), result.err());
-        assertTrue(errors.get(0).contains(containing), errors.get(0));
-        assertFalse(result.all().contains("Exception") || result.all().contains("\tat "), "stack trace: " + result.all());
-    }
 
     @Test
     void buildsTheSampleAndCopiesItsOutputs() throws IOException {
@@ -93,35 +86,22 @@ class BuildTest {
     void malformedComponentJsonExitsTwoWithOneLineAndLeavesTheFile() throws IOException {
         String broken = "{\n  \"name\": \"" + repo.name + "\",\n  \"version\": \"1.0.0\",\n  \"build\": \"0\"\n";
         repo.write("component.json", broken);
-        assertOneErrorLine(repo.run(Map.of("BUILD_NUMBER", "42"), "build.java"), 2, "is not valid JSON");
+        Harness.assertOneErrorLine(repo.run(Map.of("BUILD_NUMBER", "42"), "build.java"), 2, "is not valid JSON");
         assertEquals(broken, repo.read("component.json"));
 
         repo.write("component.json", repo.componentJson("\"0\"", ""));
-        assertOneErrorLine(repo.run(Map.of("BUILD_NUMBER", "4 2"), "build.java"), 2, "BUILD_NUMBER is \"4 2\"");
+        Harness.assertOneErrorLine(repo.run(Map.of("BUILD_NUMBER", "4 2"), "build.java"), 2, "BUILD_NUMBER is \"4 2\"");
         assertEquals(repo.componentJson("\"0\"", ""), repo.read("component.json"));
-        assertOneErrorLine(repo.run("build.java", "--no-such-flag"), 2, "--no-such-flag");
-        assertOneErrorLine(repo.run("build.java", "-C", "missing-folder"), 2, "missing-folder");
+        Harness.assertOneErrorLine(repo.run("build.java", "--no-such-flag"), 2, "--no-such-flag");
+        Harness.assertOneErrorLine(repo.run("build.java", "-C", "missing-folder"), 2, "missing-folder");
         assertEquals(List.of(), repo.images());
-    }
-
-    @Test
-    void dryRunPrintsTheCommandsAndChangesNothing() throws IOException {
-        Map<String, String> files = repo.files();
-        List<String> engine = Harness.engineState();
-        Harness.Result result = repo.run(Map.of("BUILD_NUMBER", "42"), "build.java", "--dry-run");
-        assertEquals(0, result.exit(), result.all());
-        assertTrue(result.out().contains("docker build --force-rm -f docker/Dockerfile.build -t " + repo.image("1.0.0-42-build")
-                + " --label pipkit.component=" + repo.name + " ."), result.out());
-        assertTrue(result.out().contains("docker cp " + repo.name + "-build-"), result.out());
-        assertEquals(files, repo.files());
-        assertEquals(engine, Harness.engineState());
     }
 
     @Test
     void aFailingBuildExitsOneAndLeavesNoContainer() throws IOException {
         List<String> containers = Harness.lines(Harness.docker("ps", "-a", "-q", "--no-trunc"));
         repo.write("src/main/java/beacons/Broken.java", "package beacons; class Broken { int x = ; }");
-        assertOneErrorLine(repo.run("build.java"), 1, "docker build failed (exit 1");
+        Harness.assertOneErrorLine(repo.run("build.java"), 1, "docker build failed (exit 1");
         assertEquals(containers, Harness.lines(Harness.docker("ps", "-a", "-q", "--no-trunc")), "the failed RUN step left a container");
         assertNothingLeftBehind();
     }
@@ -129,7 +109,7 @@ class BuildTest {
     @Test
     void aMissingOutputFailsAndCleansUp() {
         Harness.Result result = repo.run("build.java", "--output", "/app/missing:out");
-        assertOneErrorLine(result, 1, "copying /app/missing out of the build image failed");
+        Harness.assertOneErrorLine(result, 1, "copying /app/missing out of the build image failed");
         assertFalse(repo.exists("out"));
         assertNothingLeftBehind();
     }
@@ -137,7 +117,7 @@ class BuildTest {
     @Test
     void neverOverwritesAFolderTheKitDidNotCopyOut() throws IOException {
         repo.write("obj/mine.txt", "user's file");
-        assertOneErrorLine(repo.run("build.java"), 2, "obj already exists and was not copied out by an earlier build");
+        Harness.assertOneErrorLine(repo.run("build.java"), 2, "obj already exists and was not copied out by an earlier build");
         assertEquals("user's file", repo.read("obj/mine.txt"));
         assertEquals(List.of(), repo.images());
     }
@@ -170,7 +150,7 @@ class BuildTest {
 
         // no key anywhere: one clear line, not a crash
         Harness.Result missing = repo.run(Map.of("HOME", repo.dir.resolve("nohome").toString()), "build.java");
-        assertOneErrorLine(missing, 2, "set GIT_PRIVATE_KEY");
+        Harness.assertOneErrorLine(missing, 2, "set GIT_PRIVATE_KEY");
         assertNothingLeftBehind();
     }
 
@@ -181,20 +161,11 @@ class BuildTest {
         repo.write("component.json", repo.componentJson("\"0\"", "\"outputs\": [\"/app/obj\"]"));
         assertEquals(0, repo.run("build.java", "--quiet").exit(), "the first build (fills the layer cache)");
         Harness.Running running = repo.start(Map.of(), "build.java");
-        waitFor(() -> !repo.containers().isEmpty(), "the build container to appear");
+        Harness.waitFor(() -> !repo.containers().isEmpty(), "the build container to appear");
         running.signal("INT");
         Harness.Result result = running.await();
         assertEquals(130, result.exit(), result.all());
         assertNothingLeftBehind();
     }
 
-    static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** clear.java next to a foreign container, network, volume and images, which must survive. */
+@org.junit.jupiter.api.Tag(Harness.ENGINE)
 class ClearTest {
     Harness repo;
     String foreign;

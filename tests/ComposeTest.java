@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** test.java, package.java and run.java end to end, on the real engine with real compose. */
+@org.junit.jupiter.api.Tag(Harness.ENGINE)
 class ComposeTest {
     Harness repo;
 
@@ -57,23 +58,9 @@ class ComposeTest {
             assertEquals(0, result.exit(), result.all());
             assertTrue(result.out().contains("docker compose -p "), result.out());
         } else {
-            BuildTest.assertOneErrorLine(result, 2, "neither `docker compose` nor `docker-compose` is installed");
+            Harness.assertOneErrorLine(result, 2, "neither `docker compose` nor `docker-compose` is installed");
         }
-        BuildTest.assertOneErrorLine(repo.run(environment, "test.java", "--compose", "standalone"), 2, "cannot run docker-compose");
-    }
-
-    @Test
-    void dryRunPrintsTheComposeCommandsWithTheirEnvironment() {
-        List<String> engine = Harness.engineState();
-        Harness.Result result = repo.run("test.java", "--dry-run", "--compose", "standalone");
-        assertEquals(0, result.exit(), result.all());
-        assertTrue(result.out().contains("PIPKIT_COMPONENT=" + repo.name + " IMAGE=" + repo.image("1.0.0-0-test") + " docker-compose -p " + repo.name + "-test-"), result.out());
-        assertTrue(result.out().contains(" -f docker/docker-compose.test.yml build\n"), result.out());
-        assertTrue(result.out().contains(" -f docker/docker-compose.test.yml up --abort-on-container-exit --exit-code-from test"), result.out());
-        Harness.Result plugin = repo.run("package.java", "--dry-run", "--compose", "plugin");
-        assertEquals(0, plugin.exit(), plugin.all());
-        assertTrue(plugin.out().contains("docker compose -p " + repo.name + "-package-"), plugin.out());
-        assertEquals(engine, Harness.engineState());
+        Harness.assertOneErrorLine(repo.run(environment, "test.java", "--compose", "standalone"), 2, "cannot run docker-compose");
     }
 
     @Test
@@ -117,7 +104,7 @@ class ComposeTest {
         busyboxTests("", "true", "");
         repo.write("docker/Dockerfile.test", repo.read("docker/Dockerfile.test") + "RUN echo broken-step && false\n");
         Harness.Result result = repo.run("test.java");
-        BuildTest.assertOneErrorLine(result, 1, "the test image did not build");
+        Harness.assertOneErrorLine(result, 1, "the test image did not build");
         assertTrue(result.all().contains("broken-step"), "the build's output is shown: " + result.all());
         assertTrue(!result.err().contains("tests failed"), result.err());
     }
@@ -126,7 +113,7 @@ class ComposeTest {
     void aComposeFileThatDoesNotParseIsBadInput() throws IOException {
         repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build: [unclosed\n");
         Harness.Result result = repo.run("test.java");
-        BuildTest.assertOneErrorLine(result, 2, "docker/docker-compose.test.yml is not a compose file compose can read");
+        Harness.assertOneErrorLine(result, 2, "docker/docker-compose.test.yml is not a compose file compose can read");
     }
 
     @Test
@@ -135,7 +122,7 @@ class ComposeTest {
         busyboxTests("", "echo test-waiting; sleep 600", "    depends_on: [quitter]\n  quitter:\n    image: busybox:1.36\n    command: [\"sh\", \"-c\", \"sleep 2; echo quitter-done\"]\n");
         Harness.Result result = repo.run("test.java");
         assertTrue(result.exit() == 137 || result.exit() == 143, result.all());
-        BuildTest.assertOneErrorLine(result, result.exit(), "the test container was stopped before it finished");
+        Harness.assertOneErrorLine(result, result.exit(), "the test container was stopped before it finished");
         assertTrue(result.all().contains("quitter-done"), "the logs of every service, the exited ones too: " + result.all());
     }
 
@@ -161,7 +148,7 @@ class ComposeTest {
         repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sleep\", \"600\"]\n");
         repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.test\n    image: ${IMAGE}\n");
         Harness.Running running = repo.start(Map.of(), "test.java");
-        BuildTest.waitFor(() -> Harness.docker("ps", "--filter", "label=com.docker.compose.project", "--format", "{{.Names}}").contains(repo.name), "the test container");
+        Harness.waitFor(() -> Harness.docker("ps", "--filter", "label=com.docker.compose.project", "--format", "{{.Names}}").contains(repo.name), "the test container");
         running.signal("INT");
         Harness.Result result = running.await();
         assertEquals(130, result.exit(), result.all());

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The pipeline, other engines through DOCKER_HOST, JBang conventions, --help, and the README's CI examples. */
+@org.junit.jupiter.api.Tag(Harness.ENGINE)
 class EcosystemTest {
     static final List<String> SCRIPTS = List.of("build.java", "test.java", "package.java", "publish.java", "run.java", "clear.java", "tag.java", "pipeline.java", "install.java");
     Harness repo;
@@ -95,18 +96,6 @@ class EcosystemTest {
             assertTrue(images.contains(repo.image("1.0.0-0-rc")), images);
         } finally {
             repo.run(Map.of("DOCKER_HOST", host), "clear.java", "--latest", "--quiet");
-        }
-    }
-
-    @Test
-    void everyHelpShowsWhatItDoesTheImagesTheEnvironmentAndAnExample() {
-        for (String script : SCRIPTS) {
-            Harness.Result result = repo.run(script, "--help");
-            assertEquals(0, result.exit(), script + ": " + result.all());
-            String help = result.out();
-            assertTrue(help.contains("For ./component.json:") && help.contains(repo.image("1.0.0-0-build")) && help.contains(repo.image("latest")),
-                    script + ": " + help);
-            assertTrue(help.contains("Environment:") && help.contains("Example:") && help.contains("./jbang " + script), script + ": " + help);
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.ProcessResult;
 import org.zeroturnaround.exec.StartedProcess;
@@ -51,6 +53,11 @@ final class Harness {
     /** A fresh copy of the kit and sample, its component renamed so nothing collides with other runs. */
     static Harness sample() throws IOException {
         requireEngine();
+        return copy();
+    }
+
+    /** A fresh copy of the kit and sample under a unique component name, for tests that need no engine. */
+    static Harness copy() throws IOException {
         String name = "pipkit-e2e-" + Kit.runId();
         Path dir = Files.createTempDirectory("pipkit-e2e-");
         for (String item : KIT) {
@@ -332,6 +339,147 @@ final class Harness {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    // ---- shared assertions ------------------------------------------------------------------
+
+    /** The run ended with EXIT and exactly one error line, which contains CONTAINING; no stack trace. */
+    static void assertOneErrorLine(Harness.Result result, int exit, String containing) {
+        org.junit.jupiter.api.Assertions.assertEquals(exit, result.exit(), result.all());
+        List<String> errors = result.err().lines().filter(line -> line.startsWith("[ERROR]")).toList();
+        org.junit.jupiter.api.Assertions.assertEquals(1, errors.size(), result.err());
+        org.junit.jupiter.api.Assertions.assertTrue(errors.get(0).contains(containing), errors.get(0));
+        org.junit.jupiter.api.Assertions.assertFalse(result.all().contains("Exception") || result.all().contains("\tat "), "stack trace: " + result.all());
+    }
+
+    /** Polls CONDITION every 50 ms for up to two minutes. */
+    static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Whether the script COMMAND, run in this JVM, got as far as its lock (where it starts changing things). */
+    static boolean locked(Object command) {
+        for (java.lang.reflect.Field field : command.getClass().getDeclaredFields()) {
+            if (field.getType() == Kit.Options.class) {
+                try {
+                    field.setAccessible(true);
+                    Kit.Options options = (Kit.Options) field.get(command);
+                    return options != null && options.run != null && options.run.locked();
+                } catch (IllegalAccessException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        throw new AssertionError(command.getClass() + " has no Kit.Options");
+    }
+
+    // ---- figures and tags ---------------------------------------------------------------------
+
+    /** The tag of the tests that need a Docker engine (and root, and the network); `RunTests --fast` leaves them out. */
+    static final String ENGINE = "engine";
+
+    /** The safety figures, counted by the tests that prove the scripts safe ({@link Counted}), printed once at the end. */
+    static final class Figures {
+        static int tried;
+        static int passed;
+        static int leftovers;
+        static int secretOccurrences;
+        /** Cases where the repository itself is the attacker (links, forged lock files, hostile paths): tried, and held. */
+        static int hostileTried;
+        static int hostileHeld;
+    }
+
+    /** Counts a safety case: every test of a class that registers it, a test or table row named "hostile..." as a hostile one. */
+    static final class Counted implements TestWatcher {
+        @Override
+        public void testSuccessful(ExtensionContext context) {
+            Figures.tried++;
+            Figures.passed++;
+            Figures.hostileTried += hostile(context) ? 1 : 0;
+        }
+
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            Figures.tried++;
+            Figures.hostileTried += hostile(context) ? 1 : 0;
+        }
+
+        private static boolean hostile(ExtensionContext context) {
+            return context.getDisplayName().startsWith("hostile") || context.getRequiredTestMethod().getName().startsWith("hostile");
+        }
+    }
+
+    static void printFigures() {
+        if (Figures.tried > 0) {
+            System.out.println("safety figures: " + Figures.tried + " cases tried, " + Figures.passed + " passed, " + Figures.leftovers + " leftovers found, "
+                    + Figures.secretOccurrences + " secret occurrences found; hostile inputs: " + Figures.hostileTried + " tried, " + Figures.hostileHeld + " held");
+        }
+    }
+
+    // ---- in this JVM, no engine --------------------------------------------------------------
+
+    /**
+     * Stands in for starting processes: records every command a run starts and answers it, with
+     * exit 0 and no output unless an answer (by the start of the command's shell line) says otherwise.
+     */
+    static final class Recorder implements Commands.Exec {
+        final List<List<String>> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Map<String, String> answers = new HashMap<>();
+        final Map<String, Integer> exits = new HashMap<>();
+
+        Recorder answer(String start, String output) {
+            answers.put(start, output);
+            return this;
+        }
+
+        Recorder fail(String start) {
+            exits.put(start, 1);
+            return this;
+        }
+
+        @Override
+        public int run(List<String> command, Map<String, String> environment, Path directory, java.io.OutputStream out, java.io.OutputStream err, String input)
+                throws IOException {
+            commands.add(command);
+            String line = Commands.shell(command);
+            for (Map.Entry<String, String> answer : answers.entrySet()) {
+                if (line.startsWith(answer.getKey())) {
+                    out.write(answer.getValue().getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            return exits.entrySet().stream().filter(exit -> line.startsWith(exit.getKey())).map(Map.Entry::getValue).findFirst().orElse(0);
+        }
+    }
+
+    /** A run in DIRECTORY with a recorder for its commands and a console into OUT and ERR (a dry run when DRY). */
+    static ScriptRun scriptRun(Path directory, boolean dry, Recorder recorder, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+        return new ScriptRun(directory, dry, new Console(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), false, false, Map.of()),
+                Map.of("PATH", System.getenv("PATH")), recorder);
+    }
+
+    static ScriptRun scriptRun(Path directory, boolean dry) {
+        return scriptRun(directory, dry, new Recorder(), new ByteArrayOutputStream(), new ByteArrayOutputStream());
+    }
+
+    /**
+     * Runs a script's command (new Build(), say) in this JVM, as its main would, with ENVIRONMENT
+     * and a RECORDER for every process it starts: what it printed and its exit code.
+     */
+    static Result inProcess(Object script, Map<String, String> environment, Recorder recorder, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Map<String, String> all = new HashMap<>(Map.of("PATH", System.getenv("PATH"), "NO_COLOR", "1"));
+        all.putAll(environment);
+        Kit.Seams seams = new Kit.Seams(new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8),
+                all, recorder);
+        int exit = Kit.execute(script, seams, args);
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     // ---- the machine ------------------------------------------------------------------------

@@ -106,16 +106,16 @@ class PathSafetyTest {
             Map<String, String> before = snapshot(root, repo);
 
             int arrived = 0;
-            Docker docker = new Docker(repo, false);
-            try {
+            try (ScriptRun run = Harness.scriptRun(repo, false)) {
                 List<String> specs = new ArrayList<>();
                 for (int n = 1 + random.nextInt(2); n > 0; n--) {
                     specs.add("/app/" + part() + (random.nextInt(6) == 0 ? "" : ":" + path()));
                 }
                 Component component = Component.read(repo);
-                Outputs outputs = Outputs.plan(repo, component, specs);
+                Outputs outputs = Outputs.plan(run, component, specs);
                 outputs.checkDestinations();
-                outputs.removePrevious(docker);
+                run.lock(component, "build");
+                outputs.removePrevious();
                 Path staging = Files.createDirectory(repo.resolve(".pipkit-staging-" + Kit.runId()));
                 for (int n = 0; n < outputs.list.size(); n++) {
                     Files.createDirectories(staging.resolve(n + "/inner"));
@@ -130,7 +130,7 @@ class PathSafetyTest {
             } catch (Kit.Failure refused) {
                 held++;
             }
-            reapALockWrittenBySomeoneElse(repo, root, docker);
+            reapALockWrittenBySomeoneElse(repo, root);
             assertEquals(before, snapshot(root, repo), "case " + index + ": something outside the repository changed");
             return arrived;
         } finally {
@@ -139,7 +139,7 @@ class PathSafetyTest {
     }
 
     /** A lock file as a killed run would leave it, but forged: file and temp entries that point anywhere; sometimes the lock is a link. */
-    void reapALockWrittenBySomeoneElse(Path repo, Path root, Docker docker) throws IOException {
+    void reapALockWrittenBySomeoneElse(Path repo, Path root) throws IOException {
         Path lock = repo.resolve(".pipkit-build.lock");
         if (random.nextInt(5) == 0) {
             Files.deleteIfExists(lock);
@@ -157,12 +157,10 @@ class PathSafetyTest {
             }
             Files.writeString(lock, text.toString());
         }
-        try {
-            RunLock.acquire(Component.read(repo), "build", docker);
+        try (ScriptRun run = Harness.scriptRun(repo, false)) {
+            run.lock(Component.read(repo), "build");
         } catch (Kit.Failure refused) {
             held++;
-        } finally {
-            Kit.cleanUp();
         }
     }
 

@@ -1,21 +1,27 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//DESCRIPTION Runs the kit's tests (unit tests, then end-to-end tests on a real Docker engine); ends with "N passed, N failed".
+//DESCRIPTION Runs the kit's tests: the fast ones in this JVM, then the end-to-end ones on a real Docker engine; ends with "N passed, N failed".
 //JAVA 17+
 //DEPS org.junit.jupiter:junit-jupiter-engine:5.11.4
 //DEPS org.junit.jupiter:junit-jupiter-params:5.11.4
 //DEPS org.junit.platform:junit-platform-launcher:1.11.4
 //DEPS com.fasterxml.jackson.dataformat:jackson-dataformat-yaml:2.18.2
-//SOURCES ../lib/Kit.java
-//SOURCES Harness.java ComponentTest.java ArgumentsTest.java PathSafetyTest.java BuildTest.java ComposeTest.java PublishTest.java ClearTest.java TagTest.java SafetyTest.java EcosystemTest.java TemplateTest.java WrapperTest.java
+//SOURCES ../lib/Kit.java ../pipeline.java ../run.java ../clear.java ../tag.java ../install.java
+//SOURCES Harness.java ComponentTest.java ArgumentsTest.java PathSafetyTest.java ScriptTest.java BuildTest.java ComposeTest.java PublishTest.java ClearTest.java TagTest.java SafetyTest.java EcosystemTest.java TemplateTest.java WrapperTest.java
+//MAIN RunTests
 
 import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -23,19 +29,24 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
-/** ./jbang tests/RunTests.java [TestClass ...]: runs all test classes, or the ones named. */
+/**
+ * ./jbang tests/RunTests.java [--fast] [TestClass ...]: every test class of this folder (found on
+ * the class path: listing them in //SOURCES is registering them), or the ones named. --fast runs
+ * only the tests not tagged "engine": no Docker engine, no root, no network.
+ */
 class RunTests {
-    static final List<Class<?>> ALL = List.of(ComponentTest.class, ArgumentsTest.class, PathSafetyTest.class, BuildTest.class, ComposeTest.class, PublishTest.class, ClearTest.class, TagTest.class, SafetyTest.class, EcosystemTest.class, TemplateTest.class, WrapperTest.class);
-
     public static void main(String... args) throws Exception {
-        List<Class<?>> classes = new ArrayList<>();
-        for (Class<?> each : ALL) {
-            if (args.length == 0 || List.of(args).contains(each.getSimpleName())) {
-                classes.add(each);
-            }
+        List<String> names = new ArrayList<>(List.of(args));
+        boolean fast = names.remove("--fast");
+        List<DiscoverySelector> selectors = new ArrayList<>();
+        if (names.isEmpty()) {
+            selectors.add(DiscoverySelectors.selectClasspathRoots(Set.of(Path.of(RunTests.class.getProtectionDomain().getCodeSource().getLocation().toURI()))).get(0));
         }
-        LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
-        classes.forEach(each -> request.selectors(DiscoverySelectors.selectClass(each)));
+        names.forEach(name -> selectors.add(DiscoverySelectors.selectClass(name)));
+        LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request().selectors(selectors);
+        if (fast) {
+            request.filters(TagFilter.excludeTags(Harness.ENGINE));
+        }
         LauncherDiscoveryRequest discovery = request.build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
@@ -52,6 +63,7 @@ class RunTests {
             }
         };
         launcher.execute(discovery, summary, progress);
+        Harness.printFigures();
         TestExecutionSummary result = summary.getSummary();
         if (result.getTotalFailureCount() > 0) {
             result.printFailuresTo(new PrintWriter(System.out), 25);

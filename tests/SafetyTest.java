@@ -15,11 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Proves the scripts safe on the real engine: interrupts at several points, killed runs, parallel
  * runs, bad input, engine faults and secrets. Prints its figures at the end.
  */
+@org.junit.jupiter.api.Tag(Harness.ENGINE)
 class SafetyTest {
     static final String PASSWORD = "Safety-Docker-Pass-7731";
     static final String KEY_MATERIAL = "safetykeymaterial0123456789ABCDEF";
@@ -39,33 +38,8 @@ class SafetyTest {
     static final String GIT_TOKEN = "ghp_SafetyGitToken_9090";
     static final List<String> SECRETS = List.of(PASSWORD, KEY_MATERIAL, NPM_TOKEN, GIT_TOKEN, Base64.getEncoder().encodeToString(KEY.getBytes()));
 
-    static int tried;
-    static int passed;
-    static int leftovers;
-    static int secretOccurrences;
-    /** Cases where the repository itself is the attacker (links, forged lock files, hostile paths): tried, and held. */
-    static int hostileTried;
-    static int hostileHeld;
-
     @RegisterExtension
-    static final TestWatcher FIGURES = new TestWatcher() {
-        @Override
-        public void testSuccessful(ExtensionContext context) {
-            tried++;
-            passed++;
-            hostileTried += hostile(context) ? 1 : 0;
-        }
-
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            tried++;
-            hostileTried += hostile(context) ? 1 : 0;
-        }
-
-        boolean hostile(ExtensionContext context) {
-            return context.getDisplayName().startsWith("hostile") || context.getRequiredTestMethod().getName().startsWith("hostile");
-        }
-    };
+    static final TestWatcher FIGURES = new Harness.Counted();
 
     Harness repo;
 
@@ -77,12 +51,6 @@ class SafetyTest {
     @AfterEach
     void removeWhatTheTestMade() throws IOException {
         repo.cleanUp();
-    }
-
-    @AfterAll
-    static void printTheFigures() {
-        System.out.println("safety figures: " + tried + " cases tried, " + passed + " passed, " + leftovers + " leftovers found, "
-                + secretOccurrences + " secret occurrences found; hostile inputs: " + hostileTried + " tried, " + hostileHeld + " held");
     }
 
     /** Counts and then asserts: nothing of this repository's runs is left in the engine, the folder or /tmp. */
@@ -109,7 +77,7 @@ class SafetyTest {
         List<String> temporary = temporaryFiles();
         temporary.removeAll(temporaryBefore);
         found.addAll(temporary);
-        leftovers += found.size();
+        Harness.Figures.leftovers += found.size();
         assertEquals(List.of(), found, "left behind");
     }
 
@@ -137,7 +105,7 @@ class SafetyTest {
                 count++;
             }
         }
-        secretOccurrences += count;
+        Harness.Figures.secretOccurrences += count;
         return count;
     }
 
@@ -160,7 +128,7 @@ class SafetyTest {
     Harness.Result interrupt(String script, String point, String signal, Map<String, String> environment, String... args) throws Exception {
         List<String> temporary = temporaryFiles();
         Harness.Running running = repo.start(environment, script, args);
-        BuildTest.waitFor(() -> running.output().contains(point)
+        Harness.waitFor(() -> running.output().contains(point)
                 || !running.process().getProcess().isAlive(), point);
         Thread.sleep(300);
         running.signal(signal);
@@ -187,7 +155,7 @@ class SafetyTest {
         interrupt("build.java", "build-step-started", signal, environment);
         assertComponentJsonWhole(before, before.replace("\"build\": \"0\"", "\"build\": \"5\""));
         // nothing stays running in the engine for the interrupted build
-        BuildTest.waitFor(() -> !Harness.docker("ps", "--format", "{{.Command}}").contains("build-step-started"), "the build container to go");
+        Harness.waitFor(() -> !Harness.docker("ps", "--format", "{{.Command}}").contains("build-step-started"), "the build container to go");
     }
 
     @ParameterizedTest
@@ -272,7 +240,7 @@ class SafetyTest {
         repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN mkdir -p /app/obj && dd if=/dev/zero of=/app/obj/big bs=1M count=1500\n");
         assertEquals(0, repo.run("build.java", "--quiet").exit());
         Harness.Running running = repo.start(Map.of(), "build.java");
-        BuildTest.waitFor(() -> !repo.containers().isEmpty(), "the build container");
+        Harness.waitFor(() -> !repo.containers().isEmpty(), "the build container");
         Thread.sleep(300);
         running.signal("KILL");
         running.await();
@@ -288,7 +256,7 @@ class SafetyTest {
     void aKilledTestsProjectIsRemovedByClear() throws Exception {
         repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo test-$((1+1))-started; sleep 600\"]\n");
         Harness.Running running = repo.start(Map.of(), "test.java");
-        BuildTest.waitFor(() -> running.output().contains("test-2-started"), "the test container");
+        Harness.waitFor(() -> running.output().contains("test-2-started"), "the test container");
         running.signal("KILL");
         running.await();
         assertFalse(repo.composeLeftovers().isEmpty(), "SIGKILL leaves the project");
@@ -338,124 +306,12 @@ class SafetyTest {
     void aSecondBuildInTheSameFolderStopsWithAClearMessage() throws Exception {
         repo.write("docker/Dockerfile.build", repo.read("docker/Dockerfile.build") + "RUN echo first-build && sleep 5\n");
         Harness.Running first = repo.start(Map.of("BUILD_NUMBER", "8"), "build.java");
-        BuildTest.waitFor(() -> first.output().contains("first-build"), "the first build");
+        Harness.waitFor(() -> first.output().contains("first-build"), "the first build");
         Harness.Result second = repo.run(Map.of("BUILD_NUMBER", "9"), "build.java");
-        BuildTest.assertOneErrorLine(second, 1, "another build is running in");
+        Harness.assertOneErrorLine(second, 1, "another build is running in");
         assertEquals(0, first.await().exit());
         assertTrue(repo.read("component.json").contains("\"build\": \"8\""), repo.read("component.json"));
         assertEquals("compiled\n", repo.read("obj/out.txt"));
-    }
-
-    // ---- bad input ------------------------------------------------------------------------
-
-    interface Setup {
-        void apply(Harness repo) throws IOException;
-    }
-
-    static Arguments bad(String name, String script, Setup setup, Map<String, String> environment, List<String> args, String message) {
-        return Arguments.of(name, script, setup, environment, args, message);
-    }
-
-    static Setup json(String extra) {
-        return repo -> repo.write("component.json", extra);
-    }
-
-    static Stream<Arguments> badInput() {
-        Setup none = repo -> { };
-        String ok = "\"registry\": \"localhost:5000\", \"version\": \"1.0.0\"";
-        return Stream.of(
-                bad("component.json missing", "build.java", repo -> Files.delete(repo.dir.resolve("component.json")), Map.of(), List.of(), "component.json not found"),
-                bad("component.json empty", "build.java", json(""), Map.of(), List.of(), "must hold a JSON object"),
-                bad("not JSON", "build.java", json("{\"name\": "), Map.of(), List.of(), "is not valid JSON"),
-                bad("a JSON list", "test.java", json("[]"), Map.of(), List.of(), "must hold a JSON object"),
-                bad("no name", "build.java", json("{" + ok + "}"), Map.of(), List.of(), "\"name\" is missing"),
-                bad("uppercase name", "build.java", json("{\"name\": \"Beacons\", " + ok + "}"), Map.of(), List.of(), "is not a valid image name"),
-                bad("name with a space", "package.java", json("{\"name\": \"bea cons\", " + ok + "}"), Map.of(), List.of(), "is not a valid image name"),
-                bad("name a number", "build.java", json("{\"name\": 5, " + ok + "}"), Map.of(), List.of(), "\"name\" must be a string"),
-                bad("no version", "build.java", json("{\"name\": \"x\"}"), Map.of(), List.of(), "\"version\" is missing"),
-                bad("version with a space", "build.java", json("{\"name\": \"x\", \"version\": \"1 0\"}"), Map.of(), List.of(), "cannot be part of an image tag"),
-                bad("build a fraction", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"build\": 1.5}"), Map.of(), List.of(), "must be a string or a whole number"),
-                bad("build a boolean", "clear.java", json("{\"name\": \"x\", \"version\": \"1\", \"build\": true}"), Map.of(), List.of(), "must be a string or a whole number"),
-                bad("registry with a scheme", "publish.java", json("{\"name\": \"x\", \"version\": \"1\", \"registry\": \"https://r:5000\"}"), Map.of(), List.of(), "must not have a scheme"),
-                bad("registry with a space", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"registry\": \"my registry\"}"), Map.of(), List.of(), "is not a valid registry"),
-                bad("BUILD_NUMBER with a space", "build.java", none, Map.of("BUILD_NUMBER", "4 2"), List.of(), "BUILD_NUMBER is \"4 2\""),
-                bad("GITHUB_RUN_NUMBER with a slash", "build.java", none, Map.of("GITHUB_RUN_NUMBER", "../7"), List.of(), "GITHUB_RUN_NUMBER is"),
-                bad("--build-number with a space", "build.java", none, Map.of(), List.of("--build-number", "a b"), "a build number can hold only"),
-                bad("outputs not a list", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"outputs\": \"/app/obj\"}"), Map.of(), List.of(), "\"outputs\" must be a list"),
-                bad("an output outside the repository", "build.java", none, Map.of(), List.of("--output", "/app/obj:../up"), "is not a place the kit may write"),
-                bad("an output onto lib/", "build.java", none, Map.of(), List.of("--output", "/app/lib:lib"), "is not a place the kit may write"),
-                bad("no Dockerfile.build", "build.java", repo -> Files.delete(repo.dir.resolve("docker/Dockerfile.build")), Map.of(), List.of(), "docker/Dockerfile.build not found"),
-                bad("no docker-compose.test.yml", "test.java", repo -> Files.delete(repo.dir.resolve("docker/docker-compose.test.yml")), Map.of(), List.of(), "docker/docker-compose.test.yml not found"),
-                bad("no Dockerfile", "package.java", repo -> Files.delete(repo.dir.resolve("docker/Dockerfile")), Map.of(), List.of(), "docker/Dockerfile not found"),
-                bad("no docker-compose.yml", "run.java", repo -> Files.delete(repo.dir.resolve("docker/docker-compose.yml")), Map.of(), List.of(), "docker/docker-compose.yml not found"),
-                bad("a missing -C folder", "build.java", none, Map.of(), List.of("-C", "no-such-folder"), "does not exist"),
-                bad("an unreadable component.json", "build.java", repo -> {
-                    Files.delete(repo.dir.resolve("component.json"));
-                    Files.createDirectory(repo.dir.resolve("component.json"));
-                }, Map.of(), List.of(), "cannot read"),
-                bad("an unknown flag", "build.java", none, Map.of(), List.of("--frobnicate"), "Unknown option: '--frobnicate'"),
-                bad("an unknown compose flavour", "test.java", none, Map.of(), List.of("--compose", "v9"), "--compose must be auto, plugin or standalone"),
-                bad("a port that is not a number", "package.java", none, Map.of(), List.of("--port", "abc"), "'--port'"),
-                bad("a smoke request without a route", "package.java", none, Map.of(), List.of("--smoke", "/v1/x"), "write it as 'METHOD /route [BODY]'"),
-                bad("smoke not a list", "package.java", json("{\"name\": \"x\", \"version\": \"1\", \"smoke\": {}}"), Map.of(), List.of(), "\"smoke\" must be a list"),
-                bad("an unknown tag to publish", "publish.java", none, Map.of(), List.of("--tags", "nightly"), "--tags takes rc and/or latest"),
-                bad("DOCKER_USER without DOCKER_PASS", "publish.java", none, Map.of("DOCKER_USER", "me"), List.of(), "set both DOCKER_USER and DOCKER_PASS"),
-                bad("nowhere to publish", "publish.java", json("{\"name\": \"x\", \"version\": \"1\"}"), Map.of(), List.of(), "has no \"registry\""),
-                bad("a key that is not a key", "build.java", repo -> repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nARG PIPKIT_SECRET_URL\n# id_rsa\n"),
-                        Map.of("GIT_PRIVATE_KEY", "not-a-key"), List.of(), "GIT_PRIVATE_KEY is neither a private key"),
-                bad("an .npmrc without NPM_TOKEN", "build.java", repo -> repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nCOPY docker/.npmrc /root/\n"),
-                        Map.of(), List.of(), "NPM_TOKEN is not set"),
-                bad("tagging outside git", "tag.java", none, Map.of(), List.of(), "is not a git repository"),
-                bad("a port out of range", "package.java", none, Map.of(), List.of("--port", "70000"), "is not a TCP port"),
-                bad("HTTP_PORT 0", "run.java", none, Map.of("HTTP_PORT", "0"), List.of(), "is not a TCP port"),
-                bad("a negative timeout", "package.java", none, Map.of(), List.of("--timeout", "-5"), "wait at least 1 second"),
-                bad("a smoke method that is not one", "package.java", none, Map.of(), List.of("--smoke", "G\\ET /x"), "is not an HTTP method"),
-                bad("component.json with a field twice", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"build\": \"1\", \"build\": \"2\"}"),
-                        Map.of("BUILD_NUMBER", "3"), List.of(), "a field is there twice"),
-                bad("component.json with text after it", "build.java", json("{\"name\": \"x\", \"version\": \"1\"} {}"), Map.of(), List.of(), "text after its end"),
-                bad("component.json nested 1000 deep", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"deep\": " + "[".repeat(1000) + "]".repeat(1000) + "}"),
-                        Map.of(), List.of(), "nested too deep"),
-                // hostile repositories: each of these once wrote, deleted or printed something outside the repository
-                bad("hostile: an output with a line break", "build.java", none, Map.of(), List.of("--output", "/app/obj:../escape\n"), "is not a place the kit may write"),
-                bad("hostile: outputs chained with line separators", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"outputs\": "
-                        + "[\"/app/obj:../escape\\u2028\", \"/app/obj:x/../../escape\\u0085\"]}"), Map.of(), List.of(), "is not a place the kit may write"),
-                bad("hostile: an output onto .GIT in another case", "build.java", none, Map.of(), List.of("--output", "/app/obj:.GIT/hooks"), "is not a place the kit may write"),
-                bad("hostile: an output through a linked folder", "build.java", repo -> Files.createSymbolicLink(repo.dir.resolve("dist"), repo.outside()),
-                        Map.of(), List.of("--output", "/app/obj:dist/lib"), "symbolic link"),
-                bad("hostile: a lock file that links outside", "clear.java", repo -> Files.createSymbolicLink(repo.dir.resolve(".pipkit-clear.lock"),
-                        repo.outside().resolve("precious")), Map.of(), List.of(), "is not a plain file"),
-                bad("hostile: component.json linked from outside", "build.java", repo -> {
-                    Files.writeString(repo.outside().resolve("component.json"), "{\"name\": \"x\", \"version\": \"1\", \"build\": \"0\"}");
-                    Files.delete(repo.dir.resolve("component.json"));
-                    Files.createSymbolicLink(repo.dir.resolve("component.json"), repo.outside().resolve("component.json"));
-                }, Map.of("BUILD_NUMBER", "9"), List.of(), "is a link to a file outside the repository"),
-                bad("hostile: a key written through a linked docker/", "build.java", repo -> {
-                    Path docker = repo.outside().resolve("docker");
-                    Files.createDirectories(docker);
-                    Files.writeString(docker.resolve("Dockerfile.build"), "FROM busybox:1.36\nCOPY docker/id_rsa /root/.ssh/id_rsa\n");
-                    Outputs.delete(repo.dir.resolve("docker"));
-                    Files.createSymbolicLink(repo.dir.resolve("docker"), docker);
-                }, Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(KEY.getBytes())), List.of(), "through a symbolic link"));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("badInput")
-    void badInputExitsTwoWithOneLineAndChangesNothing(String name, String script, Setup setup, Map<String, String> environment,
-            List<String> args, String message) throws IOException {
-        setup.apply(repo);
-        Map<String, String> files = repo.files();
-        Map<String, String> outside = repo.outsideState();
-        List<String> engine = Harness.engineState();
-        Harness.Result result = repo.run(environment, script, args.toArray(String[]::new));
-        BuildTest.assertOneErrorLine(result, 2, message);
-        Map<String, String> after = repo.files();
-        assertEquals(files.keySet(), after.keySet(), "files added or removed");
-        assertEquals(List.of(), files.keySet().stream().filter(file -> !files.get(file).equals(after.get(file))).toList(), "files changed");
-        assertEquals(engine, Harness.engineState(), "the engine changed");
-        assertEquals(outside, repo.outsideState(), "something outside the repository changed");
-        if (name.startsWith("hostile")) {
-            hostileHeld++;
-        }
     }
 
     // ---- hostile repositories -------------------------------------------------------------
@@ -477,7 +333,7 @@ class SafetyTest {
         assertEquals(0, result.exit(), result.all());
         assertFalse(result.all().contains("\"precious"), "the outside file's content is printed: " + result.all());
         assertEquals(before, repo.outsideState());
-        hostileHeld++;
+        Harness.Figures.hostileHeld++;
     }
 
     @Test
@@ -505,7 +361,7 @@ class SafetyTest {
             }
             assertEquals(before, repo.outsideState());
             assertEquals(0, Files.size(repo.dir.resolve(".pipkit-build.lock")), "the lock is emptied");
-            hostileHeld++;
+            Harness.Figures.hostileHeld++;
         } finally {
             for (String container : foreign) {
                 Harness.docker("rm", "-f", container);
@@ -523,7 +379,7 @@ class SafetyTest {
         Harness.Result result = repo.run(secrets(), "test.java");
         assertEquals(0, result.exit(), result.all());
         assertTrue(result.all().contains("no-2-secrets"), result.all());
-        hostileHeld++;
+        Harness.Figures.hostileHeld++;
     }
 
     @Test
@@ -532,7 +388,7 @@ class SafetyTest {
                 + "RUN wget -q -O /tmp/id_rsa \"$PIPKIT_SECRET_URL/id_rsa\" && grep -q 'BEGIN OPENSSH' /tmp/id_rsa && rm /tmp/id_rsa"
                 + " && echo fetched-$((1+1)) && sleep 4 && mkdir -p /app/obj && echo compiled > /app/obj/out.txt\n# id_rsa\n");
         Harness.Running build = repo.start(Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(KEY.getBytes())), "build.java");
-        BuildTest.waitFor(() -> build.output().contains("fetched-2"), "the build to fetch the key");
+        Harness.waitFor(() -> build.output().contains("fetched-2"), "the build to fetch the key");
         String url = null;
         for (Path process : dockerBuildProcesses()) {
             String arguments = Files.readString(process.resolve("cmdline"), StandardCharsets.ISO_8859_1);
@@ -548,7 +404,7 @@ class SafetyTest {
         assertTrue(probe.lastError.contains("answered 404"), probe.lastError);
         assertEquals(0, build.await().exit());
         assertEquals("compiled\n", repo.read("obj/out.txt"));
-        hostileHeld++;
+        Harness.Figures.hostileHeld++;
     }
 
     /** The /proc folders of the docker CLI (and its buildx plugin) running `build` in this repository. */
@@ -593,7 +449,7 @@ class SafetyTest {
         Harness.Running live = repo.start(Map.of(), "test.java");
         Harness other = Harness.tiny();
         try {
-            BuildTest.waitFor(() -> live.output().contains("test-2-started"), "the test container");
+            Harness.waitFor(() -> live.output().contains("test-2-started"), "the test container");
             other.write("component.json", repo.read("component.json"));   // the same component, another checkout
             Harness.Result elsewhere = other.run("clear.java");
             assertEquals(0, elsewhere.exit(), elsewhere.all());
@@ -604,7 +460,7 @@ class SafetyTest {
                     "the live run's container still runs");
             live.signal("INT");
             assertEquals(130, live.await().exit());
-            hostileHeld++;
+            Harness.Figures.hostileHeld++;
         } finally {
             Outputs.delete(other.dir);
         }
@@ -635,7 +491,7 @@ class SafetyTest {
             var readOnly = Harness.exec(List.of("mount", "-o", "remount,ro,bind", repo.dir.toString()));
             assertEquals(0, readOnly.getExitValue(), "this test needs root to make a read-only bind mount: " + readOnly.outputUTF8());
             Harness.Result result = repo.run(Map.of("BUILD_NUMBER", "6"), "build.java");
-            BuildTest.assertOneErrorLine(result, 1, "check the folder is writable");
+            Harness.assertOneErrorLine(result, 1, "check the folder is writable");
             assertEquals(before, repo.read("component.json"));
         } finally {
             Harness.exec(List.of("umount", repo.dir.toString()));
@@ -738,7 +594,7 @@ class SafetyTest {
             Harness.Result result = repo.run(environment, "build.java", "--verbose");
             assertEquals(0, countSecrets(result.all(), secrets), "a secret in the output: " + result.all());
             if (!Harness.buildKit()) {
-                BuildTest.assertOneErrorLine(result, 2, "which needs BuildKit");
+                Harness.assertOneErrorLine(result, 2, "which needs BuildKit");
                 assertEquals(files, repo.files(), "bad input changed the repository");
                 return;
             }

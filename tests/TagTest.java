@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** tag.java with a local bare repository as origin. */
+@org.junit.jupiter.api.Tag(Harness.ENGINE)
 class TagTest {
     static final String TOKEN = "ghp_Tag-Secret-Token-0042";
     Harness repo;
@@ -68,14 +69,14 @@ class TagTest {
         try {
             git(repo.dir, "remote", "set-url", "origin", "http://127.0.0.1:" + server.getAddress().getPort() + "/org/repo.git");
             Harness.Result result = repo.run(Map.of("GIT_TOKEN", TOKEN), "tag.java");
-            BuildTest.assertOneErrorLine(result, 1, "git push failed");
+            Harness.assertOneErrorLine(result, 1, "git push failed");
             String basic = java.util.Base64.getEncoder().encodeToString(("x-access-token:" + TOKEN).getBytes());
             assertTrue(authorizations.contains("Basic " + basic), "the remote saw: " + authorizations);
             assertFalse(result.all().contains(TOKEN) || result.all().contains(basic), result.all());
             // an empty GIT_TOKEN (a CI variable left unset) does not hide GITHUB_API_KEY
             authorizations.clear();
             result = repo.run(Map.of("GIT_TOKEN", "", "GITHUB_API_KEY", TOKEN), "tag.java", "--force");
-            BuildTest.assertOneErrorLine(result, 1, "git push failed");
+            Harness.assertOneErrorLine(result, 1, "git push failed");
             assertTrue(authorizations.contains("Basic " + basic), "the remote saw: " + authorizations);
         } finally {
             server.stop(0);
@@ -85,7 +86,7 @@ class TagTest {
     @Test
     void anExistingTagIsAnErrorUnlessForced() throws IOException {
         assertEquals(0, repo.run("tag.java").exit());
-        BuildTest.assertOneErrorLine(repo.run("tag.java"), 2, "tag v1.0.0-0 exists already");
+        Harness.assertOneErrorLine(repo.run("tag.java"), 2, "tag v1.0.0-0 exists already");
         Files.writeString(repo.dir.resolve("component.json"), repo.read("component.json") + " ");
         git(repo.dir, "commit", "--quiet", "-am", "second");
         Harness.Result forced = repo.run("tag.java", "--force");
@@ -101,6 +102,6 @@ class TagTest {
         assertEquals("tag", git(repo.dir, "cat-file", "-t", "v1.0.0-17"));
         assertFalse(git(origin, "tag", "--list").contains("v1.0.0-17"));
         Outputs.delete(repo.dir.resolve(".git"));
-        BuildTest.assertOneErrorLine(repo.run("tag.java"), 2, "is not a git repository");
+        Harness.assertOneErrorLine(repo.run("tag.java"), 2, "is not a git repository");
     }
 }

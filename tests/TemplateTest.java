@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The installer and the language templates: Java, Python, Node and Go end to end; .NET and Dart by dry run. */
+@org.junit.jupiter.api.Tag(Harness.ENGINE)
 class TemplateTest {
     Harness kit;
     Harness service;
@@ -85,25 +86,6 @@ class TemplateTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"dotnet", "dart"})
-    void templatesWithoutAToolchainHereGiveTheRightCommands(String language) throws IOException {
-        Harness repo = install(language);
-        for (String name : List.of("Dockerfile.build", "Dockerfile.test", "Dockerfile", "docker-compose.test.yml", "docker-compose.yml")) {
-            assertTrue(repo.exists("docker/" + name), language + " has no docker/" + name);
-        }
-        Harness.Result build = repo.run("build.java", "--dry-run");
-        assertEquals(0, build.exit(), build.all());
-        assertTrue(build.out().contains("docker build --force-rm -f docker/Dockerfile.build -t " + repo.image("1.0.0-0-build")), build.out());
-        if (language.equals("dotnet")) {
-            assertTrue(build.out().contains(":/obj ") && build.out().contains(":/dist "), ".NET copies /obj and /dist: " + build.out());
-        } else {
-            assertTrue(!build.out().contains("docker cp"), "Dart copies nothing: " + build.out());
-        }
-        assertEquals(0, repo.run("test.java", "--dry-run").exit());
-        assertEquals(0, repo.run("package.java", "--dry-run").exit());
-    }
-
     @Test
     void theInstallerNeverOverwritesWithoutForceAndAsksNothingWhenTold() throws IOException {
         Path dir = kit.dir.resolve("My Service");
@@ -111,7 +93,7 @@ class TemplateTest {
         Files.writeString(dir.resolve("docker/Dockerfile"), "FROM mine\n");
         Files.writeString(dir.resolve("notes.txt"), "mine\n");
         Harness.Result refused = kit.run("install.java", "--language", "python", dir.toString());
-        BuildTest.assertOneErrorLine(refused, 2, "docker/Dockerfile");
+        Harness.assertOneErrorLine(refused, 2, "docker/Dockerfile");
         assertEquals("FROM mine\n", Files.readString(dir.resolve("docker/Dockerfile")));
         assertTrue(!Files.exists(dir.resolve("build.java")), "nothing may be copied when the install is refused");
 
@@ -130,6 +112,6 @@ class TemplateTest {
         Files.writeString(dir.resolve("component.json"), "{\"name\": \"kept\", \"version\": \"2.0.0\", \"extra\": 1}\n");
         assertEquals(0, kit.run("install.java", "--language", "go", "--force", dir.toString()).exit());
         assertEquals("{\"name\": \"kept\", \"version\": \"2.0.0\", \"extra\": 1}\n", Files.readString(dir.resolve("component.json")));
-        BuildTest.assertOneErrorLine(kit.run("install.java", "--language", "cobol", dir.toString()), 2, "--language must be one of");
+        Harness.assertOneErrorLine(kit.run("install.java", "--language", "cobol", dir.toString()), 2, "--language must be one of");
     }
 }

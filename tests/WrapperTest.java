@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * The ./jbang wrapper's fast path: JBang's answer kept per script content, and the class-data
  * sharing archive beside it, written by a first run, checked by the next, never used torn.
  */
+@org.junit.jupiter.api.Tag(Harness.ENGINE)
 class WrapperTest {
     Harness repo;
     /** This test's JBANG_KIT_HOME: JBang itself linked in (no download), the kept files its own. */

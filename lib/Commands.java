@@ -1,0 +1,286 @@
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.zeroturnaround.exec.InvalidExitValueException;
+import org.zeroturnaround.exec.ProcessExecutor;
+
+/**
+ * The one seam between the kit and the programs it drives (docker, compose, git). Argument lists
+ * are built elsewhere by plain functions ({@link Docker}, {@link Compose}, {@link Git}); here they
+ * run, each through a call that says what it means:
+ * <ul>
+ * <li>{@link #step}: changes something, its output streams through (not with --quiet), a failure ends the step;</li>
+ * <li>{@link #attempt}: the same, but the caller decides what a failure means;</li>
+ * <li>{@link #quietly}: changes something, its output (an id, a path) shown only when it fails or with --verbose;</li>
+ * <li>{@link #attemptQuietly}: the same, the caller judging;</li>
+ * <li>{@link #cleanUp}: removes something, a failure is only a warning;</li>
+ * <li>{@link #logs}: shows what explains a failure, even with --quiet;</li>
+ * <li>{@link #ask}: a read-only question, asked in a dry run too; null when it failed;</li>
+ * <li>{@link #require}: a read-only question whose answer the step needs.</li>
+ * </ul>
+ * In a dry run the first four print the command, pasteable into a shell, and change nothing.
+ * Processes start through an {@link Exec}, which tests replace with a recorder.
+ */
+final class Commands {
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+    /** Terminal codes: colours, cursor moves, erasing (compose v2 prints some even when its output is not a terminal). */
+    private static final Pattern TERMINAL_CODES = Pattern.compile("\u001b\\[[0-9;?]*[A-Za-z]|\r(?!\n)");
+
+    /** Starts a process and waits for it: its exit code. */
+    interface Exec {
+        int run(List<String> command, Map<String, String> environment, Path directory, OutputStream out, OutputStream err, String input)
+                throws IOException, InterruptedException;
+    }
+
+    /** The real thing, through zt-exec: explicit output, any exit code returned, the environment as given on top of the kit's. */
+    static final Exec PROCESSES = (command, environment, directory, out, err, input) -> {
+        ProcessExecutor executor = new ProcessExecutor().command(command).directory(directory.toFile())
+                .environment(environment).redirectOutput(out).redirectError(err).exitValueAny();
+        if (input != null) {
+            executor.redirectInput(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+        }
+        try {
+            return executor.execute().getExitValue();
+        } catch (TimeoutException | InvalidExitValueException e) {
+            throw new IOException(e.getMessage());
+        }
+    };
+
+    /** A finished command: its exit code, the last of what it printed, and whether that was shown. */
+    record Outcome(int exit, Tail tail, boolean shown) {
+        /** "exit N: the last line it printed", masked. */
+        String reason(Console console) {
+            String line = tail.lastLine(console);
+            return "exit " + exit + (line.isEmpty() ? "" : ": " + line);
+        }
+
+        /** Fails with one line naming WHAT when the command failed, after showing what it printed if that was kept back. */
+        void orFail(String what, Console console) {
+            if (exit != 0) {
+                if (!shown) {
+                    console.err.print(console.mask(tail.text()));
+                }
+                throw Kit.failure(what + " failed (" + reason(console) + ")");
+            }
+        }
+    }
+
+    private final ScriptRun run;
+    private final Exec exec;
+    /**
+     * What every child gets on top of the kit's environment: no secret variable (a child that needs
+     * a credential gets it from its own call: stdin, a file, one variable, so a compose file that
+     * passes `environment: [DOCKER_PASS]` through to a container passes nothing), and BuildKit's
+     * plain progress when the kit's output is not a terminal (a CI log), unless the user chose one.
+     */
+    private final Map<String, String> base = new HashMap<>();
+
+    Commands(ScriptRun run, Exec exec) {
+        this.run = run;
+        this.exec = exec;
+        Kit.SECRET_VARIABLES.forEach(variable -> base.put(variable, null));
+        if (!Console.TERMINAL && run.environment.get("BUILDKIT_PROGRESS") == null) {
+            base.put("BUILDKIT_PROGRESS", "plain");
+        }
+    }
+
+    /** Runs a command that changes something, its output streaming through; fails with one line (naming WHAT) when it fails. */
+    void step(String what, List<String> command, Map<String, String> environment) {
+        attempt(command, environment).orFail(what, run.console);
+    }
+
+    void step(String what, List<String> command) {
+        step(what, command, Map.of());
+    }
+
+    /** Runs a command that changes something, its output streaming through (not with --quiet); the caller judges the outcome. */
+    Outcome attempt(List<String> command, Map<String, String> environment) {
+        return change(command, environment, !run.console.quiet, null);
+    }
+
+    /** Runs a command whose output is noise (an id, a path) unless it fails or --verbose asks for it; fails with one line. */
+    void quietly(String what, List<String> command) {
+        attemptQuietly(command, Map.of(), null).orFail(what, run.console);
+    }
+
+    /** As {@link #quietly}, the caller judging the outcome; INPUT (a password, say) is fed to stdin, never into the arguments. */
+    Outcome attemptQuietly(List<String> command, Map<String, String> environment, String input) {
+        return change(command, environment, run.console.verbose, input);
+    }
+
+    /** Runs a command whose output explains a failure (the services' logs): shown even with --quiet; not in a dry run. */
+    void logs(List<String> command, Map<String, String> environment) {
+        if (!run.dryRun) {
+            change(command, environment, true, null);
+        }
+    }
+
+    /** Runs a clean-up: its output is kept back, and a failure is a warning, never an exception. */
+    void cleanUp(List<String> command, Map<String, String> environment) {
+        Outcome outcome = change(command, environment, run.console.verbose, null);
+        if (outcome.exit != 0) {
+            run.console.warn(shell(command) + " failed: " + outcome.tail.lastLine(run.console));
+        }
+    }
+
+    void cleanUp(List<String> command) {
+        cleanUp(command, Map.of());
+    }
+
+    /** Asks a read-only question, in a dry run too: what it printed, or null when it failed or could not run. */
+    String ask(List<String> command, Map<String, String> environment) {
+        run.console.detail("+ " + shell(command));
+        Tail answer = new Tail();
+        try {
+            return execute(command, environment, answer, new Tail(), null) == 0 ? answer.text().strip() : null;
+        } catch (Kit.Failure e) {
+            return null;
+        }
+    }
+
+    String ask(List<String> command) {
+        return ask(command, Map.of());
+    }
+
+    /** Asks a read-only question whose answer the step needs: fails with one line (cannot list WHAT) when it fails. */
+    String require(String what, List<String> command) {
+        run.console.detail("+ " + shell(command));
+        Tail tail = new Tail();
+        int exit = execute(command, Map.of(), tail, tail, null);
+        if (exit != 0) {
+            throw Kit.failure("cannot list " + what + " (exit " + exit + ": " + tail.lastLine(run.console) + ")");
+        }
+        return tail.text().strip();
+    }
+
+    /** A command that changes something: only once the run holds its lock; in a dry run printed instead. */
+    private Outcome change(List<String> command, Map<String, String> environment, boolean show, String input) {
+        run.requireLocked();
+        String line = shell(command, environment);
+        if (run.dryRun) {
+            run.console.print(line);
+            return new Outcome(0, new Tail(), true);
+        }
+        run.console.detail("+ " + line);
+        Tail tail = new Tail();
+        OutputStream out = show ? new Masked(run.console, run.console.out, tail) : tail;
+        OutputStream err = show ? new Masked(run.console, run.console.err, tail) : tail;
+        int exit = execute(command, environment, out, err, input);
+        flush(out);
+        flush(err);
+        return new Outcome(exit, tail, show);
+    }
+
+    private int execute(List<String> command, Map<String, String> environment, OutputStream out, OutputStream err, String input) {
+        Map<String, String> all = new HashMap<>(base);
+        all.putAll(environment);
+        try {
+            return exec.run(command, all, run.directory, out, err, input);
+        } catch (IOException e) {
+            throw Kit.badInput("cannot run " + command.get(0) + ": is it installed and on PATH?");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Kit.failure(command.get(0) + " " + command.get(1) + " was interrupted");
+        }
+    }
+
+    private static void flush(OutputStream stream) {
+        try {
+            stream.flush();
+        } catch (IOException e) {
+            // the console is gone: nothing to show anything on
+        }
+    }
+
+    /** The command with its environment (VAR=value ...) as one line that pastes into a POSIX shell. */
+    static String shell(List<String> command, Map<String, String> environment) {
+        StringBuilder line = new StringBuilder();
+        environment.forEach((key, value) -> line.append(key).append('=').append(shell(List.of(value))).append(' '));
+        return line.append(shell(command)).toString();
+    }
+
+    /** The command as one line that pastes into a POSIX shell. */
+    static String shell(List<String> command) {
+        List<String> words = new ArrayList<>();
+        for (String word : command) {
+            words.add(PLAIN.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'");
+        }
+        return String.join(" ", words);
+    }
+
+    /** Keeps the last few KiB a command printed, for the error line and for --quiet. */
+    static final class Tail extends OutputStream {
+        private static final int KEEP = 8192;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            bytes.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+            if (bytes.size() > 2 * KEEP) {
+                byte[] all = bytes.toByteArray();
+                bytes.reset();
+                bytes.write(all, all.length - KEEP, KEEP);
+            }
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        /** The last line it holds, masked. */
+        String lastLine(Console console) {
+            String[] lines = text().strip().split("\\R");
+            return console.mask(lines[lines.length - 1].strip());
+        }
+    }
+
+    /** Streams a command's output to the console line by line with secrets masked (and terminal codes gone outside a terminal), and into the tail. */
+    private static final class Masked extends OutputStream {
+        private final Console console;
+        private final OutputStream stream;
+        private final Tail tail;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        Masked(Console console, OutputStream stream, Tail tail) {
+            this.console = console;
+            this.stream = stream;
+            this.tail = tail;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            tail.write(b);
+            line.write(b);
+            if (b == '\n' || (b == '\r' && Console.TERMINAL)) {
+                flush();
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            String text = console.mask(line.toString(StandardCharsets.UTF_8));
+            stream.write((Console.TERMINAL ? text : TERMINAL_CODES.matcher(text).replaceAll("")).getBytes(StandardCharsets.UTF_8));
+            stream.flush();
+            line.reset();
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

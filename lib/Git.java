@@ -1,0 +1,44 @@
+import java.util.ArrayList;
+import java.util.List;
+
+/** The git command lines the kit runs, as plain argument lists ({@link Commands} runs them). */
+final class Git {
+    private Git() {
+    }
+
+    /** Answers when the folder is in a git repository. */
+    static List<String> repository() {
+        return List.of("git", "rev-parse", "--git-dir");
+    }
+
+    static List<String> revision() {
+        return List.of("git", "rev-parse", "HEAD");
+    }
+
+    static List<String> origin() {
+        return List.of("git", "config", "--get", "remote.origin.url");
+    }
+
+    /** Answers when TAG exists. */
+    static List<String> tagExists(String tag) {
+        return List.of("git", "rev-parse", "--verify", "--quiet", "refs/tags/" + tag);
+    }
+
+    static List<String> tag(String tag, String release, boolean force) {
+        List<String> command = new ArrayList<>(List.of("git", "tag", "--annotate", "--message", "Release " + release));
+        if (force) {
+            command.add("--force");
+        }
+        command.add(tag);
+        return command;
+    }
+
+    static List<String> push(String remote, String tag, boolean force) {
+        List<String> command = new ArrayList<>(List.of("git", "push"));
+        if (force) {
+            command.add("--force");
+        }
+        command.addAll(List.of(remote, "refs/tags/" + tag));
+        return command;
+    }
+}

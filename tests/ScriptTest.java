@@ -1,0 +1,253 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every script's command run in this JVM, as its main runs it, with a recorder in place of the
+ * processes it would start: --help, every dry run, and the table of bad input. No engine, no
+ * root, no network: `./jbang tests/RunTests.java --fast` runs these with the unit tests.
+ */
+class ScriptTest {
+    static final Map<String, Supplier<Object>> SCRIPTS = Map.of("build.java", Build::new, "test.java", Test::new, "package.java", Package::new,
+            "publish.java", Publish::new, "run.java", Run::new, "clear.java", Clear::new, "tag.java", Tag::new, "pipeline.java", Pipeline::new);
+
+    Harness repo;
+    /** Answers like an engine with nothing in it; this copy is no git repository. */
+    Harness.Recorder recorder = new Harness.Recorder().fail("git rev-parse");
+
+    @BeforeEach
+    void aCopyOfTheSample() throws IOException {
+        repo = Harness.copy();
+    }
+
+    @AfterEach
+    void removeIt() throws IOException {
+        Outputs.delete(repo.dir);
+        Outputs.delete(repo.dir.resolveSibling(repo.dir.getFileName() + "-outside"));
+    }
+
+    /** COMMAND run in the copy (-C) with ENVIRONMENT and the recorder. */
+    Harness.Result run(Object command, Map<String, String> environment, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!all.contains("-C")) {
+            all.addAll(0, List.of("-C", repo.dir.toString()));
+        }
+        return Harness.inProcess(command, environment, recorder, all.toArray(String[]::new));
+    }
+
+    /** The commands that changed something: every command the recorder saw but the read-only questions. */
+    List<String> changes() {
+        return recorder.commands.stream().map(Commands::shell).filter(line -> !line.matches("docker (buildx|compose) version.*|git (rev-parse|config) .*"
+                + "|docker (ps|images|inspect|context inspect|network ls|volume ls|container ls) .*")).toList();
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyHelpShowsWhatItDoesTheImagesTheEnvironmentTheExitCodesAndAnExample() {
+        Component here = Component.read(Path.of("").toAbsolutePath());
+        for (Map.Entry<String, Supplier<Object>> script : SCRIPTS.entrySet()) {
+            Harness.Result result = Harness.inProcess(script.getValue().get(), Map.of(), recorder, "--help");
+            assertEquals(0, result.exit(), script.getKey() + ": " + result.all());
+            String help = result.out();
+            assertTrue(help.contains("For ./component.json:") && help.contains(here.buildImage()) && help.contains(here.latestImage()), script.getKey() + ": " + help);
+            assertTrue(help.contains("Environment:") && help.contains("Example:") && help.contains("./jbang " + script.getKey()), script.getKey() + ": " + help);
+            assertTrue(help.contains("Exit codes:") && help.contains("2     bad input or configuration"), script.getKey() + ": " + help);
+        }
+        assertEquals(List.of(), recorder.commands, "--help starts nothing");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"build.java", "test.java", "package.java", "publish.java", "run.java", "clear.java", "pipeline.java"})
+    void everyDryRunPrintsItsCommandsAndChangesNothing(String script) throws IOException {
+        Map<String, String> files = repo.files();
+        Harness.Result result = run(SCRIPTS.get(script).get(), Map.of("BUILD_NUMBER", "42"), "--dry-run", "--compose", "standalone");
+        if (List.of("build.java", "publish.java", "clear.java").contains(script)) {
+            result = run(SCRIPTS.get(script).get(), Map.of("BUILD_NUMBER", "42"), "--dry-run");
+        }
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.err().contains("dry run: nothing was"), result.err());
+        assertEquals(files, repo.files(), "a dry run changed a file");
+        assertEquals(List.of(), changes(), "a dry run started a command that changes something");
+    }
+
+    @org.junit.jupiter.api.Test
+    void theBuildsDryRunNamesTheImageWithTheBuildNumberAndEveryCopy() {
+        Harness.Result result = run(new Build(), Map.of("BUILD_NUMBER", "42"), "--dry-run");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.out().contains("docker build --force-rm -f docker/Dockerfile.build -t " + repo.image("1.0.0-42-build")
+                + " --label pipkit.component=" + repo.name + " ."), result.out());
+        assertTrue(result.out().contains("docker cp " + repo.name + "-build-"), result.out());
+    }
+
+    @org.junit.jupiter.api.Test
+    void theComposeStepsDryRunsPrintTheirCommandsWithTheirEnvironment() {
+        Harness.Result result = run(new Test(), Map.of(), "--dry-run", "--compose", "standalone");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.out().contains("PIPKIT_COMPONENT=" + repo.name + " IMAGE=" + repo.image("1.0.0-0-test") + " docker-compose -p " + repo.name + "-test-"), result.out());
+        assertTrue(result.out().contains(" -f docker/docker-compose.test.yml build\n"), result.out());
+        assertTrue(result.out().contains(" -f docker/docker-compose.test.yml up --abort-on-container-exit --exit-code-from test"), result.out());
+        Harness.Result plugin = run(new Package(), Map.of(), "--dry-run", "--compose", "plugin");
+        assertEquals(0, plugin.exit(), plugin.all());
+        assertTrue(plugin.out().contains("docker compose -p " + repo.name + "-package-"), plugin.out());
+    }
+
+    @org.junit.jupiter.api.Test
+    void thePublishDryRunNamesThePasswordOnlyByItsVariable() {
+        Harness.Result result = run(new Publish(), Map.of("DOCKER_USER", "pipkit", "DOCKER_PASS", SafetyTest.PASSWORD), "--dry-run", "--tags", "latest");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.out().contains("printf '%s\\n' \"$DOCKER_PASS\" | docker login localhost:5000 --username pipkit --password-stdin"), result.out());
+        assertTrue(result.out().contains("docker push " + repo.image("latest")) && !result.out().contains("-rc"), result.out());
+        assertFalse(result.all().contains(SafetyTest.PASSWORD), result.all());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dotnet", "dart"})
+    void templatesWithoutAToolchainHereGiveTheRightCommands(String language) throws IOException {
+        for (String name : List.of("Dockerfile.build", "Dockerfile.test", "Dockerfile", "docker-compose.test.yml", "docker-compose.yml")) {
+            Path file = Harness.ROOT.resolve("templates/" + language + "/docker/" + name);
+            assertTrue(Files.exists(file), language + " has no docker/" + name);
+            repo.write("docker/" + name, Files.readString(file));
+        }
+        repo.write("component.json", repo.componentJson("\"0\"", "\"language\": \"" + language + "\""));
+        Harness.Result build = run(new Build(), Map.of(), "--dry-run");
+        assertEquals(0, build.exit(), build.all());
+        assertTrue(build.out().contains("docker build --force-rm -f docker/Dockerfile.build -t " + repo.image("1.0.0-0-build")), build.out());
+        if (language.equals("dotnet")) {
+            assertTrue(build.out().contains(":/obj ") && build.out().contains(":/dist "), ".NET copies /obj and /dist: " + build.out());
+        } else {
+            assertTrue(!build.out().contains("docker cp"), "Dart copies nothing: " + build.out());
+        }
+        assertEquals(0, run(new Test(), Map.of(), "--dry-run", "--compose", "standalone").exit());
+        assertEquals(0, run(new Package(), Map.of(), "--dry-run", "--compose", "standalone").exit());
+    }
+
+    // ---- bad input ------------------------------------------------------------------------
+
+    interface Setup {
+        void apply(Harness repo) throws IOException;
+    }
+
+    static Arguments bad(String name, String script, Setup setup, Map<String, String> environment, List<String> args, String message) {
+        return Arguments.of(name, script, setup, environment, args, message);
+    }
+
+    static Setup json(String extra) {
+        return repo -> repo.write("component.json", extra);
+    }
+
+    static Stream<Arguments> badInput() {
+        Setup none = repo -> { };
+        String ok = "\"registry\": \"localhost:5000\", \"version\": \"1.0.0\"";
+        return Stream.of(
+                bad("component.json missing", "build.java", repo -> Files.delete(repo.dir.resolve("component.json")), Map.of(), List.of(), "component.json not found"),
+                bad("component.json empty", "build.java", json(""), Map.of(), List.of(), "must hold a JSON object"),
+                bad("not JSON", "build.java", json("{\"name\": "), Map.of(), List.of(), "is not valid JSON"),
+                bad("a JSON list", "test.java", json("[]"), Map.of(), List.of(), "must hold a JSON object"),
+                bad("no name", "build.java", json("{" + ok + "}"), Map.of(), List.of(), "\"name\" is missing"),
+                bad("uppercase name", "build.java", json("{\"name\": \"Beacons\", " + ok + "}"), Map.of(), List.of(), "is not a valid image name"),
+                bad("name with a space", "package.java", json("{\"name\": \"bea cons\", " + ok + "}"), Map.of(), List.of(), "is not a valid image name"),
+                bad("name a number", "build.java", json("{\"name\": 5, " + ok + "}"), Map.of(), List.of(), "\"name\" must be a string"),
+                bad("no version", "build.java", json("{\"name\": \"x\"}"), Map.of(), List.of(), "\"version\" is missing"),
+                bad("version with a space", "build.java", json("{\"name\": \"x\", \"version\": \"1 0\"}"), Map.of(), List.of(), "cannot be part of an image tag"),
+                bad("build a fraction", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"build\": 1.5}"), Map.of(), List.of(), "must be a string or a whole number"),
+                bad("build a boolean", "clear.java", json("{\"name\": \"x\", \"version\": \"1\", \"build\": true}"), Map.of(), List.of(), "must be a string or a whole number"),
+                bad("registry with a scheme", "publish.java", json("{\"name\": \"x\", \"version\": \"1\", \"registry\": \"https://r:5000\"}"), Map.of(), List.of(), "must not have a scheme"),
+                bad("registry with a space", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"registry\": \"my registry\"}"), Map.of(), List.of(), "is not a valid registry"),
+                bad("BUILD_NUMBER with a space", "build.java", none, Map.of("BUILD_NUMBER", "4 2"), List.of(), "BUILD_NUMBER is \"4 2\""),
+                bad("GITHUB_RUN_NUMBER with a slash", "build.java", none, Map.of("GITHUB_RUN_NUMBER", "../7"), List.of(), "GITHUB_RUN_NUMBER is"),
+                bad("--build-number with a space", "build.java", none, Map.of(), List.of("--build-number", "a b"), "a build number can hold only"),
+                bad("outputs not a list", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"outputs\": \"/app/obj\"}"), Map.of(), List.of(), "\"outputs\" must be a list"),
+                bad("an output outside the repository", "build.java", none, Map.of(), List.of("--output", "/app/obj:../up"), "is not a place the kit may write"),
+                bad("an output onto lib/", "build.java", none, Map.of(), List.of("--output", "/app/lib:lib"), "is not a place the kit may write"),
+                bad("no Dockerfile.build", "build.java", repo -> Files.delete(repo.dir.resolve("docker/Dockerfile.build")), Map.of(), List.of(), "docker/Dockerfile.build not found"),
+                bad("no docker-compose.test.yml", "test.java", repo -> Files.delete(repo.dir.resolve("docker/docker-compose.test.yml")), Map.of(), List.of(), "docker/docker-compose.test.yml not found"),
+                bad("no Dockerfile", "package.java", repo -> Files.delete(repo.dir.resolve("docker/Dockerfile")), Map.of(), List.of(), "docker/Dockerfile not found"),
+                bad("no docker-compose.yml", "run.java", repo -> Files.delete(repo.dir.resolve("docker/docker-compose.yml")), Map.of(), List.of(), "docker/docker-compose.yml not found"),
+                bad("a missing -C folder", "build.java", none, Map.of(), List.of("-C", "no-such-folder"), "does not exist"),
+                bad("an unreadable component.json", "build.java", repo -> {
+                    Files.delete(repo.dir.resolve("component.json"));
+                    Files.createDirectory(repo.dir.resolve("component.json"));
+                }, Map.of(), List.of(), "cannot read"),
+                bad("an unknown flag", "build.java", none, Map.of(), List.of("--frobnicate"), "Unknown option: '--frobnicate'"),
+                bad("an unknown compose flavour", "test.java", none, Map.of(), List.of("--compose", "v9"), "--compose must be auto, plugin or standalone"),
+                bad("a port that is not a number", "package.java", none, Map.of(), List.of("--port", "abc"), "'--port'"),
+                bad("a smoke request without a route", "package.java", none, Map.of(), List.of("--smoke", "/v1/x"), "write it as 'METHOD /route [BODY]'"),
+                bad("smoke not a list", "package.java", json("{\"name\": \"x\", \"version\": \"1\", \"smoke\": {}}"), Map.of(), List.of(), "\"smoke\" must be a list"),
+                bad("an unknown tag to publish", "publish.java", none, Map.of(), List.of("--tags", "nightly"), "--tags takes rc and/or latest"),
+                bad("DOCKER_USER without DOCKER_PASS", "publish.java", none, Map.of("DOCKER_USER", "me"), List.of(), "set both DOCKER_USER and DOCKER_PASS"),
+                bad("nowhere to publish", "publish.java", json("{\"name\": \"x\", \"version\": \"1\"}"), Map.of(), List.of(), "has no \"registry\""),
+                bad("a key that is not a key", "build.java", repo -> repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nARG PIPKIT_SECRET_URL\n# id_rsa\n"),
+                        Map.of("GIT_PRIVATE_KEY", "not-a-key"), List.of(), "GIT_PRIVATE_KEY is neither a private key"),
+                bad("an .npmrc without NPM_TOKEN", "build.java", repo -> repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nCOPY docker/.npmrc /root/\n"),
+                        Map.of(), List.of(), "NPM_TOKEN is not set"),
+                bad("tagging outside git", "tag.java", none, Map.of(), List.of(), "is not a git repository"),
+                bad("a port out of range", "package.java", none, Map.of(), List.of("--port", "70000"), "is not a TCP port"),
+                bad("port 0", "run.java", none, Map.of(), List.of("--port", "0"), "is not a TCP port"),
+                bad("a negative timeout", "package.java", none, Map.of(), List.of("--timeout", "-5"), "wait at least 1 second"),
+                bad("a smoke method that is not one", "package.java", none, Map.of(), List.of("--smoke", "G\\ET /x"), "is not an HTTP method"),
+                bad("component.json with a field twice", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"build\": \"1\", \"build\": \"2\"}"),
+                        Map.of("BUILD_NUMBER", "3"), List.of(), "a field is there twice"),
+                bad("component.json with text after it", "build.java", json("{\"name\": \"x\", \"version\": \"1\"} {}"), Map.of(), List.of(), "text after its end"),
+                bad("component.json nested 1000 deep", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"deep\": " + "[".repeat(1000) + "]".repeat(1000) + "}"),
+                        Map.of(), List.of(), "nested too deep"),
+                // hostile repositories: each of these once wrote, deleted or printed something outside the repository
+                bad("hostile: an output with a line break", "build.java", none, Map.of(), List.of("--output", "/app/obj:../escape\n"), "is not a place the kit may write"),
+                bad("hostile: outputs chained with line separators", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"outputs\": "
+                        + "[\"/app/obj:../escape\\u2028\", \"/app/obj:x/../../escape\\u0085\"]}"), Map.of(), List.of(), "is not a place the kit may write"),
+                bad("hostile: an output onto .GIT in another case", "build.java", none, Map.of(), List.of("--output", "/app/obj:.GIT/hooks"), "is not a place the kit may write"),
+                bad("hostile: an output through a linked folder", "build.java", repo -> Files.createSymbolicLink(repo.dir.resolve("dist"), repo.outside()),
+                        Map.of(), List.of("--output", "/app/obj:dist/lib"), "symbolic link"),
+                bad("hostile: a lock file that links outside", "clear.java", repo -> Files.createSymbolicLink(repo.dir.resolve(".pipkit-clear.lock"),
+                        repo.outside().resolve("precious")), Map.of(), List.of(), "is not a plain file"),
+                bad("hostile: component.json linked from outside", "build.java", repo -> {
+                    Files.writeString(repo.outside().resolve("component.json"), "{\"name\": \"x\", \"version\": \"1\", \"build\": \"0\"}");
+                    Files.delete(repo.dir.resolve("component.json"));
+                    Files.createSymbolicLink(repo.dir.resolve("component.json"), repo.outside().resolve("component.json"));
+                }, Map.of("BUILD_NUMBER", "9"), List.of(), "is a link to a file outside the repository"),
+                bad("hostile: a key written through a linked docker/", "build.java", repo -> {
+                    Path docker = repo.outside().resolve("docker");
+                    Files.createDirectories(docker);
+                    Files.writeString(docker.resolve("Dockerfile.build"), "FROM busybox:1.36\nCOPY docker/id_rsa /root/.ssh/id_rsa\n");
+                    Outputs.delete(repo.dir.resolve("docker"));
+                    Files.createSymbolicLink(repo.dir.resolve("docker"), docker);
+                }, Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(SafetyTest.KEY.getBytes())), List.of(), "through a symbolic link"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInput")
+    @ExtendWith(Harness.Counted.class)
+    void badInputExitsTwoWithOneLineAndChangesNothing(String name, String script, Setup setup, Map<String, String> environment,
+            List<String> args, String message) throws IOException {
+        setup.apply(repo);
+        Map<String, String> files = repo.files();
+        Map<String, String> outside = repo.outsideState();
+        Object command = SCRIPTS.get(script).get();
+        Harness.Result result = run(command, environment, args.toArray(String[]::new));
+        Harness.assertOneErrorLine(result, 2, message);
+        Map<String, String> after = repo.files();
+        assertEquals(files.keySet(), after.keySet(), "files added or removed");
+        assertEquals(List.of(), files.keySet().stream().filter(file -> !files.get(file).equals(after.get(file))).toList(), "files changed");
+        assertFalse(Harness.locked(command), "the run got as far as its lock: checking must come first");
+        assertEquals(outside, repo.outsideState(), "something outside the repository changed");
+        if (name.startsWith("hostile")) {
+            Harness.Figures.hostileHeld++;
+        }
+    }
+}
