@@ -102,7 +102,7 @@ class Publish implements Callable<Integer> {
     void push(ScriptRun run, String image, Map<String, String> environment) {
         for (int attempt = 1; ; attempt++) {
             run.console.step("pushing " + image + (attempt > 1 ? " (try " + attempt + " of " + retries + ")" : ""));
-            Commands.Outcome outcome = run.commands.attempt(List.of("docker", "push", image), environment);
+            Commands.Outcome outcome = run.commands.attempt(Docker.push(image), environment);
             if (outcome.exit() == 0) {
                 return;
             }

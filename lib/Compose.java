@@ -67,7 +67,7 @@ final class Compose {
                 if (onPath(run.environment, "docker-compose")) {
                     yield STANDALONE;
                 }
-                if (run.commands.ask(List.of("docker", "compose", "version", "--short")) != null) {
+                if (run.commands.ask(Docker.composeVersion()) != null) {
                     yield PLUGIN;
                 }
                 throw Kit.badInput("neither `docker compose` nor `docker-compose` is installed: install Docker Compose");

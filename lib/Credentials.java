@@ -92,7 +92,7 @@ final class Credentials {
             }
         }
         boolean buildKit = forms.containsValue(Form.SSH_AGENT) || forms.containsValue(Form.SECRET_MOUNT);
-        if (buildKit && run.commands.ask(List.of("docker", "buildx", "version")) == null) {
+        if (buildKit && run.commands.ask(Docker.buildxVersion()) == null) {
             throw Kit.badInput("docker/Dockerfile.build mounts " + (forms.containsValue(Form.SSH_AGENT) ? "an SSH agent (RUN --mount=type=ssh)" : "secrets (RUN --mount=type=secret)")
                     + ", which needs BuildKit: install docker buildx, or use ARG " + URL_ARGUMENT + " (see README)");
         }

@@ -107,4 +107,33 @@ final class Docker {
         command.addAll(images);
         return command;
     }
+
+    /** Answers when the buildx plugin (BuildKit) is there. */
+    static List<String> buildxVersion() {
+        return List.of("docker", "buildx", "version");
+    }
+
+    /** Answers when the compose plugin is there. */
+    static List<String> composeVersion() {
+        return List.of("docker", "compose", "version", "--short");
+    }
+
+    /** The endpoint of the docker context in use. */
+    static List<String> contextHost() {
+        return List.of("docker", "context", "inspect", "--format", "{{.Endpoints.docker.Host}}");
+    }
+
+    /** IMAGE's HEALTHCHECK test, as JSON, or nothing when it has none. */
+    static List<String> healthCheck(String image) {
+        return List.of("docker", "image", "inspect", "--format", "{{if .Config.Healthcheck}}{{json .Config.Healthcheck.Test}}{{end}}", image);
+    }
+
+    /** CONTAINER's health: starting, healthy or unhealthy. */
+    static List<String> health(String container) {
+        return List.of("docker", "inspect", "--format", "{{.State.Health.Status}}", container);
+    }
+
+    static List<String> push(String image) {
+        return List.of("docker", "push", image);
+    }
 }

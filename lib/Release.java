@@ -60,7 +60,7 @@ final class Release {
         if (endpoint == null || endpoint.isBlank()) {
             boolean context = environment.containsKey("DOCKER_CONTEXT")
                     || dockerConfig(environment).contains("\"currentContext\"");
-            endpoint = context ? run.commands.ask(List.of("docker", "context", "inspect", "--format", "{{.Endpoints.docker.Host}}")) : null;
+            endpoint = context ? run.commands.ask(Docker.contextHost()) : null;
         }
         return hostOf(endpoint);
     }
@@ -128,8 +128,7 @@ final class Release {
 
     /** For an image with a HEALTHCHECK: waits until the app container is healthy. Without one: true at once. */
     static boolean waitUntilHealthy(ScriptRun run, Compose compose, Component component, Duration timeout) {
-        String check = run.commands.ask(List.of("docker", "image", "inspect", "--format",
-                "{{if .Config.Healthcheck}}{{json .Config.Healthcheck.Test}}{{end}}", component.releaseImage()));
+        String check = run.commands.ask(Docker.healthCheck(component.releaseImage()));
         if (check == null || check.isEmpty() || check.contains("NONE")) {
             return true;
         }
@@ -140,7 +139,7 @@ final class Release {
         run.console.step("waiting for the container's health check");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            String status = run.commands.ask(List.of("docker", "inspect", "--format", "{{.State.Health.Status}}", container));
+            String status = run.commands.ask(Docker.health(container));
             if ("healthy".equals(status)) {
                 return true;
             }

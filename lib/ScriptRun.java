@@ -102,7 +102,7 @@ final class ScriptRun implements AutoCloseable {
         LIVE.remove(this);
     }
 
-    /** A file written for the run (or, in a dry run, the line that says it would be). */
+    /** Whether the run may write files now: it holds its lock (a bug otherwise) and is no dry run. */
     boolean changesFiles() {
         requireLocked();
         return !dryRun;

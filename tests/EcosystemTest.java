@@ -64,24 +64,21 @@ class EcosystemTest {
 
     @Test
     void aRemoteEngineOverTcpIsUsedAndProbedOnItsHost() throws IOException {
-        String tcp = "tcp://127.0.0.1:2375";
-        String version = Harness.exec(List.of("sh", "-c", "DOCKER_HOST=" + tcp + " docker version --format '{{.Server.Version}}'")).outputUTF8().strip();
-        assertTrue(version.matches("[0-9][0-9.]*.*"), "no engine listens on " + tcp + ": start dockerd with -H " + tcp
-                + " as bash .ci/run does (docker said: " + version + ")");
-        Map<String, String> environment = Map.of("DOCKER_HOST", tcp, "HTTP_PORT", Integer.toString(Harness.freePort()));
-        Harness.Result result = repo.run(environment, "pipeline.java", "--compose", "standalone");
-        assertEquals(0, result.exit(), result.all());
-        assertTrue(result.err().contains("waiting up to 60 s for http://127.0.0.1:"), "probed on the engine's host: " + result.err());
-        assertEquals("compiled\n", repo.read("obj/out.txt"));
+        try (Harness.TcpEngine engine = new Harness.TcpEngine()) {
+            String tcp = engine.host();
+            String version = Harness.exec(List.of("sh", "-c", "DOCKER_HOST=" + tcp + " docker version --format '{{.Server.Version}}'")).outputUTF8().strip();
+            assertTrue(version.matches("[0-9][0-9.]*.*"), "the engine is not reached through " + tcp + " (docker said: " + version + ")");
+            Map<String, String> environment = Map.of("DOCKER_HOST", tcp, "HTTP_PORT", Integer.toString(Harness.freePort()));
+            Harness.Result result = repo.run(environment, "pipeline.java", "--compose", "standalone");
+            assertEquals(0, result.exit(), result.all());
+            assertTrue(result.err().contains("waiting up to 60 s for http://127.0.0.1:"), "probed on the engine's host: " + result.err());
+            assertEquals("compiled\n", repo.read("obj/out.txt"));
+        }
     }
 
     @Test
     void podmansDockerApiWorksUnchanged() throws IOException {
-        String socket = System.getenv().getOrDefault("PIPKIT_PODMAN_SOCKET", "/run/pipkit-podman/podman.sock");
-        String host = "unix://" + socket;
-        String version = Harness.exec(List.of("sh", "-c", "DOCKER_HOST=" + host + " docker version --format '{{.Server.Version}}'")).outputUTF8().strip();
-        assertTrue(Files.exists(Path.of(socket)) && version.matches("[0-9][0-9.]*.*"),
-                "no Podman API at " + host + ": bash .ci/run starts one (tests/podman.sh); docker said: " + version);
+        String host = Harness.podman();
         Map<String, String> environment = new java.util.HashMap<>(Map.of("DOCKER_HOST", host, "HTTP_PORT", Integer.toString(Harness.freePort())));
         if (Harness.buildKit()) {
             // Podman's Docker API has no BuildKit: buildx would start a buildkit container (pulled from Docker Hub) instead.

@@ -333,6 +333,74 @@ final class Harness {
         }
     }
 
+    /**
+     * The engine as a "remote" one: a loopback TCP port that forwards every connection, byte for
+     * byte both ways, to the engine's unix socket. The tests start it themselves, whatever the engine
+     * listens on.
+     */
+    static final class TcpEngine implements AutoCloseable {
+        final java.nio.channels.ServerSocketChannel server;
+        final Path socket;
+
+        TcpEngine() throws IOException {
+            String host = System.getenv().getOrDefault("DOCKER_HOST", "");
+            socket = Path.of(host.startsWith("unix://") ? host.substring("unix://".length()) : "/var/run/docker.sock");
+            server = java.nio.channels.ServerSocketChannel.open().bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            Thread acceptor = new Thread(() -> {
+                while (server.isOpen()) {
+                    try {
+                        java.nio.channels.SocketChannel client = server.accept();
+                        java.nio.channels.SocketChannel engine = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket));
+                        pipe(client, engine);
+                        pipe(engine, client);
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        String host() throws IOException {
+            return "tcp://127.0.0.1:" + ((java.net.InetSocketAddress) server.getLocalAddress()).getPort();
+        }
+
+        private static void pipe(java.nio.channels.SocketChannel from, java.nio.channels.SocketChannel to) {
+            Thread copier = new Thread(() -> {
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(65536);
+                try {
+                    while (from.read(buffer) >= 0) {
+                        buffer.flip();
+                        while (buffer.hasRemaining()) {
+                            to.write(buffer);
+                        }
+                        buffer.clear();
+                    }
+                    to.shutdownOutput();
+                } catch (IOException e) {
+                    // one side went away: the connection is over
+                }
+            });
+            copier.setDaemon(true);
+            copier.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    /** Podman's Docker API, started by tests/podman.sh when it is not running yet: its DOCKER_HOST. */
+    static String podman() {
+        ProcessResult started = exec(List.of("bash", ROOT.resolve("tests/podman.sh").toString()));
+        if (started.getExitValue() != 0) {
+            throw new AssertionError("tests/podman.sh could not start Podman's API: " + started.outputUTF8());
+        }
+        return "unix://" + System.getenv().getOrDefault("PIPKIT_PODMAN_SOCKET", "/run/pipkit-podman/podman.sock");
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);
@@ -494,7 +562,7 @@ final class Harness {
             throw new AssertionError("no Docker engine answers (docker version: " + version
                     + "): start one (dockerd, or `bash .ci/run` which starts it) and run the tests again");
         }
-        ProcessResult images = exec(List.of("bash", ROOT.resolve("tests/base-images.sh").toString()));
+        ProcessResult images = exec(List.of("bash", ROOT.resolve("tests/base-images.sh").toString(), "all"));
         if (images.getExitValue() != 0) {
             throw new AssertionError("could not create the base images: " + images.outputUTF8());
         }
