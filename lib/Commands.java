@@ -126,9 +126,13 @@ final class Commands {
 
     /** Runs a clean-up: its output is kept back, and a failure is a warning, never an exception. */
     void cleanUp(List<String> command, Map<String, String> environment) {
-        Outcome outcome = change(command, environment, run.console.verbose, null);
-        if (outcome.exit != 0) {
-            run.console.warn(shell(command) + " failed: " + outcome.tail.lastLine(run.console));
+        try {
+            Outcome outcome = change(command, environment, run.console.verbose, null);
+            if (outcome.exit != 0) {
+                run.console.warn(shell(command) + " failed: " + outcome.tail.lastLine(run.console));
+            }
+        } catch (Kit.Failure e) {
+            run.console.warn(shell(command) + " failed: " + e.getMessage());
         }
     }
 

@@ -157,7 +157,6 @@ final class Compose {
      * `down` also proves that compose reads the file and reaches the engine.
      */
     void downBeforeAndAfter() {
-        run.track("project", project, () -> run.commands.cleanUp(down(), environment));
         Commands.Outcome first = run.commands.attemptQuietly(down(), environment, null);
         if (first.exit() != 0 && run.commands.ask(command("config", "--quiet"), environment) == null) {
             // compose could not even read the file: say so, rather than "down failed"
@@ -165,6 +164,7 @@ final class Compose {
                     + Commands.shell(command("config")) + "` shows where");
         }
         first.orFail("docker compose down", run.console);
+        run.track("project", project, () -> run.commands.cleanUp(down(), environment));
     }
 
     /**
