@@ -53,23 +53,23 @@ class Package implements Callable<Integer> {
     public Integer call() {
         ScriptRun run = options.start();
         Component component = Component.read(run.directory);
-        Kit.readDockerfile(run.directory, Release.DOCKERFILE);
-        Compose compose = Compose.forStep(run, flavour.name, component, "package", Release.COMPOSE_FILE);
+        Kit.readDockerfile(run.directory, PackageStep.DOCKERFILE);
+        Compose compose = Compose.forStep(run, flavour.name, component, "package", PackageStep.COMPOSE_FILE);
         compose.environment.put("IMAGE", component.releaseImage());
         compose.environment.put("HTTP_PORT", Integer.toString(Compose.port(port)));
         if (timeout < 1) {
             throw Kit.badInput("--timeout " + timeout + ": wait at least 1 second");
         }
-        List<Release.Request> requests = Release.smokeRequests(component, smoke);
+        List<PackageStep.Request> requests = PackageStep.smokeRequests(component, smoke);
         if (host == null || host.isBlank()) {
-            host = Release.engineHost(run);
+            host = PackageStep.engineHost(run);
         }
-        URI readiness = Release.uri(host, port, route);
-        Map<String, String> labels = Release.labels(component, run);
+        URI readiness = PackageStep.uri(host, port, route);
+        Map<String, String> labels = PackageStep.labels(component, run);
 
         run.lock(component, "package");
         run.console.step("building image " + component.releaseImage() + " and " + component.latestImage());
-        run.commands.step("docker build", Release.build(component, labels));
+        run.commands.step("docker build", PackageStep.build(component, labels));
 
         run.console.step("starting " + component.releaseImage() + " (compose project " + compose.project + ")");
         compose.downBeforeAndAfter();
@@ -81,14 +81,14 @@ class Package implements Callable<Integer> {
 
         Probe probe = new Probe();
         run.console.step("waiting up to " + timeout + " s for " + readiness);
-        if (!Release.waitUntilHealthy(run, compose, component, Duration.ofSeconds(timeout))
+        if (!PackageStep.waitUntilHealthy(run, compose, component, Duration.ofSeconds(timeout))
                 || !probe.waitUntilReady(readiness, Duration.ofSeconds(timeout), Duration.ofMillis(100))) {
             compose.showLogs(50);
             throw Kit.failure("the service did not answer within " + timeout + " s: " + probe.lastError);
         }
-        for (Release.Request request : requests) {
+        for (PackageStep.Request request : requests) {
             run.console.step("smoke: " + request.method() + " " + request.route());
-            if (!probe.succeeds(request.method(), Release.uri(host, port, request.route()), request.body())) {
+            if (!probe.succeeds(request.method(), PackageStep.uri(host, port, request.route()), request.body())) {
                 compose.showLogs(50);
                 throw Kit.failure("smoke request failed: " + probe.lastError);
             }

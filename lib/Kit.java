@@ -7,7 +7,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES Console.java ScriptRun.java Commands.java Component.java Docker.java Compose.java Outputs.java Repository.java Credentials.java RunLock.java Probe.java Release.java Git.java
+//SOURCES Console.java ScriptRun.java Commands.java Component.java Docker.java Compose.java Outputs.java Repository.java Credentials.java RunLock.java Probe.java PackageStep.java Git.java
 
 import java.io.IOException;
 import java.io.PrintStream;

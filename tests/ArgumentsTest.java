@@ -78,21 +78,21 @@ class ArgumentsTest {
     void releaseBuildSmokeRequestsAndAddresses() {
         Component component = component(", \"smoke\": [{\"method\": \"post\", \"route\": \"/v1/beacons/get_beacons\", \"body\": {\"filter\": {}}}]");
         assertEquals(List.of("docker", "build", "--force-rm", "-f", "docker/Dockerfile", "-t", "pipdevs/beacons:1.0.0-3-rc", "-t", "pipdevs/beacons:latest",
-                "--label", "pipkit.component=beacons", "."), Release.build(component, component.imageLabels()));
-        assertEquals(List.of(new Release.Request("POST", "/v1/beacons/get_beacons", "{\"filter\":{}}"), new Release.Request("GET", "/v1/x", null),
-                new Release.Request("PUT", "/v1/y", "{\"a\": 1}")),
-                Release.smokeRequests(component, List.of("GET /v1/x", "put /v1/y {\"a\": 1}")));
-        assertThrows(Kit.Failure.class, () -> Release.smokeRequests(component, List.of("/v1/x")));
-        assertEquals("http://10.0.0.5:18080/heartbeat", Release.uri("10.0.0.5", 18080, "heartbeat").toString());
-        assertEquals("10.0.0.5", Release.hostOf("tcp://10.0.0.5:2376"));
-        assertEquals("build-box", Release.hostOf("ssh://me@build-box:22"));
-        assertEquals("localhost", Release.hostOf("unix:///var/run/docker.sock"));
-        assertEquals("localhost", Release.hostOf(null));
+                "--label", "pipkit.component=beacons", "."), PackageStep.build(component, component.imageLabels()));
+        assertEquals(List.of(new PackageStep.Request("POST", "/v1/beacons/get_beacons", "{\"filter\":{}}"), new PackageStep.Request("GET", "/v1/x", null),
+                new PackageStep.Request("PUT", "/v1/y", "{\"a\": 1}")),
+                PackageStep.smokeRequests(component, List.of("GET /v1/x", "put /v1/y {\"a\": 1}")));
+        assertThrows(Kit.Failure.class, () -> PackageStep.smokeRequests(component, List.of("/v1/x")));
+        assertEquals("http://10.0.0.5:18080/heartbeat", PackageStep.uri("10.0.0.5", 18080, "heartbeat").toString());
+        assertEquals("10.0.0.5", PackageStep.hostOf("tcp://10.0.0.5:2376"));
+        assertEquals("build-box", PackageStep.hostOf("ssh://me@build-box:22"));
+        assertEquals("localhost", PackageStep.hostOf("unix:///var/run/docker.sock"));
+        assertEquals("localhost", PackageStep.hostOf(null));
         ScriptRun remote = new ScriptRun(Path.of("."), true, new Console(System.out, System.err, false, false, Map.of()),
                 Map.of("DOCKER_HOST", "tcp://remote.example:2375"), new Harness.Recorder());
-        assertEquals("remote.example", Release.engineHost(remote));
-        assertEquals("https://github.com/org/repo.git", Release.withoutCredentials("https://x-access-token:ghp_abc@github.com/org/repo.git"));
-        assertEquals("git@github.com:org/repo.git", Release.withoutCredentials("git@github.com:org/repo.git"));
+        assertEquals("remote.example", PackageStep.engineHost(remote));
+        assertEquals("https://github.com/org/repo.git", PackageStep.withoutCredentials("https://x-access-token:ghp_abc@github.com/org/repo.git"));
+        assertEquals("git@github.com:org/repo.git", PackageStep.withoutCredentials("git@github.com:org/repo.git"));
     }
 
     @Test
@@ -117,7 +117,7 @@ class ArgumentsTest {
         });
         starter.start();
         try {
-            assertTrue(probe.waitUntilReady(Release.uri("127.0.0.1", port, "/heartbeat"), java.time.Duration.ofSeconds(10), java.time.Duration.ofMillis(100)));
+            assertTrue(probe.waitUntilReady(PackageStep.uri("127.0.0.1", port, "/heartbeat"), java.time.Duration.ofSeconds(10), java.time.Duration.ofMillis(100)));
             double late = (System.nanoTime() - readyAt[0]) / 1e9;
             // a sanity bound only: how soon (target 0.3 s) is figure P3 of bench/bench.sh, not a timed test on a noisy machine
             assertTrue(late < 2, "noticed " + late + " s after the service answered");

@@ -210,7 +210,7 @@ class ComposeTest {
         assertEquals(0, repo.run(Map.of("HTTP_PORT", Integer.toString(port)), "package.java", "--quiet").exit(), "package first: run needs the rc image");
         Harness.Running running = repo.start(Map.of("HTTP_PORT", Integer.toString(port)), "run.java");
         Probe probe = new Probe();
-        assertTrue(probe.waitUntilReady(Release.uri("localhost", port, "/heartbeat"), java.time.Duration.ofSeconds(60), java.time.Duration.ofMillis(100)),
+        assertTrue(probe.waitUntilReady(PackageStep.uri("localhost", port, "/heartbeat"), java.time.Duration.ofSeconds(60), java.time.Duration.ofMillis(100)),
                 "run.java did not start the service: " + probe.lastError);
         running.signal("INT");
         Harness.Result result = running.await();
@@ -227,7 +227,7 @@ class ComposeTest {
         assertEquals(0, result.exit(), result.all());
         String stop = result.out().strip();
         assertTrue(stop.contains(" down "), stop);
-        assertTrue(new Probe().waitUntilReady(Release.uri("localhost", port, "/heartbeat"), java.time.Duration.ofSeconds(30), java.time.Duration.ofMillis(100)));
+        assertTrue(new Probe().waitUntilReady(PackageStep.uri("localhost", port, "/heartbeat"), java.time.Duration.ofSeconds(30), java.time.Duration.ofMillis(100)));
         var down = Harness.exec(List.of("sh", "-c", "cd " + repo.dir + " && " + stop));
         assertEquals(0, down.getExitValue(), down.outputUTF8());
     }

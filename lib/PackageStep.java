@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The release image (package step): its build command, OCI labels, health and smoke requests. */
-final class Release {
+/** The package step: the release image's build command and OCI labels, the engine's host, the health wait and the smoke requests. */
+final class PackageStep {
     static final String DOCKERFILE = "docker/Dockerfile";
     static final String COMPOSE_FILE = "docker/docker-compose.yml";
     static final String SERVICE = "app";
@@ -21,7 +21,7 @@ final class Release {
     record Request(String method, String route, String body) {
     }
 
-    private Release() {
+    private PackageStep() {
     }
 
     static List<String> build(Component component, Map<String, String> labels) {
