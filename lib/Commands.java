@@ -143,7 +143,7 @@ final class Commands {
     /** Asks a read-only question, in a dry run too: what it printed, or null when it failed or could not run. */
     String ask(List<String> command, Map<String, String> environment) {
         run.console.detail("+ " + shell(command));
-        Tail answer = new Tail();
+        Tail answer = new Tail(Integer.MAX_VALUE);
         try {
             return execute(command, environment, answer, new Tail(), null) == 0 ? answer.text().strip() : null;
         } catch (Kit.Failure e) {
@@ -158,7 +158,7 @@ final class Commands {
     /** Asks a read-only question whose answer the step needs: fails with one line (cannot list WHAT) when it fails. */
     String require(String what, List<String> command) {
         run.console.detail("+ " + shell(command));
-        Tail tail = new Tail();
+        Tail tail = new Tail(Integer.MAX_VALUE);
         int exit = execute(command, Map.of(), tail, tail, null);
         if (exit != 0) {
             throw Kit.failure("cannot list " + what + " (exit " + exit + ": " + tail.lastLine(run.console) + ")");
@@ -221,10 +221,18 @@ final class Commands {
         return String.join(" ", words);
     }
 
-    /** Keeps the last few KiB a command printed, for the error line and for --quiet. */
+    /** Keeps the last few KiB a command printed, for the error line and for --quiet (an answer: all of it). */
     static final class Tail extends OutputStream {
-        private static final int KEEP = 8192;
+        private final int keep;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        Tail() {
+            this(8192);
+        }
+
+        Tail(int keep) {
+            this.keep = keep;
+        }
 
         @Override
         public synchronized void write(int b) {
@@ -234,10 +242,10 @@ final class Commands {
         @Override
         public synchronized void write(byte[] b, int off, int len) {
             bytes.write(b, off, len);
-            if (bytes.size() > 2 * KEEP) {
+            if (bytes.size() > 2L * keep) {
                 byte[] all = bytes.toByteArray();
                 bytes.reset();
-                bytes.write(all, all.length - KEEP, KEEP);
+                bytes.write(all, all.length - keep, keep);
             }
         }
 

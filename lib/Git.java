@@ -41,4 +41,17 @@ final class Git {
         command.addAll(List.of(remote, "refs/tags/" + tag));
         return command;
     }
+
+    /**
+     * The index's entries under PATH: "MODE HASH STAGE\tPATH", NUL-separated. Paths literal (no
+     * globs), and no fsmonitor a repository's configuration may name.
+     */
+    static List<String> staged(String path) {
+        return List.of("git", "--literal-pathspecs", "-c", "core.fsmonitor=false", "ls-files", "--stage", "-z", "--", path);
+    }
+
+    /** Answers (exit 0) when the index holds what HEAD holds under PATH: compares trees only, never the working files. */
+    static List<String> sameAsHead(String path) {
+        return List.of("git", "--literal-pathspecs", "-c", "core.fsmonitor=false", "diff-index", "--cached", "--quiet", "HEAD", "--", path);
+    }
 }

@@ -5,11 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -28,6 +33,8 @@ final class Outputs {
     private final ScriptRun run;
     private final Path directory;
     final List<Output> list;
+    /** Destinations the kit did not copy out but may replace: committed to git, unchanged (see {@link #committed}). */
+    private final Set<String> committed = new LinkedHashSet<>();
 
     private Outputs(ScriptRun run, List<Output> list) {
         this.run = run;
@@ -96,9 +103,59 @@ final class Outputs {
                         + " replace it with a folder, or copy " + output.from + " elsewhere with --output " + output.from + ":OTHER");
             }
             if (Files.exists(directory.resolve(output.to), LinkOption.NOFOLLOW_LINKS) && !previous.contains(output.to)) {
-                throw Kit.badInput(output.to + " already exists and was not copied out by an earlier build:"
-                        + " move it away, or copy " + output.from + " elsewhere with --output " + output.from + ":OTHER");
+                if (!committed(output.to)) {
+                    throw Kit.badInput(output.to + " already exists and was not copied out by an earlier build (nor is it committed to git, unchanged):"
+                            + " move it away, or copy " + output.from + " elsewhere with --output " + output.from + ":OTHER");
+                }
+                committed.add(output.to);
+                run.console.step(output.to + " is committed to git and unchanged: the build replaces it (git checkout -- " + output.to + " brings it back)");
             }
+        }
+    }
+
+    /**
+     * Whether git can give DESTINATION back exactly as it is: every file in it is tracked, its content
+     * is the index's, and the index is HEAD's. Git only lists what it has (ls-files, diff-index
+     * --cached: neither runs a filter, hook or fsmonitor the repository may configure); the kit hashes
+     * the files itself. Anything else (an edit, an untracked or ignored file, a link, no git) is no.
+     */
+    private boolean committed(String to) {
+        String staged = run.commands.ask(Git.staged(to));
+        if (staged == null || staged.isEmpty() || run.commands.ask(Git.sameAsHead(to)) == null) {
+            return false;
+        }
+        Map<String, String> index = new HashMap<>();   // path -> "mode hash"
+        for (String entry : staged.split("\0")) {
+            String[] fields = entry.split("[ \t]", 4);
+            if (fields.length == 4) {
+                index.put(fields[3], fields[0] + " " + fields[1]);
+            }
+        }
+        try (Stream<Path> tree = Files.walk(directory.resolve(to))) {
+            int files = 0;
+            for (Path path : tree.filter(path -> !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                String entry = index.get(directory.relativize(path).toString());
+                if (entry == null || !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || !entry.startsWith("1006")
+                        && !entry.startsWith("1007") || !entry.endsWith(" " + blobHash(path, entry.length() - 7))) {
+                    return false;
+                }
+                files++;
+            }
+            return files == index.size();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Git's name for a file's content: SHA-1 (40 hex digits) or SHA-256 (64) of "blob SIZE\0" and the bytes. */
+    private static String blobHash(Path file, int digits) throws IOException {
+        byte[] content = Files.readAllBytes(file);
+        try {
+            MessageDigest digest = MessageDigest.getInstance(digits == 64 ? "SHA-256" : "SHA-1");
+            digest.update(("blob " + content.length + "\0").getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(digest.digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -191,13 +248,15 @@ final class Outputs {
 
     /** Removes the outputs the last build copied out, and only those, before a new build. */
     void removePrevious() {
-        for (String old : previous()) {
-            if (!Repository.reachable(directory, old)) {
-                run.console.warn(MANIFEST + " lists " + old + ", which passes through a symbolic link: left alone");
+        Set<String> old = previous();
+        old.addAll(committed);
+        for (String previous : old) {
+            if (!Repository.reachable(directory, previous)) {
+                run.console.warn(MANIFEST + " lists " + previous + ", which passes through a symbolic link: left alone");
             } else if (run.changesFiles()) {
-                delete(directory.resolve(old));
+                delete(directory.resolve(previous));
             } else {
-                run.console.print("rm -rf " + Commands.shell(List.of(old)));
+                run.console.print("rm -rf " + Commands.shell(List.of(previous)));
             }
         }
         if (run.changesFiles()) {

@@ -123,6 +123,29 @@ class BuildTest {
     }
 
     @Test
+    void aCommittedOutputIsReplacedAndGitShowsTheChangeThenClearRemovesIt() throws IOException {
+        // a Node service that commits obj/ (its package's main points into it), built the way build.ps1 did
+        repo.write("component.json", repo.componentJson("\"0\"", "\"outputs\": [\"/app/obj:obj\"]"));
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN mkdir -p /app/obj && echo 'module.exports = 2;' > /app/obj/index.js\n");
+        repo.write("obj/index.js", "module.exports = 1;\n");
+        repo.write("obj/old.js", "gone after the build\n");
+        TagTest.git(repo.dir, "init", "--quiet");
+        TagTest.git(repo.dir, "add", "--all");
+        TagTest.git(repo.dir, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "--quiet", "-m", "obj is committed");
+        Harness.Result result = repo.run("build.java");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.err().contains("obj is committed to git and unchanged: the build replaces it"), result.err());
+        assertEquals("module.exports = 2;\n", repo.read("obj/index.js"));
+        assertEquals(List.of(" D obj/old.js", " M obj/index.js"), TagTest.git(repo.dir, "status", "--porcelain", "--", "obj").lines().sorted().toList());
+        assertEquals("obj\n", repo.read(".pipkit-outputs"), "now the kit's: the next build and clear treat it so");
+        assertEquals(0, repo.run("build.java", "--quiet").exit(), "the next build replaces its own output");
+        assertEquals(0, repo.run("clear.java", "--quiet").exit());
+        assertFalse(repo.exists("obj"));
+        TagTest.git(repo.dir, "checkout", "--", "obj");
+        assertEquals("module.exports = 1;\n", repo.read("obj/index.js"), "git gives it back");
+    }
+
+    @Test
     void anInterpretedLanguageCopiesNothing() throws IOException {
         repo.write("component.json", repo.componentJson("\"0\"", "\"language\": \"python\""));
         repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nWORKDIR /app\nCOPY dependencies.txt ./\n");

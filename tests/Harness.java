@@ -500,6 +500,13 @@ final class Harness {
         final List<List<String>> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
         final Map<String, String> answers = new HashMap<>();
         final Map<String, Integer> exits = new HashMap<>();
+        final List<String> real = new ArrayList<>();
+
+        /** Commands that start with START really run (git, say: local, no engine, no network). */
+        Recorder really(String start) {
+            real.add(start);
+            return this;
+        }
 
         Recorder answer(String start, String output) {
             answers.put(start, output);
@@ -516,6 +523,14 @@ final class Harness {
                 throws IOException {
             commands.add(command);
             String line = Commands.shell(command);
+            if (real.stream().anyMatch(line::startsWith)) {
+                try {
+                    return Commands.PROCESSES.run(command, environment, directory, out, err, input);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+            }
             for (Map.Entry<String, String> answer : answers.entrySet()) {
                 if (line.startsWith(answer.getKey())) {
                     out.write(answer.getValue().getBytes(StandardCharsets.UTF_8));

@@ -250,4 +250,63 @@ class ScriptTest {
             Harness.Figures.hostileHeld++;
         }
     }
+
+    // ---- a repository that commits its build outputs (obj/ in Node services) --------------------
+
+    /** The copy as a git repository whose last commit holds obj/ (two files, one in a subfolder); git really runs. */
+    void committedObj() throws IOException {
+        recorder = new Harness.Recorder().really("git ");
+        repo.write("component.json", repo.componentJson("\"0\"", "\"outputs\": [\"/app/obj:obj\"]"));
+        repo.write("obj/index.js", "module.exports = 1;\n");
+        repo.write("obj/src/lib.js", "module.exports = 2;\n");
+        TagTest.git(repo.dir, "init", "--quiet");
+        TagTest.git(repo.dir, "add", "--all");
+        TagTest.git(repo.dir, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "--quiet", "-m", "obj is committed");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aCommittedUnchangedOutputMayBeReplacedAndTheStepSaysSo() throws IOException {
+        committedObj();
+        Harness.Result result = run(new Build(), Map.of(), "--dry-run");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.err().contains("obj is committed to git and unchanged: the build replaces it"), result.err());
+        assertTrue(result.out().contains("rm -rf obj\n"), result.out());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"an edit", "a new file", "an ignored file", "a file staged", "a file deleted", "a link inside"})
+    void aCommittedOutputWithAnyChangeIsRefusedAndNothingChanges(String change) throws IOException {
+        committedObj();
+        switch (change) {
+            case "an edit" -> repo.write("obj/src/lib.js", "module.exports = 3;\n");
+            case "a new file" -> repo.write("obj/new.js", "new\n");
+            case "an ignored file" -> {
+                repo.write(".gitignore", "*.map\n");
+                repo.write("obj/index.js.map", "{}\n");
+            }
+            case "a file staged" -> {
+                repo.write("obj/src/lib.js", "module.exports = 3;\n");
+                TagTest.git(repo.dir, "add", "obj/src/lib.js");
+            }
+            case "a file deleted" -> Files.delete(repo.dir.resolve("obj/src/lib.js"));
+            default -> Files.createSymbolicLink(repo.dir.resolve("obj/link.js"), Path.of("index.js"));
+        }
+        Map<String, String> files = repo.files();
+        Harness.Result result = run(new Build(), Map.of("BUILD_NUMBER", "5"));
+        Harness.assertOneErrorLine(result, 2, "obj already exists and was not copied out by an earlier build (nor is it committed to git, unchanged)");
+        assertEquals(files, repo.files(), "nothing changed");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aCommittedOutputThatIsALinkIsStillRefused() throws IOException {
+        committedObj();
+        Outputs.delete(repo.dir.resolve("obj"));
+        Files.createSymbolicLink(repo.dir.resolve("obj"), repo.outside());
+        TagTest.git(repo.dir, "add", "--all");
+        TagTest.git(repo.dir, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "--quiet", "-m", "obj is a link now");
+        Map<String, String> outside = repo.outsideState();
+        Harness.Result result = run(new Build(), Map.of());
+        Harness.assertOneErrorLine(result, 2, "symbolic link");
+        assertEquals(outside, repo.outsideState());
+    }
 }
