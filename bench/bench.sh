@@ -13,7 +13,7 @@ export HTTP_PORT=$port NO_COLOR=1 PIPKIT_COMPONENT=$name   # the sh steps label 
 export PATH="$root:$PATH"   # the shebang lines find ./jbang
 
 cleanup() {
-  (cd "$work/repo" 2>/dev/null && "$root/jbang" clear.java --latest --all-builds --quiet >/dev/null 2>&1) || true
+  (cd "$work/repo" 2>/dev/null && "$root/jbang" clean.java --latest --all-builds --quiet >/dev/null 2>&1) || true
   docker rm -f "$name-sh" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -33,7 +33,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 
 bash "$root/tests/base-images.sh"
 mkdir -p "$work/repo"
-cp -r "$root"/{build.java,test.java,package.java,publish.java,pipeline.java,clear.java,lib,docker,src,dependencies.txt,.dockerignore,jbang} "$work/repo/"
+cp -r "$root"/{build.java,test.java,package.java,publish.java,pipeline.java,clean.java,lib,docker,src,dependencies.txt,.dockerignore,jbang} "$work/repo/"
 sed "s/\"name\": \"beacons\"/\"name\": \"$name\"/" "$root/component.json" > "$work/repo/component.json"
 cd "$work/repo"
 image="localhost:5000/$name:1.0.0-0"
@@ -67,7 +67,7 @@ sh_package() {
 
 echo "==> warming up (layer cache, JBang cache)" >&2
 ./jbang build.java -q && ./jbang test.java -q >/dev/null && ./jbang package.java -q && sh_build && sh_test && sh_package
-./jbang clear.java -q >/dev/null && ./jbang build.java -q
+./jbang clean.java -q >/dev/null && ./jbang build.java -q
 
 # P1 on its own, kit and sh back to back (after a P2 run the engine is still busy removing what it
 # ran, which would weigh on whichever build came next).

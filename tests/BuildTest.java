@@ -139,7 +139,7 @@ class BuildTest {
         assertEquals(List.of(" D obj/old.js", " M obj/index.js"), TagTest.git(repo.dir, "status", "--porcelain", "--", "obj").lines().sorted().toList());
         assertEquals("obj\n", repo.read(".pipkit-outputs"), "now the kit's: the next build and clear treat it so");
         assertEquals(0, repo.run("build.java", "--quiet").exit(), "the next build replaces its own output");
-        assertEquals(0, repo.run("clear.java", "--quiet").exit());
+        assertEquals(0, repo.run("clean.java", "--quiet").exit());
         assertFalse(repo.exists("obj"));
         TagTest.git(repo.dir, "checkout", "--", "obj");
         assertEquals("module.exports = 1;\n", repo.read("obj/index.js"), "git gives it back");

@@ -260,7 +260,7 @@ class SafetyTest {
         running.signal("KILL");
         running.await();
         assertFalse(repo.composeLeftovers().isEmpty(), "SIGKILL leaves the project");
-        Harness.Result clear = repo.run("clear.java");
+        Harness.Result clear = repo.run("clean.java");
         assertEquals(0, clear.exit(), clear.all());
         assertEquals(List.of(), repo.composeLeftovers());
         // the next test run in the folder also reaps the killed one's record
@@ -323,13 +323,13 @@ class SafetyTest {
         repo.write(".pipkit-outputs", "out/precious\n../" + outside.getFileName() + "/precious\n" + outside.resolve("precious") + "\nobj\u2028../"
                 + outside.getFileName() + "\nOUT/../out\n");
         Map<String, String> before = repo.outsideState();
-        Harness.Result result = repo.run("clear.java");
+        Harness.Result result = repo.run("clean.java");
         assertEquals(0, result.exit(), result.all());
         assertTrue(result.err().contains("out/precious, which passes through a symbolic link: left alone"), result.err());
         assertEquals(before, repo.outsideState());
         // the manifest itself a link to a file outside: not read, not printed, only the link goes
         Files.createSymbolicLink(repo.dir.resolve(Outputs.MANIFEST), outside.resolve("precious"));
-        result = repo.run("clear.java");
+        result = repo.run("clean.java");
         assertEquals(0, result.exit(), result.all());
         assertFalse(result.all().contains("\"precious"), "the outside file's content is printed: " + result.all());
         assertEquals(before, repo.outsideState());
@@ -451,9 +451,9 @@ class SafetyTest {
         try {
             Harness.waitFor(() -> live.output().contains("test-2-started"), "the test container");
             other.write("component.json", repo.read("component.json"));   // the same component, another checkout
-            Harness.Result elsewhere = other.run("clear.java");
+            Harness.Result elsewhere = other.run("clean.java");
             assertEquals(0, elsewhere.exit(), elsewhere.all());
-            Harness.Result here = repo.run("clear.java");
+            Harness.Result here = repo.run("clean.java");
             assertEquals(0, here.exit(), here.all());
             assertTrue(here.err().contains("a test is running in this folder"), here.err());
             assertTrue(Harness.docker("ps", "--filter", "label=com.docker.compose.project", "--format", "{{.Names}}").contains(repo.name + "-test-"),
@@ -469,7 +469,7 @@ class SafetyTest {
     // ---- faults ---------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"build.java", "test.java", "package.java", "publish.java", "clear.java"})
+    @ValueSource(strings = {"build.java", "test.java", "package.java", "publish.java", "clean.java"})
     void noEngine(String script) throws IOException {
         String before = repo.read("component.json");
         Map<String, String> environment = Map.of("DOCKER_HOST", "tcp://127.0.0.1:" + Harness.freePort(), "BUILD_NUMBER", "6");
@@ -518,7 +518,7 @@ class SafetyTest {
             environment.put("GIT_COMMITTER_EMAIL", "t@t");
             StringBuilder output = new StringBuilder();
             for (String mode : List.of("--dry-run", "--verbose", "--quiet")) {
-                for (String script : List.of("build.java", "test.java", "package.java", "publish.java", "tag.java", "clear.java")) {
+                for (String script : List.of("build.java", "test.java", "package.java", "publish.java", "tag.java", "clean.java")) {
                     String[] args = script.equals("tag.java") ? new String[] {mode, "--force"} : new String[] {mode};
                     Harness.Result result = repo.run(environment, script, args);
                     assertEquals(0, result.exit(), script + " " + mode + ": " + result.all());

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ScriptTest {
     static final Map<String, Supplier<Object>> SCRIPTS = Map.of("build.java", Build::new, "test.java", Test::new, "package.java", Package::new,
-            "publish.java", Publish::new, "run.java", Run::new, "clear.java", Clear::new, "tag.java", Tag::new, "pipeline.java", Pipeline::new);
+            "publish.java", Publish::new, "run.java", Run::new, "clean.java", Clean::new, "tag.java", Tag::new, "pipeline.java", Pipeline::new);
 
     Harness repo;
     /** Answers like an engine with nothing in it; this copy is no git repository. */
@@ -74,11 +74,11 @@ class ScriptTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"build.java", "test.java", "package.java", "publish.java", "run.java", "clear.java", "pipeline.java"})
+    @ValueSource(strings = {"build.java", "test.java", "package.java", "publish.java", "run.java", "clean.java", "pipeline.java"})
     void everyDryRunPrintsItsCommandsAndChangesNothing(String script) throws IOException {
         Map<String, String> files = repo.files();
         Harness.Result result = run(SCRIPTS.get(script).get(), Map.of("BUILD_NUMBER", "42"), "--dry-run", "--compose", "standalone");
-        if (List.of("build.java", "publish.java", "clear.java").contains(script)) {
+        if (List.of("build.java", "publish.java", "clean.java").contains(script)) {
             result = run(SCRIPTS.get(script).get(), Map.of("BUILD_NUMBER", "42"), "--dry-run");
         }
         assertEquals(0, result.exit(), result.all());
@@ -167,7 +167,7 @@ class ScriptTest {
                 bad("no version", "build.java", json("{\"name\": \"x\"}"), Map.of(), List.of(), "\"version\" is missing"),
                 bad("version with a space", "build.java", json("{\"name\": \"x\", \"version\": \"1 0\"}"), Map.of(), List.of(), "cannot be part of an image tag"),
                 bad("build a fraction", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"build\": 1.5}"), Map.of(), List.of(), "must be a string or a whole number"),
-                bad("build a boolean", "clear.java", json("{\"name\": \"x\", \"version\": \"1\", \"build\": true}"), Map.of(), List.of(), "must be a string or a whole number"),
+                bad("build a boolean", "clean.java", json("{\"name\": \"x\", \"version\": \"1\", \"build\": true}"), Map.of(), List.of(), "must be a string or a whole number"),
                 bad("registry with a scheme", "publish.java", json("{\"name\": \"x\", \"version\": \"1\", \"registry\": \"https://r:5000\"}"), Map.of(), List.of(), "must not have a scheme"),
                 bad("registry with a space", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"registry\": \"my registry\"}"), Map.of(), List.of(), "is not a valid registry"),
                 bad("BUILD_NUMBER with a space", "build.java", none, Map.of("BUILD_NUMBER", "4 2"), List.of(), "BUILD_NUMBER is \"4 2\""),
@@ -214,7 +214,7 @@ class ScriptTest {
                 bad("hostile: an output onto .GIT in another case", "build.java", none, Map.of(), List.of("--output", "/app/obj:.GIT/hooks"), "is not a place the kit may write"),
                 bad("hostile: an output through a linked folder", "build.java", repo -> Files.createSymbolicLink(repo.dir.resolve("dist"), repo.outside()),
                         Map.of(), List.of("--output", "/app/obj:dist/lib"), "symbolic link"),
-                bad("hostile: a lock file that links outside", "clear.java", repo -> Files.createSymbolicLink(repo.dir.resolve(".pipkit-clear.lock"),
+                bad("hostile: a lock file that links outside", "clean.java", repo -> Files.createSymbolicLink(repo.dir.resolve(".pipkit-clean.lock"),
                         repo.outside().resolve("precious")), Map.of(), List.of(), "is not a plain file"),
                 bad("hostile: component.json linked from outside", "build.java", repo -> {
                     Files.writeString(repo.outside().resolve("component.json"), "{\"name\": \"x\", \"version\": \"1\", \"build\": \"0\"}");

@@ -69,7 +69,7 @@ class TemplateTest {
         Harness.Result failing = repo.run("test.java", "--quiet");
         assertEquals(1, failing.exit(), failing.all());
 
-        Harness.Result clear = repo.run("clear.java", "--latest");
+        Harness.Result clear = repo.run("clean.java", "--latest");
         assertEquals(0, clear.exit(), clear.all());
         assertEquals(List.of(), repo.images());
         assertEquals(List.of(), repo.composeLeftovers());

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** clear.java next to a foreign container, network, volume and images, which must survive. */
+/** clean.java next to a foreign container, network, volume and images, which must survive. */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
-class ClearTest {
+class CleanTest {
     Harness repo;
     String foreign;
 
@@ -59,13 +59,13 @@ class ClearTest {
     @Test
     void removesOnlyThisComponentsLeftovers() throws IOException {
         List<String> engine = Harness.engineState();
-        Harness.Result dryRun = repo.run("clear.java", "--dry-run");
+        Harness.Result dryRun = repo.run("clean.java", "--dry-run");
         assertEquals(0, dryRun.exit(), dryRun.all());
         assertTrue(dryRun.out().contains("rm -rf obj") && dryRun.out().contains("docker rmi "), dryRun.out());
         assertEquals(engine, Harness.engineState(), "the dry run changed the engine");
         assertTrue(repo.exists("obj/beacons/A.class"));
 
-        Harness.Result result = repo.run("clear.java");
+        Harness.Result result = repo.run("clean.java");
         assertEquals(0, result.exit(), result.all());
         assertEquals(List.of(repo.image("0.9.0-7-build"), repo.image("latest")), repo.images().stream().sorted().toList());
         assertEquals(List.of(repo.name + "-build-4567cdef"), repo.containers(), "another folder's build container stays");
@@ -80,7 +80,7 @@ class ClearTest {
             assertTrue(survivors.contains(survivor), survivor + " was removed");
         }
 
-        assertEquals(0, repo.run("clear.java", "--latest", "--all-builds", "--all-folders").exit());
+        assertEquals(0, repo.run("clean.java", "--latest", "--all-builds", "--all-folders").exit());
         assertEquals(List.of(), repo.images());
         assertEquals(List.of(), repo.containers());
         assertEquals(List.of(), repo.composeLeftovers());

@@ -12,14 +12,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "clear",
+@Command(name = "clean",
         description = "Removes the outputs build.java copied out, this build's -build, -test and -rc images, and the containers, networks "
                 + "and volumes the kit's runs of this component left behind. Other projects' containers and images are never touched.",
         footerHeading = "%nEnvironment:%n", footer = {
             "  NO_COLOR",
             "%nExample:",
-            "  ./jbang clear.java --dry-run"})
-class Clear implements Callable<Integer> {
+            "  ./jbang clean.java --dry-run"})
+class Clean implements Callable<Integer> {
     static final String PROJECT_LABEL = "com.docker.compose.project";
 
     @Mixin
@@ -36,7 +36,7 @@ class Clear implements Callable<Integer> {
     boolean allBuilds;
 
     public static void main(String... args) {
-        System.exit(Kit.run(new Clear(), args));
+        System.exit(Kit.run(new Clean(), args));
     }
 
     @Override
@@ -46,7 +46,7 @@ class Clear implements Callable<Integer> {
         Outputs outputs = Outputs.plan(run, component, List.of());
         List<String> failures = new ArrayList<>();
 
-        run.lock(component, "clear");
+        run.lock(component, "clean");
         run.console.step("removing build outputs");
         outputs.removePrevious();
 
