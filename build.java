@@ -41,7 +41,7 @@ class Build implements Callable<Integer> {
         String dockerfile = Kit.readDockerfile(run.directory, DOCKERFILE);
         Outputs outputs = Outputs.plan(run, component, this.outputs);
         outputs.checkDestinations();
-        Credentials credentials = Credentials.needed(run, dockerfile);
+        Credentials credentials = Credentials.needed(run, DOCKERFILE, dockerfile);
 
         run.lock(component, "build");
         if (run.changesFiles()) {

@@ -53,7 +53,7 @@ class Package implements Callable<Integer> {
     public Integer call() {
         ScriptRun run = options.start();
         Component component = Component.read(run.directory);
-        Kit.readDockerfile(run.directory, PackageStep.DOCKERFILE);
+        Credentials credentials = Credentials.needed(run, PackageStep.DOCKERFILE, Kit.readDockerfile(run.directory, PackageStep.DOCKERFILE)).neverInALayer();
         Compose compose = Compose.forStep(run, flavour.name, component, "package", PackageStep.COMPOSE_FILE);
         compose.environment.put("IMAGE", component.releaseImage());
         compose.environment.put("HTTP_PORT", Integer.toString(Compose.port(port)));
@@ -69,7 +69,8 @@ class Package implements Callable<Integer> {
 
         run.lock(component, "package");
         run.console.step("building image " + component.releaseImage() + " and " + component.latestImage());
-        run.commands.step("docker build", PackageStep.build(component, labels));
+        Credentials.Build secrets = credentials.provide();
+        run.commands.step("docker build", PackageStep.build(component, labels, secrets.options()), secrets.environment());
 
         run.console.step("starting " + component.releaseImage() + " (compose project " + compose.project + ")");
         compose.downBeforeAndAfter();

@@ -2,6 +2,8 @@
 //DESCRIPTION Runs the component's tests in docker/docker-compose.test.yml and exits with the test container's exit code (replaces test.ps1).
 //SOURCES lib/Kit.java
 
+import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,6 +19,7 @@ import picocli.CommandLine.Mixin;
 class Test implements Callable<Integer> {
     static final String COMPOSE_FILE = "docker/docker-compose.test.yml";
     static final String SERVICE = "test";
+    static final String DOCKERFILE = "docker/Dockerfile.test";
 
     @Mixin
     Kit.Options options;
@@ -34,16 +37,33 @@ class Test implements Callable<Integer> {
         Component component = Component.read(run.directory);
         Compose compose = Compose.forStep(run, flavour.name, component, "test", COMPOSE_FILE);
         compose.environment.put("IMAGE", component.testImage());
+        // the test image gets credentials as the build image does; compose cannot hand them over, so then the kit builds it
+        String dockerfile = Files.exists(run.directory.resolve(DOCKERFILE)) ? Kit.readDockerfile(run.directory, DOCKERFILE) : "";
+        Credentials credentials = Credentials.needed(run, DOCKERFILE, dockerfile);
 
         run.lock(component, "test");
         run.console.step("building " + component.testImage() + " (compose project " + compose.project + ")");
         compose.downBeforeAndAfter();
-        Commands.Outcome build = run.commands.attempt(compose.command("build"), compose.environment);
-        if (build.exit() != 0) {
-            throw Kit.failure("the test image did not build (docker compose build: " + build.reason(run.console) + "): no test ran; the build's output is above");
+        List<String> services = null;   // which services compose builds: null for all of them
+        if (credentials.any()) {
+            Credentials.Build secrets = credentials.provide();
+            Commands.Outcome image = run.commands.attempt(Docker.build(DOCKERFILE, List.of(component.testImage()), component.imageLabels(), secrets.options()),
+                    secrets.environment());
+            if (image.exit() != 0) {
+                throw Kit.failure("the test image did not build (docker build: " + image.reason(run.console) + "): no test ran; the build's output is above");
+            }
+            services = compose.services().stream().filter(service -> !service.equals(SERVICE)).toList();
+        }
+        if (services == null || !services.isEmpty()) {
+            List<String> build = compose.command("build");
+            build.addAll(services == null ? List.of() : services);
+            Commands.Outcome built = run.commands.attempt(build, compose.environment);
+            if (built.exit() != 0) {
+                throw Kit.failure("the test image did not build (docker compose build: " + built.reason(run.console) + "): no test ran; the build's output is above");
+            }
         }
         run.console.step("testing " + component.testImage());
-        int up = compose.run("up", "--abort-on-container-exit", "--exit-code-from", SERVICE);
+        int up = compose.run("up", "--no-build", "--abort-on-container-exit", "--exit-code-from", SERVICE);
         if (run.dryRun) {
             run.console.step("dry run: nothing was changed");
             return Kit.OK;

@@ -50,7 +50,7 @@ sh_test() {
   local project="$name-shtest"
   IMAGE="$image-test" compose -p "$project" -f docker/docker-compose.test.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
   IMAGE="$image-test" compose -p "$project" -f docker/docker-compose.test.yml build >/dev/null 2>&1
-  IMAGE="$image-test" compose -p "$project" -f docker/docker-compose.test.yml up --abort-on-container-exit --exit-code-from test >/dev/null 2>&1
+  IMAGE="$image-test" compose -p "$project" -f docker/docker-compose.test.yml up --no-build --abort-on-container-exit --exit-code-from test >/dev/null 2>&1
   docker inspect --format '{{.State.Status}} {{.State.ExitCode}} {{.State.StartedAt}}' "$(docker ps -a -q --filter "label=com.docker.compose.project=$project" \
     --filter label=com.docker.compose.service=test)" >/dev/null
   IMAGE="$image-test" compose -p "$project" -f docker/docker-compose.test.yml down -v --remove-orphans -t 5 >/dev/null 2>&1

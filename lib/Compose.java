@@ -213,6 +213,12 @@ final class Compose {
         return new Verdict(Kit.OK, "");
     }
 
+    /** The names of the file's services (a read-only question, asked in a dry run too). */
+    List<String> services() {
+        String names = run.commands.ask(command("config", "--services"), environment);
+        return names == null || names.isBlank() ? List.of() : List.of(names.strip().split("\\R"));
+    }
+
     /** Runs a compose command, its output streaming through; returns its exit code. */
     int run(String... arguments) {
         return run.commands.attempt(command(arguments), environment).exit();

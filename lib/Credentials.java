@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -17,9 +18,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Private-dependency credentials for the build image: the SSH key (GIT_PRIVATE_KEY or
- * ~/.ssh/id_rsa) as "id_rsa" and the npm token (NPM_TOKEN) as "npmrc", given only when
- * docker/Dockerfile.build asks for them, each in the form the Dockerfile is written for:
+ * Private-dependency credentials for a step's image (build, test or release): the SSH key
+ * (GIT_PRIVATE_KEY or ~/.ssh/id_rsa) as "id_rsa" and the npm token (NPM_TOKEN) as "npmrc", given
+ * only when the step's Dockerfile asks for them, each in the form the Dockerfile is written for:
  * <ul>
  * <li>{@code RUN --mount=type=ssh} (the key): BuildKit's SSH forwarding, {@code --ssh default=FILE}
  *     with the key in an owner-only temp file outside the repository; the build sees an agent,
@@ -49,12 +50,15 @@ final class Credentials {
     }
 
     private final ScriptRun run;
+    /** The Dockerfile that asks for them, as the messages name it. */
+    private final String dockerfileName;
     /** The credentials by id ("id_rsa", "npmrc"), each with its content and form. */
     private final Map<String, String> secrets;
     private final Map<String, Form> forms;
 
-    private Credentials(ScriptRun run, Map<String, String> secrets, Map<String, Form> forms) {
+    private Credentials(ScriptRun run, String dockerfileName, Map<String, String> secrets, Map<String, Form> forms) {
         this.run = run;
+        this.dockerfileName = dockerfileName;
         this.secrets = secrets;
         this.forms = forms;
     }
@@ -63,18 +67,18 @@ final class Credentials {
      * The credentials the Dockerfile asks for and the form of each; a missing one, or a BuildKit form
      * without BuildKit, is bad input. Changes nothing.
      */
-    static Credentials needed(ScriptRun run, String dockerfile) {
+    static Credentials needed(ScriptRun run, String dockerfileName, String dockerfile) {
         Path directory = run.directory;
         Map<String, String> environment = run.environment;
         Map<String, String> secrets = new LinkedHashMap<>();
         boolean agent = dockerfile.contains("--mount=type=ssh");
         if ((agent || dockerfile.contains("id_rsa")) && !Files.exists(directory.resolve(KEY))) {
-            secrets.put("id_rsa", privateKey(environment));
+            secrets.put("id_rsa", privateKey(dockerfileName, environment));
         }
         if ((dockerfile.contains(".npmrc") || dockerfile.contains("id=npmrc")) && !Files.exists(directory.resolve(NPMRC))) {
             String token = environment.get("NPM_TOKEN");
             if (token == null || token.isBlank()) {
-                throw Kit.badInput("docker/Dockerfile.build uses an .npmrc but NPM_TOKEN is not set: set it to an npm access token");
+                throw Kit.badInput(dockerfileName + " uses an .npmrc but NPM_TOKEN is not set: set it to an npm access token");
             }
             secrets.put("npmrc", "//registry.npmjs.org/:_authToken=" + token.strip() + "\n");
         }
@@ -93,10 +97,48 @@ final class Credentials {
         }
         boolean buildKit = forms.containsValue(Form.SSH_AGENT) || forms.containsValue(Form.SECRET_MOUNT);
         if (buildKit && run.commands.ask(Docker.buildxVersion()) == null) {
-            throw Kit.badInput("docker/Dockerfile.build mounts " + (forms.containsValue(Form.SSH_AGENT) ? "an SSH agent (RUN --mount=type=ssh)" : "secrets (RUN --mount=type=secret)")
+            throw Kit.badInput(dockerfileName + " mounts " + (forms.containsValue(Form.SSH_AGENT) ? "an SSH agent (RUN --mount=type=ssh)" : "secrets (RUN --mount=type=secret)")
                     + ", which needs BuildKit: install docker buildx, or use ARG " + URL_ARGUMENT + " (see README)");
         }
-        return new Credentials(run, secrets, forms);
+        return new Credentials(run, dockerfileName, secrets, forms);
+    }
+
+    /** Whether the Dockerfile asks for anything. */
+    boolean any() {
+        return !secrets.isEmpty();
+    }
+
+    /**
+     * For the release image, which is published: no credential may reach a layer of it. The
+     * originals' form (docker/id_rsa copied in) is refused, and so is a docker/id_rsa or docker/.npmrc
+     * in the build context: a `COPY . .` after a step that left one behind is how the originals
+     * leaked keys into published images.
+     */
+    Credentials neverInALayer() {
+        for (String id : secrets.keySet()) {
+            if (forms.get(id) == Form.FILE) {
+                throw Kit.badInput(dockerfileName + " would copy " + fileOf(id) + " into the release image, which is published:"
+                        + " use RUN --mount=type=secret or --mount=type=ssh (BuildKit), or ARG " + URL_ARGUMENT + " (see README)");
+            }
+        }
+        for (String file : List.of(KEY, NPMRC)) {
+            if (Files.exists(run.directory.resolve(file), LinkOption.NOFOLLOW_LINKS) && !ignored(run.directory, file)) {
+                throw Kit.badInput(file + " is in the build context of the release image, which is published: remove it, or name it in"
+                        + " .dockerignore (the kit writes it only for a step that asks for it, and removes it at the end)");
+            }
+        }
+        return this;
+    }
+
+    /** Whether .dockerignore names FILE (or its folder, or every file of its name) on a line of its own. */
+    private static boolean ignored(Path directory, String file) {
+        try {
+            String name = file.substring(file.indexOf('/') + 1);
+            return Files.readAllLines(directory.resolve(".dockerignore")).stream().map(String::strip)
+                    .anyMatch(line -> List.of(file, "/" + file, "**/" + name, "docker", "docker/", "/docker", "docker/*", "docker/**").contains(line));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Where the originals' form puts a credential: docker/id_rsa or docker/.npmrc. */
@@ -116,8 +158,8 @@ final class Credentials {
                 case SECRET_MOUNT -> options.addAll(List.of("--secret", "id=" + id + ",src=" + temporaryFile(id, secret.getValue())));
                 case SERVED -> served.put(id, secret.getValue());
                 case FILE -> {
-                    run.console.warn("docker/Dockerfile.build copies " + fileOf(id) + " into the image, so it stays in a layer of "
-                            + "the build image: use RUN --mount=type=secret or --mount=type=ssh (BuildKit), or ARG " + URL_ARGUMENT + " (see README)");
+                    run.console.warn(dockerfileName + " copies " + fileOf(id) + " into the image, so it stays in a layer of "
+                            + "that image: use RUN --mount=type=secret or --mount=type=ssh (BuildKit), or ARG " + URL_ARGUMENT + " (see README)");
                     place(Repository.resolve(run.directory, fileOf(id), "the credential file"), secret.getValue());
                 }
             }
@@ -180,7 +222,7 @@ final class Credentials {
     }
 
     /** GIT_PRIVATE_KEY as it is or base64-encoded, else ~/.ssh/id_rsa. */
-    static String privateKey(Map<String, String> environment) {
+    static String privateKey(String dockerfileName, Map<String, String> environment) {
         String key = environment.get("GIT_PRIVATE_KEY");
         if (key != null && !key.isBlank()) {
             if (!key.contains("-----BEGIN")) {
@@ -195,11 +237,11 @@ final class Credentials {
             }
             return key.endsWith("\n") ? key : key + "\n";
         }
-        Path home = Path.of(System.getProperty("user.home"), ".ssh", "id_rsa");
+        Path home = Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")), ".ssh", "id_rsa");
         try {
             return Files.readString(home, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw Kit.badInput("docker/Dockerfile.build uses an SSH key (id_rsa) but there is none:"
+            throw Kit.badInput(dockerfileName + " uses an SSH key (id_rsa) but there is none:"
                     + " set GIT_PRIVATE_KEY (the key, or the key in base64) or create ~/.ssh/id_rsa");
         }
     }

@@ -24,8 +24,8 @@ final class PackageStep {
     private PackageStep() {
     }
 
-    static List<String> build(Component component, Map<String, String> labels) {
-        return Docker.build(DOCKERFILE, List.of(component.releaseImage(), component.latestImage()), labels);
+    static List<String> build(Component component, Map<String, String> labels, List<String> options) {
+        return Docker.build(DOCKERFILE, List.of(component.releaseImage(), component.latestImage()), labels, options);
     }
 
     /** The kit's label and the OCI ones; revision and source come from git when the folder is a git checkout. */

@@ -500,6 +500,53 @@ class SafetyTest {
 
     // ---- secrets --------------------------------------------------------------------------
 
+    /**
+     * Real Pip.Services repositories COPY docker/id_rsa in Dockerfile.test too; the kit gives the test
+     * image the credentials as it gives the build image (here the originals' form and the served one),
+     * and nothing stays in the repository after the step.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"copied", "served"})
+    void theTestImageGetsTheCredentialsItAsksForAndNothingStays(String form) throws Exception {
+        repo.write("docker/Dockerfile.test", form.equals("copied")
+                ? "FROM busybox:1.36\nCOPY docker/id_rsa /root/.ssh/id_rsa\nRUN grep -q 'BEGIN OPENSSH' /root/.ssh/id_rsa\nCMD [\"sh\", \"-c\", \"echo tests-ran\"]\n"
+                : "FROM busybox:1.36\nARG PIPKIT_SECRET_URL\nRUN wget -q -O /tmp/id_rsa \"$PIPKIT_SECRET_URL/id_rsa\" && grep -q 'BEGIN OPENSSH' /tmp/id_rsa && rm /tmp/id_rsa\n"
+                        + "CMD [\"sh\", \"-c\", \"echo tests-ran\"]\n# id_rsa\n");
+        repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.test\n"
+                + "    image: ${IMAGE}\n    depends_on: [store]\n  store:\n    build:\n      context: ..\n      dockerfile: docker/store/Dockerfile\n    image: ${IMAGE}-store\n");
+        repo.write("docker/store/Dockerfile", "FROM busybox:1.36\nCMD [\"sleep\", \"600\"]\n");
+        List<String> temporary = temporaryFiles();
+        Harness.Result result = repo.run(Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(KEY.getBytes())), "test.java");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.all().contains("tests-ran"), result.all());
+        assertEquals(0, countSecrets(result.all()), "a secret in the output");
+        assertNothingLeftBehind(temporary);
+    }
+
+    /**
+     * The release image is published: a Dockerfile that would copy a key into it is bad input, and a
+     * `COPY . .` after a build that needed the key (the originals' form) finds no key to copy: the
+     * build step removed it.
+     */
+    @Test
+    void theReleaseImageNeverGetsACredential() throws Exception {
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nCOPY docker/id_rsa /root/.ssh/id_rsa\nRUN mkdir -p /app/obj && echo compiled > /app/obj/out.txt\n");
+        repo.write(".dockerignore", "obj\n");   // the whole repository is the release image's context, docker/ included
+        repo.write("docker/Dockerfile", "FROM busybox:1.36\nCOPY . /app\nRUN mkdir -p /www && echo OK > /www/heartbeat\n"
+                + "CMD [\"sh\", \"-c\", \"httpd -f -p 8080 -h /www\"]\n");
+        Map<String, String> environment = Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(KEY.getBytes()), "HTTP_PORT", Integer.toString(Harness.freePort()));
+        assertEquals(0, repo.run(environment, "build.java", "--quiet").exit());
+        Harness.Result packaged = repo.run(environment, "package.java");
+        assertEquals(0, packaged.exit(), packaged.all());
+        String layers = Harness.exec(List.of("sh", "-c", "docker save " + repo.image("1.0.0-0-rc") + " | tar -xO --wildcards '*' 2>/dev/null | strings")).outputUTF8();
+        assertTrue(layers.contains("/www/heartbeat") || layers.length() > 1000, "docker save read nothing");
+        assertEquals(0, countSecrets(layers), "a secret in a layer of the release image");
+        // asked for outright: refused before anything is built
+        repo.write("docker/Dockerfile", "FROM busybox:1.36\nCOPY docker/id_rsa /root/.ssh/id_rsa\n");
+        Harness.assertOneErrorLine(repo.run(environment, "package.java"), 2, "would copy docker/id_rsa into the release image, which is published");
+    }
+
+
     @Test
     void secretsAppearNowhere() throws Exception {
         buildThatUsesTheSecrets();

@@ -102,7 +102,7 @@ class ScriptTest {
         assertEquals(0, result.exit(), result.all());
         assertTrue(result.out().contains("PIPKIT_COMPONENT=" + repo.name + " IMAGE=" + repo.image("1.0.0-0-test") + " docker-compose -p " + repo.name + "-test-"), result.out());
         assertTrue(result.out().contains(" -f docker/docker-compose.test.yml build\n"), result.out());
-        assertTrue(result.out().contains(" -f docker/docker-compose.test.yml up --abort-on-container-exit --exit-code-from test"), result.out());
+        assertTrue(result.out().contains(" -f docker/docker-compose.test.yml up --no-build --abort-on-container-exit --exit-code-from test"), result.out());
         Harness.Result plugin = run(new Package(), Map.of(), "--dry-run", "--compose", "plugin");
         assertEquals(0, plugin.exit(), plugin.all());
         assertTrue(plugin.out().contains("docker compose -p " + repo.name + "-package-"), plugin.out());
@@ -198,6 +198,10 @@ class ScriptTest {
                 bad("an .npmrc without NPM_TOKEN", "build.java", repo -> repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nCOPY docker/.npmrc /root/\n"),
                         Map.of(), List.of(), "NPM_TOKEN is not set"),
                 bad("tagging outside git", "tag.java", none, Map.of(), List.of(), "is not a git repository"),
+                bad("a key in the release image's context", "package.java", repo -> repo.write("docker/id_rsa", SafetyTest.KEY),
+                        Map.of(), List.of(), "docker/id_rsa is in the build context of the release image"),
+                bad("a test image that asks for a key there is not", "test.java", repo -> repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCOPY docker/id_rsa /x\n"),
+                        Map.of("HOME", "/nonexistent"), List.of(), "docker/Dockerfile.test uses an SSH key (id_rsa) but there is none"),
                 bad("a port out of range", "package.java", none, Map.of(), List.of("--port", "70000"), "is not a TCP port"),
                 bad("port 0", "run.java", none, Map.of(), List.of("--port", "0"), "is not a TCP port"),
                 bad("a negative timeout", "package.java", none, Map.of(), List.of("--timeout", "-5"), "wait at least 1 second"),
