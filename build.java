@@ -39,7 +39,7 @@ class Build implements Callable<Integer> {
         ScriptRun run = options.start();
         Component component = Component.read(run.directory).takeBuildNumber(run, buildNumber);
         String dockerfile = Kit.readDockerfile(run.directory, DOCKERFILE);
-        Outputs outputs = Outputs.plan(run, component, this.outputs);
+        Outputs outputs = Outputs.plan(run, component, this.outputs, dockerfile);
         outputs.checkDestinations();
         Credentials credentials = Credentials.needed(run, DOCKERFILE, dockerfile);
 

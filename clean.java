@@ -43,7 +43,7 @@ class Clean implements Callable<Integer> {
     public Integer call() {
         ScriptRun run = options.start();
         Component component = Component.read(run.directory);
-        Outputs outputs = Outputs.plan(run, component, List.of());
+        Outputs outputs = Outputs.plan(run, component, List.of(), "");
         List<String> failures = new ArrayList<>();
 
         run.lock(component, "clean");

@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -33,13 +36,16 @@ final class Outputs {
     private final ScriptRun run;
     private final Path directory;
     final List<Output> list;
+    /** Whether every output must be in the image: those asked for by --output or "outputs"; a language's defaults need not. */
+    private final boolean required;
     /** Destinations the kit did not copy out but may replace: committed to git, unchanged (see {@link #committed}). */
     private final Set<String> committed = new LinkedHashSet<>();
 
-    private Outputs(ScriptRun run, List<Output> list) {
+    private Outputs(ScriptRun run, List<Output> list, boolean required) {
         this.run = run;
         this.directory = run.directory;
         this.list = list;
+        this.required = required;
     }
 
     /** What each language's Dockerfile.build leaves where (the originals' build.ps1); Java's lib goes to dist/lib. */
@@ -53,11 +59,27 @@ final class Outputs {
         };
     }
 
-    /** The outputs from the flag, else component.json's "outputs", else the language's defaults. */
-    static Outputs plan(ScriptRun run, Component component, List<String> flag) {
-        List<String> specs = flag != null && !flag.isEmpty() ? flag
-                : component.outputs() != null ? component.outputs()
-                : defaults(component.language());
+    /**
+     * The outputs from the flag, else component.json's "outputs", else the defaults of the language:
+     * component.json's "language", else the one DOCKERFILE (Dockerfile.build's text) and the
+     * repository's manifests show (many real component.json files have no "language").
+     */
+    static Outputs plan(ScriptRun run, Component component, List<String> flag, String dockerfile) {
+        boolean explicit = flag != null && !flag.isEmpty() || component.outputs() != null;
+        List<String> specs;
+        if (flag != null && !flag.isEmpty()) {
+            specs = flag;
+        } else if (component.outputs() != null) {
+            specs = component.outputs();
+        } else if (!component.language().isEmpty()) {
+            specs = defaults(component.language());
+        } else {
+            Map.Entry<String, String> inferred = inferLanguage(run.directory, dockerfile);
+            specs = inferred == null ? List.of() : defaults(inferred.getKey());
+            if (inferred != null) {
+                run.console.step("language " + inferred.getKey() + " (component.json names none; inferred from " + inferred.getValue() + ")");
+            }
+        }
         List<Output> list = new ArrayList<>();
         for (String spec : specs) {
             list.add(parse(spec));
@@ -69,7 +91,44 @@ final class Outputs {
                 }
             }
         }
-        return new Outputs(run, list);
+        return new Outputs(run, list, explicit);
+    }
+
+    /** The images that name a language in their FROM, as the Pip.Services templates use them: repository name's start. */
+    private static final List<Map.Entry<String, String>> IMAGES = List.of(Map.entry("node", "node"), Map.entry("golang", "go"),
+            Map.entry("mcr.microsoft.com/dotnet", "dotnet"), Map.entry("microsoft/dotnet", "dotnet"), Map.entry("dotnet", "dotnet"),
+            Map.entry("openjdk", "java"), Map.entry("eclipse-temurin", "java"), Map.entry("maven", "java"), Map.entry("gradle", "java"),
+            Map.entry("amazoncorretto", "java"), Map.entry("python", "python"), Map.entry("dart", "dart"), Map.entry("google/dart", "dart"));
+    /** The manifests that name a language, in the repository's root. */
+    private static final List<Map.Entry<String, String>> MANIFESTS = List.of(Map.entry("package.json", "node"), Map.entry("go.mod", "go"),
+            Map.entry("pom.xml", "java"), Map.entry("build.gradle", "java"), Map.entry("dependencies.txt", "java"), Map.entry("requirements.txt", "python"),
+            Map.entry("setup.py", "python"), Map.entry("pyproject.toml", "python"), Map.entry("pubspec.yaml", "dart"));
+
+    /** The language DOCKERFILE's first FROM names, else the first manifest in DIRECTORY, with where it was seen; null when neither says. */
+    static Map.Entry<String, String> inferLanguage(Path directory, String dockerfile) {
+        Matcher from = Pattern.compile("(?im)^\\s*FROM\\s+(?:--\\S+\\s+)*(\\S+)").matcher(dockerfile);
+        if (from.find()) {
+            String image = from.group(1).toLowerCase(Locale.ROOT).replaceFirst("^docker\\.io/(library/)?", "");
+            for (Map.Entry<String, String> known : IMAGES) {
+                if (image.startsWith(known.getKey() + ":") || image.startsWith(known.getKey() + "/") || image.startsWith(known.getKey() + "@")
+                        || image.equals(known.getKey())) {
+                    return Map.entry(known.getValue(), "docker/Dockerfile.build's FROM " + from.group(1));
+                }
+            }
+        }
+        for (Map.Entry<String, String> manifest : MANIFESTS) {
+            if (Files.isRegularFile(directory.resolve(manifest.getKey()))) {
+                return Map.entry(manifest.getValue(), manifest.getKey());
+            }
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            if (files.anyMatch(file -> file.getFileName().toString().endsWith(".csproj"))) {
+                return Map.entry("dotnet", "a .csproj file");
+            }
+        } catch (IOException e) {
+            // an unreadable folder names no language
+        }
+        return null;
     }
 
     /** "CONTAINER_PATH[:LOCAL_PATH]"; the local path defaults to the last part of the container path. */
@@ -205,19 +264,33 @@ final class Outputs {
             run.console.step("copying " + output.from + " to " + output.to);
         }
         // Each copy goes to its own staging folder, so they run side by side (in a dry run one by one, in order).
+        Set<Integer> missing = ConcurrentHashMap.newKeySet();
         IntStream indexes = IntStream.range(0, list.size());
-        (run.dryRun ? indexes : indexes.parallel()).forEach(i -> run.commands.quietly("copying " + list.get(i).from + " out of the build image",
-                Docker.copy(container, list.get(i).from, directory.relativize(staging.resolve(Integer.toString(i))).toString())));
+        (run.dryRun ? indexes : indexes.parallel()).forEach(i -> {
+            String what = "copying " + list.get(i).from + " out of the build image";
+            Commands.Outcome copied = run.commands.attemptQuietly(Docker.copy(container, list.get(i).from,
+                    directory.relativize(staging.resolve(Integer.toString(i))).toString()), Map.of(), null);
+            if (copied.exit() != 0 && !required && copied.tail().text().contains("Could not find the file")) {
+                missing.add(i);
+                run.console.warn("the build image has no " + list.get(i).from + ", this language's usual output: nothing copied to " + list.get(i).to
+                        + " (name \"outputs\" in component.json to require one)");
+            } else {
+                copied.orFail(what, run.console);
+            }
+        });
         if (!run.dryRun) {
-            moveIntoPlace(staging);
+            moveIntoPlace(staging, missing);
         }
     }
 
-    /** Moves the outputs copied into STAGING/0, STAGING/1, ... into place, each through the one path rule. */
-    void moveIntoPlace(Path staging) {
+    /** Moves the outputs copied into STAGING/0, STAGING/1, ... (but the MISSING ones) into place, each through the one path rule. */
+    void moveIntoPlace(Path staging, Set<Integer> missing) {
         // Listed before they arrive: an interrupted move leaves nothing the next build would refuse.
-        writeManifest(list.stream().map(Output::to).toList(), staging.resolve("manifest"));
+        writeManifest(IntStream.range(0, list.size()).filter(i -> !missing.contains(i)).mapToObj(i -> list.get(i).to).toList(), staging.resolve("manifest"));
         for (int i = 0; i < list.size(); i++) {
+            if (missing.contains(i)) {
+                continue;
+            }
             Path to = Repository.resolve(directory, list.get(i).to, "output");
             move(staging.resolve(Integer.toString(i)), to);
             if (!Files.exists(to)) {

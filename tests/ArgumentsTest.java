@@ -155,19 +155,37 @@ class ArgumentsTest {
     @Test
     void outputsFollowTheLanguageWhenComponentJsonSaysNothing() {
         assertEquals(List.of(new Outputs.Output("/app/obj", "obj"), new Outputs.Output("/app/lib", "dist/lib")),
-                Outputs.plan(Harness.scriptRun(Path.of("."), true), component(", \"language\": \"Java\""), null).list);
-        assertEquals(List.of(new Outputs.Output("/app/run", "dist/run")), Outputs.plan(Harness.scriptRun(Path.of("."), true), component(", \"language\": \"go\""), null).list);
-        assertEquals(List.of(), Outputs.plan(Harness.scriptRun(Path.of("."), true), component(", \"language\": \"python\""), null).list);
-        assertEquals(List.of(), Outputs.plan(Harness.scriptRun(Path.of("."), true), component(""), null).list);
+                Outputs.plan(Harness.scriptRun(Path.of("."), true), component(", \"language\": \"Java\""), null, "").list);
+        assertEquals(List.of(new Outputs.Output("/app/run", "dist/run")), Outputs.plan(Harness.scriptRun(Path.of("."), true), component(", \"language\": \"go\""), null, "").list);
+        assertEquals(List.of(), Outputs.plan(Harness.scriptRun(Path.of("."), true), component(", \"language\": \"python\""), null, "").list);
+    }
+
+    @Test
+    void withoutALanguageItIsInferredFromTheBuildImageOrTheManifests() throws java.io.IOException {
+        Path empty = java.nio.file.Files.createTempDirectory("pipkit-language-");
+        try {
+            ScriptRun run = Harness.scriptRun(empty, true);
+            assertEquals(List.of(), Outputs.plan(run, component(""), null, "").list, "nothing says: nothing copied");
+            assertEquals(List.of(new Outputs.Output("/app/obj", "obj")), Outputs.plan(run, component(""), null, "FROM node:14 AS build\nRUN npm ci\n").list);
+            assertEquals(List.of(new Outputs.Output("/obj", "obj"), new Outputs.Output("/dist", "dist")),
+                    Outputs.plan(run, component(""), null, "# a comment\nfrom mcr.microsoft.com/dotnet/sdk:8.0\n").list);
+            assertEquals("java", Outputs.inferLanguage(empty, "FROM --platform=$BUILDPLATFORM maven:3-eclipse-temurin-17\n").getKey());
+            java.nio.file.Files.writeString(empty.resolve("go.mod"), "module x\n");
+            assertEquals(Map.entry("go", "go.mod"), Outputs.inferLanguage(empty, "FROM busybox:1.36\n"), "the manifest when FROM says nothing");
+            assertEquals(List.of(), Outputs.plan(run, component(", \"language\": \"python\""), null, "FROM node:14\n").list, "the field wins");
+            assertEquals(List.of(new Outputs.Output("/x", "y")), Outputs.plan(run, component(""), List.of("/x:y"), "FROM node:14\n").list, "the flag wins");
+        } finally {
+            Outputs.delete(empty);
+        }
     }
 
     @Test
     void theFieldAndTheFlagOverrideTheDefaults() {
         Component component = component(", \"language\": \"java\", \"outputs\": [\"/out/app.jar:dist/app.jar\", \"/app/bin/\"]");
         assertEquals(List.of(new Outputs.Output("/out/app.jar", "dist/app.jar"), new Outputs.Output("/app/bin/", "bin")),
-                Outputs.plan(Harness.scriptRun(Path.of("."), true), component, null).list);
-        assertEquals(List.of(new Outputs.Output("/x", "y")), Outputs.plan(Harness.scriptRun(Path.of("."), true), component, List.of("/x:y")).list);
-        assertEquals(List.of(), Outputs.plan(Harness.scriptRun(Path.of("."), true), component(", \"outputs\": []"), null).list);
+                Outputs.plan(Harness.scriptRun(Path.of("."), true), component, null, "").list);
+        assertEquals(List.of(new Outputs.Output("/x", "y")), Outputs.plan(Harness.scriptRun(Path.of("."), true), component, List.of("/x:y"), "").list);
+        assertEquals(List.of(), Outputs.plan(Harness.scriptRun(Path.of("."), true), component(", \"outputs\": []"), null, "").list);
     }
 
     @ParameterizedTest
@@ -182,6 +200,6 @@ class ArgumentsTest {
 
     @Test
     void refusesOverlappingDestinations() {
-        assertThrows(Kit.Failure.class, () -> Outputs.plan(Harness.scriptRun(Path.of("."), true), component(""), List.of("/a:dist", "/b:dist/lib")));
+        assertThrows(Kit.Failure.class, () -> Outputs.plan(Harness.scriptRun(Path.of("."), true), component(""), List.of("/a:dist", "/b:dist/lib"), ""));
     }
 }

@@ -146,6 +146,24 @@ class BuildTest {
     }
 
     @Test
+    void withoutALanguageTheBuildImageSaysWhatToCopyAndAMissingDefaultIsOnlyAWarning() throws IOException {
+        // a real Node service's component.json has no "language"; build.ps1 copied /app/obj all the same
+        repo.write("component.json", repo.componentJson("\"0\"", "\"type\": \"microservice\""));
+        repo.write("docker/Dockerfile.build", "FROM node:18-slim\nRUN mkdir -p /app/obj && echo 'module.exports = 1;' > /app/obj/index.js\n");
+        Harness.Result result = repo.run("build.java");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.err().contains("language node (component.json names none; inferred from docker/Dockerfile.build's FROM node:18-slim)"), result.err());
+        assertEquals("module.exports = 1;\n", repo.read("obj/index.js"));
+        // the language's usual output is not in this image: a warning, not a failure
+        repo.write("docker/Dockerfile.build", "FROM node:18-slim\nRUN mkdir -p /app/lib\n");
+        Harness.Result missing = repo.run("build.java");
+        assertEquals(0, missing.exit(), missing.all());
+        assertTrue(missing.err().contains("[WARN] the build image has no /app/obj"), missing.err());
+        assertFalse(repo.exists("obj"));
+        assertNothingLeftBehind();
+    }
+
+    @Test
     void anInterpretedLanguageCopiesNothing() throws IOException {
         repo.write("component.json", repo.componentJson("\"0\"", "\"language\": \"python\""));
         repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nWORKDIR /app\nCOPY dependencies.txt ./\n");

@@ -112,7 +112,7 @@ class PathSafetyTest {
                     specs.add("/app/" + part() + (random.nextInt(6) == 0 ? "" : ":" + path()));
                 }
                 Component component = Component.read(repo);
-                Outputs outputs = Outputs.plan(run, component, specs);
+                Outputs outputs = Outputs.plan(run, component, specs, "");
                 outputs.checkDestinations();
                 run.lock(component, "build");
                 outputs.removePrevious();
@@ -122,7 +122,7 @@ class PathSafetyTest {
                     Files.writeString(staging.resolve(n + "/inner/out.txt"), "from the image");
                 }
                 try {
-                    outputs.moveIntoPlace(staging);
+                    outputs.moveIntoPlace(staging, java.util.Set.of());
                     arrived = outputs.list.size();
                 } finally {
                     Outputs.delete(staging);
