@@ -110,10 +110,13 @@ class Clean implements Callable<Integer> {
     List<String> images(ScriptRun run, Component component) {
         String build = allBuilds ? "[A-Za-z0-9_.-]+" : Pattern.quote(component.buildTag());
         Pattern mine = Pattern.compile(build + "-(build|test|rc)(-[A-Za-z0-9_.-]+)?" + (latest ? "|latest" : ""));
+        // the release image's tags from component.json's docker artifacts (<version>-<build>), this build's
+        List<String> artifacts = component.releaseImages().stream().filter(image -> !image.endsWith(":latest")).toList();
         List<String> images = new ArrayList<>();
         for (String tag : lines(run.commands.require("images", Docker.tags(component.repository())))) {
-            if (mine.matcher(tag).matches()) {
-                images.add(component.repository() + ":" + tag);
+            String image = component.repository() + ":" + tag;
+            if (mine.matcher(tag).matches() || artifacts.contains(image)) {
+                images.add(image);
             }
         }
         return images;

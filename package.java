@@ -68,7 +68,7 @@ class Package implements Callable<Integer> {
         Map<String, String> labels = PackageStep.labels(component, run);
 
         run.lock(component, "package");
-        run.console.step("building image " + component.releaseImage() + " and " + component.latestImage());
+        run.console.step("building image " + String.join(" and ", component.releaseImages()));
         Credentials.Build secrets = credentials.provide();
         run.commands.step("docker build", PackageStep.build(component, labels, secrets.options()), secrets.environment());
 

@@ -70,7 +70,7 @@ class Pipeline implements Callable<Integer> {
                 new Step("test", Test::new, compose, Component::testImage),
                 new Step("package", Package::new, compose, Component::releaseImage)));
         if (publish) {
-            steps.add(new Step("publish", Publish::new, common, component -> component.releaseImage() + " " + component.latestImage()));
+            steps.add(new Step("publish", Publish::new, common, component -> String.join(" ", component.releaseImages())));
         }
 
         List<Result> results = new ArrayList<>();

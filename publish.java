@@ -16,7 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "publish",
-        description = "Pushes <registry>/<name>:<version>-<build>-rc and <registry>/<name>:latest. With DOCKER_USER and DOCKER_PASS set it "
+        description = "Pushes the release image: <registry>/<name>:<version>-<build>-rc and :latest, or the tags of component.json's docker "
+                + "\"artifacts\". With DOCKER_USER and DOCKER_PASS set it "
                 + "logs in first (password on stdin) into a throwaway docker config, so no credential stays on the machine.",
         footerHeading = "%nEnvironment:%n", footer = {
             "  DOCKER_USER and DOCKER_PASS (log in first when both are set",
@@ -28,7 +29,8 @@ class Publish implements Callable<Integer> {
     @Mixin
     Kit.Options options;
 
-    @Option(names = "--tags", paramLabel = "TAGS", split = ",", defaultValue = "rc,latest", description = "Which to push: rc, latest or both (default rc,latest).")
+    @Option(names = "--tags", paramLabel = "TAGS", split = ",", description = "Which to push: rc (the versioned release image), latest, or both"
+            + " (default: every release image: rc and latest, or component.json's docker artifacts).")
     List<String> tags;
 
     @Option(names = "--retries", paramLabel = "N", defaultValue = "3", description = "Tries per push when it fails for a passing reason (default 3).")
@@ -78,6 +80,9 @@ class Publish implements Callable<Integer> {
     }
 
     List<String> images(Component component) {
+        if (tags == null) {
+            return component.releaseImages();
+        }
         List<String> images = new ArrayList<>();
         for (String tag : tags) {
             switch (tag.strip()) {

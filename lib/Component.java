@@ -153,6 +153,20 @@ final class Component {
                     + " cannot be part of an image tag: use letters, digits and . _ -");
         }
         checkBuildNumber(build, where + "\"build\"");
+        JsonNode artifacts = fields.path("artifacts");
+        if (!artifacts.isMissingNode() && !artifacts.isArray()) {
+            throw Kit.badInput(where + "\"artifacts\" must be a list like [{\"name\": \"" + name + "\", \"tag\": \"<version>-<build>\", \"type\": \"docker\"}]");
+        }
+        for (JsonNode artifact : artifacts) {
+            if (artifact.path("type").asText().equals("docker")) {
+                String image = artifact.path("name").asText(name);
+                String tag = artifact.path("tag").asText("latest").replace("<version>", version).replace("<build>", build);
+                if (!NAME.matcher(image).matches() || !TAG_PART.matcher(tag).matches() || tag.length() > 128) {
+                    throw Kit.badInput(where + "the docker artifact " + quote(artifact.toString()) + " names no valid image: a name like "
+                            + quote(name) + " and a tag like \"<version>-<build>\" or \"latest\"");
+                }
+            }
+        }
         if (buildTag().length() > 128) {
             throw Kit.badInput(where + "the image tag " + quote(buildTag()) + " is longer than 128 characters");
         }
@@ -377,8 +391,27 @@ final class Component {
         return repository() + ":" + buildTag() + "-test";
     }
 
+    /** The image package.java runs and checks: the first release image that is not "latest". */
     String releaseImage() {
-        return repository() + ":" + buildTag() + "-rc";
+        List<String> images = releaseImages();
+        return images.stream().filter(image -> !image.endsWith(":latest")).findFirst().orElse(images.get(0));
+    }
+
+    /**
+     * Every tag of the release image: the docker "artifacts" of component.json when it lists any
+     * (2022 and later: {"name": N, "tag": "<version>-<build>", "type": "docker"} and "latest"), else
+     * the originals' <version>-<build>-rc and latest. package.java builds exactly these, publish.java pushes them.
+     */
+    List<String> releaseImages() {
+        List<String> images = new ArrayList<>();
+        for (JsonNode artifact : fields.path("artifacts")) {
+            if (artifact.path("type").asText().equals("docker")) {
+                String image = artifact.path("name").asText(name);
+                String tag = artifact.path("tag").asText("latest").replace("<version>", version).replace("<build>", build);
+                images.add((registry.isEmpty() ? image : registry + "/" + image) + ":" + tag);
+            }
+        }
+        return images.isEmpty() ? List.of(repository() + ":" + buildTag() + "-rc", latestImage()) : images;
     }
 
     String latestImage() {

@@ -195,8 +195,8 @@ final class Kit {
     private static String imagesHelp() {
         try {
             Component component = Component.read(Path.of("").toAbsolutePath());
-            return String.format("%nFor ./component.json:%n  build image    %s%n  test image     %s%n  release images %s, %s%n  git tag        %s%n%n",
-                    component.buildImage(), component.testImage(), component.releaseImage(), component.latestImage(), component.gitTag());
+            return String.format("%nFor ./component.json:%n  build image    %s%n  test image     %s%n  release images %s%n  git tag        %s%n%n",
+                    component.buildImage(), component.testImage(), String.join(", ", component.releaseImages()), component.gitTag());
         } catch (Failure e) {
             return String.format("%nNo valid component.json here, so no image names: %s%n", e.getMessage());
         }

@@ -25,7 +25,7 @@ final class PackageStep {
     }
 
     static List<String> build(Component component, Map<String, String> labels, List<String> options) {
-        return Docker.build(DOCKERFILE, List.of(component.releaseImage(), component.latestImage()), labels, options);
+        return Docker.build(DOCKERFILE, component.releaseImages(), labels, options);
     }
 
     /** The kit's label and the OCI ones; revision and source come from git when the folder is a git checkout. */

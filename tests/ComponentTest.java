@@ -37,6 +37,19 @@ class ComponentTest {
     }
 
     @Test
+    void dockerArtifactsNameTheReleaseImagesAsTheRepositoriesSince2022Do() {
+        String artifacts = "{\"name\": \"beacons\", \"registry\": \"pipdevs\", \"version\": \"1.2.0\", \"build\": \"7\", \"artifacts\": ["
+                + "{\"name\": \"beacons\", \"tag\": \"latest\", \"type\": \"docker\"}, {\"name\": \"beacons\", \"tag\": \"<version>-<build>\", \"type\": \"docker\"},"
+                + " {\"name\": \"pip-services-beacons-node\", \"type\": \"npm\"}]}";
+        Component component = parse(artifacts);
+        assertEquals(java.util.List.of("pipdevs/beacons:latest", "pipdevs/beacons:1.2.0-7"), component.releaseImages());
+        assertEquals("pipdevs/beacons:1.2.0-7", component.releaseImage());
+        assertEquals(java.util.List.of("pipdevs/beacons:1.0.0-7-rc", "pipdevs/beacons:latest"), parse(json("pipdevs", "\"7\"")).releaseImages(), "no artifacts: the originals' tags");
+        assertThrows(Kit.Failure.class, () -> parse(artifacts.replace("<version>-<build>", "<version> <build>")));
+        assertThrows(Kit.Failure.class, () -> parse(json("pipdevs", "\"7\"").replace("}", ", \"artifacts\": \"docker\"}")));
+    }
+
+    @Test
     void namesTheImagesAndTheTagAsTheOriginalsDo() {
         Component component = parse(json("pipdevs", "\"7\""));
         assertEquals("pipdevs/beacons:1.0.0-7-build", component.buildImage());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -72,6 +73,27 @@ class PublishTest {
         assertTrue(tags.contains("\"1.0.0-0-rc\"") && tags.contains("\"latest\""), tags);
         assertNoPassword(result);
         assertEquals(configs, throwawayConfigs(), "the throwaway docker config was left behind");
+    }
+
+    @Test
+    void dockerArtifactsArePackagedPushedRunAndCleanedByTheirTags() throws Exception {
+        // component.json as the repositories have it since 2022: the release image is <version>-<build> and latest, no -rc
+        repo.write("component.json", repo.componentJson("\"3\"", "\"artifacts\": [{\"name\": \"" + repo.name + "\", \"tag\": \"latest\", \"type\": \"docker\"}, "
+                + "{\"name\": \"" + repo.name + "\", \"tag\": \"<version>-<build>\", \"type\": \"docker\"}, {\"name\": \"" + repo.name + "\", \"type\": \"npm\"}]"));
+        repo.write("docker/Dockerfile", "FROM busybox:1.36\nRUN mkdir -p /www && echo OK > /www/heartbeat\nCMD [\"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/www\"]\n");
+        repo.write("docker/docker-compose.yml", "services:\n  app:\n    image: ${IMAGE}\n    ports:\n      - \"${HTTP_PORT}:8080\"\n");
+        Harness.Result packaged = repo.run(Map.of("HTTP_PORT", Integer.toString(Harness.freePort())), "package.java");
+        assertEquals(0, packaged.exit(), packaged.all());
+        assertTrue(packaged.err().contains("starting " + repo.image("1.0.0-3")), packaged.err());
+        assertTrue(repo.images().containsAll(List.of(repo.image("1.0.0-3"), repo.image("latest"))) && !repo.images().contains(repo.image("1.0.0-3-rc")), repo.images().toString());
+        Harness.Result result = publish(Map.of("DOCKER_USER", USER, "DOCKER_PASS", PASSWORD));
+        assertEquals(0, result.exit(), result.all());
+        String tags = registry.tags(repo.name, USER, PASSWORD);
+        assertTrue(tags.contains("\"1.0.0-3\"") && tags.contains("\"latest\"") && !tags.contains("1.0.0-3-rc"), tags);
+        Harness.Result detached = repo.run(Map.of("HTTP_PORT", Integer.toString(Harness.freePort())), "run.java", "--dry-run");
+        assertTrue(detached.out().contains("IMAGE=" + repo.image("1.0.0-3") + " "), detached.out());
+        assertEquals(0, repo.run("clean.java", "--quiet").exit());
+        assertFalse(repo.images().contains(repo.image("1.0.0-3")), repo.images().toString());
     }
 
     @Test
