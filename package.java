@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Builds <registry>/<name>:<version>-<build>-rc and :latest from docker/Dockerfile, starts docker/docker-compose.yml "
                 + "with IMAGE=<rc image>, waits until http://HOST:PORT/ROUTE answers 2xx, sends the smoke requests, and brings it all down.",
         footerHeading = "%nEnvironment:%n", footer = {
-            "  DOCKER_IP, HTTP_PORT, HTTP_ROUTE (where the readiness probe goes",
+            "  DOCKER_IP (or DOCKER_MACHINE_HOST), HTTP_PORT, HTTP_ROUTE (where the readiness probe goes",
             "  HTTP_PORT is also the published port), DOCKER_HOST (a remote engine: probed on its host)",
             "  IMAGE (set for compose)",
             "  NO_COLOR",
@@ -29,7 +29,7 @@ class Package implements Callable<Integer> {
     Compose.Flavour flavour;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:DOCKER_IP}",
-            description = "Host to probe (env DOCKER_IP; default: the engine's host, localhost for a local engine).")
+            description = "Host to probe (env DOCKER_IP, else DOCKER_MACHINE_HOST; default: the engine's host, localhost for a local engine).")
     String host;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:HTTP_PORT:-8080}", description = "Published port to probe (env HTTP_PORT; default 8080).")
@@ -62,6 +62,10 @@ class Package implements Callable<Integer> {
         }
         List<PackageStep.Request> requests = PackageStep.smokeRequests(component, smoke);
         if (host == null || host.isBlank()) {
+            // DOCKER_MACHINE_HOST: the .NET template's name for DOCKER_IP
+            host = run.environment.getOrDefault("DOCKER_MACHINE_HOST", "");
+        }
+        if (host.isBlank()) {
             host = PackageStep.engineHost(run);
         }
         URI readiness = PackageStep.uri(host, port, route);
@@ -82,7 +86,7 @@ class Package implements Callable<Integer> {
 
         Probe probe = new Probe();
         run.console.step("waiting up to " + timeout + " s for " + readiness);
-        if (!PackageStep.waitUntilHealthy(run, compose, component, Duration.ofSeconds(timeout))
+        if (!PackageStep.waitUntilHealthy(run, compose, component, port, Duration.ofSeconds(timeout))
                 || !probe.waitUntilReady(readiness, Duration.ofSeconds(timeout), Duration.ofMillis(100))) {
             compose.showLogs(50);
             throw Kit.failure("the service did not answer within " + timeout + " s: " + probe.lastError);

@@ -133,6 +133,11 @@ final class Docker {
         return List.of("docker", "inspect", "--format", "{{.State.Health.Status}}", container);
     }
 
+    /** The containers of compose PROJECT that publish host PORT. */
+    static List<String> publishing(String project, int port) {
+        return List.of("docker", "ps", "--quiet", "--filter", "label=com.docker.compose.project=" + project, "--filter", "publish=" + port);
+    }
+
     static List<String> push(String image) {
         return List.of("docker", "push", image);
     }

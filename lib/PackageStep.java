@@ -16,7 +16,6 @@ import java.util.Map;
 final class PackageStep {
     static final String DOCKERFILE = "docker/Dockerfile";
     static final String COMPOSE_FILE = "docker/docker-compose.yml";
-    static final String SERVICE = "app";
 
     record Request(String method, String route, String body) {
     }
@@ -108,6 +107,13 @@ final class PackageStep {
             requests.add(new Request(method(each.path("method").asText("GET"), component.file + ": a \"smoke\" request"), each.path("route").asText(),
                     body.isMissingNode() || body.isNull() ? null : body.isTextual() ? body.asText() : body.toString()));
         }
+        JsonNode testRoute = component.fields.path("test_route");
+        if (testRoute.isTextual() && testRoute.asText().startsWith("/")) {
+            // the old Go page's field: a POST the service must answer
+            requests.add(new Request("POST", testRoute.asText(), "{}"));
+        } else if (!testRoute.isMissingNode() && !testRoute.isNull()) {
+            throw Kit.badInput(component.file + ": \"test_route\" must be a route like \"/v1/beacons/get_beacons\"");
+        }
         for (String flag : flags) {
             String[] parts = flag.strip().split("\\s+", 3);
             if (parts.length < 2 || !parts[1].startsWith("/")) {
@@ -127,15 +133,17 @@ final class PackageStep {
     }
 
     /** For an image with a HEALTHCHECK: waits until the app container is healthy. Without one: true at once. */
-    static boolean waitUntilHealthy(ScriptRun run, Compose compose, Component component, Duration timeout) {
+    static boolean waitUntilHealthy(ScriptRun run, Compose compose, Component component, int port, Duration timeout) {
         String check = run.commands.ask(Docker.healthCheck(component.releaseImage()));
         if (check == null || check.isEmpty() || check.contains("NONE")) {
             return true;
         }
-        String container = run.commands.ask(compose.command("ps", "-q", SERVICE), compose.environment);
+        // the service that publishes the probed port, whatever its name (app, test, beacons...)
+        String container = run.commands.ask(Docker.publishing(compose.project, port));
         if (container == null || container.isEmpty()) {
             return false;
         }
+        container = container.lines().findFirst().orElseThrow();
         run.console.step("waiting for the container's health check");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

@@ -83,6 +83,8 @@ class ArgumentsTest {
                 new PackageStep.Request("PUT", "/v1/y", "{\"a\": 1}")),
                 PackageStep.smokeRequests(component, List.of("GET /v1/x", "put /v1/y {\"a\": 1}")));
         assertThrows(Kit.Failure.class, () -> PackageStep.smokeRequests(component, List.of("/v1/x")));
+        assertEquals(List.of(new PackageStep.Request("POST", "/v1/beacons/get_beacons", "{}")),
+                PackageStep.smokeRequests(component(", \"test_route\": \"/v1/beacons/get_beacons\""), List.of()), "the Go page's test_route");
         assertEquals("http://10.0.0.5:18080/heartbeat", PackageStep.uri("10.0.0.5", 18080, "heartbeat").toString());
         assertEquals("10.0.0.5", PackageStep.hostOf("tcp://10.0.0.5:2376"));
         assertEquals("build-box", PackageStep.hostOf("ssh://me@build-box:22"));

@@ -204,6 +204,21 @@ class ComposeTest {
     }
 
     @Test
+    void theProbeSettingsOfTheRealRepositories() throws IOException {
+        // the service is not named app; DOCKER_MACHINE_HOST (the .NET template's) names the host; test_route (the Go page's) is POSTed
+        busyboxService("0");
+        repo.write("docker/Dockerfile", repo.read("docker/Dockerfile")
+                + "HEALTHCHECK --interval=1s --start-period=1s CMD [\"sh\", \"-c\", \"test -f /tmp/healthy || (sleep 2 && touch /tmp/healthy && false)\"]\n");
+        repo.write("docker/docker-compose.yml", "version: '3.3'\nservices:\n  beacons:\n    image: ${IMAGE}\n    ports:\n      - \"${HTTP_PORT}:8080\"\n");
+        repo.write("component.json", repo.componentJson("\"0\"", "\"test_route\": \"/v1/beacons/get_beacons\""));
+        Harness.Result result = repo.run(Map.of("HTTP_PORT", Integer.toString(Harness.freePort()), "DOCKER_MACHINE_HOST", "127.0.0.1"), "package.java", "--timeout", "30");
+        assertTrue(result.err().contains("waiting for the container's health check"), "the health of the service that publishes the port: " + result.err());
+        assertTrue(result.err().contains("waiting up to 30 s for http://127.0.0.1:"), result.err());
+        assertTrue(result.err().contains("smoke: POST /v1/beacons/get_beacons"), result.err());
+        Harness.assertOneErrorLine(result, 1, "smoke request failed: POST http://127.0.0.1:");   // busybox httpd has no such route
+    }
+
+    @Test
     void runStreamsTheServiceAndCtrlCBringsItDown() throws Exception {
         busyboxService("0");
         int port = Harness.freePort();
