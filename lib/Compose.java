@@ -22,6 +22,9 @@ final class Compose {
     final String project;
     final String file;
     final Map<String, String> environment = new LinkedHashMap<>();
+    /** Fixed container names of the file, by service (see {@link #fixedNames}). */
+    private final Map<String, String> renames = new LinkedHashMap<>();
+    private boolean overridden;
     private final ScriptRun run;
 
     Compose(ScriptRun run, List<String> program, String project, String file) {
@@ -43,10 +46,44 @@ final class Compose {
      * PIPKIT_COMPONENT for the files' build labels.
      */
     static Compose forStep(ScriptRun run, String flavour, Component component, String step, String file) {
-        Kit.readDockerfile(run.directory, file);
+        String text = Kit.readDockerfile(run.directory, file);
         Compose compose = new Compose(run, flavour(run, flavour), project(component, step, Kit.runId()), file);
         compose.environment.put("PIPKIT_COMPONENT", component.name);
+        compose.renames.putAll(fixedNames(text));
         return compose;
+    }
+
+    /**
+     * The services that give their container a fixed name (`container_name: mongo`), by service:
+     * two runs at once would collide on it, or one would remove the other's. Read from the file's
+     * lines under `services:` (real compose files are written plainly); each gets a name of this run's
+     * own through an override file (see {@link #command}).
+     */
+    static Map<String, String> fixedNames(String text) {
+        Map<String, String> names = new LinkedHashMap<>();
+        if (!text.contains("container_name")) {
+            return names;
+        }
+        String service = null;
+        int serviceIndent = -1;
+        boolean inServices = false;
+        for (String line : text.split("\\R")) {
+            if (line.isBlank() || line.stripLeading().startsWith("#")) {
+                continue;
+            }
+            int indent = line.length() - line.stripLeading().length();
+            String key = line.strip().split(":", 2)[0].strip();
+            if (indent == 0) {
+                inServices = key.equals("services");
+                serviceIndent = -1;
+            } else if (inServices && (serviceIndent < 0 || indent == serviceIndent) && line.strip().endsWith(":")) {
+                serviceIndent = indent;
+                service = key;
+            } else if (inServices && service != null && indent > serviceIndent && key.equals("container_name")) {
+                names.put(service, line.strip().substring("container_name:".length()).strip().replaceAll("^[\"']|[\"']$", ""));
+            }
+        }
+        return names;
     }
 
     /**
@@ -140,11 +177,46 @@ final class Compose {
         }
     }
 
+    /**
+     * A compose command on the step's file, and, when the file fixes container names, an override
+     * that gives each such container a name of this run's own (written once the run is locked;
+     * in a dry run printed as the here-document that writes it).
+     */
     List<String> command(String... arguments) {
         List<String> command = new ArrayList<>(program);
         command.addAll(List.of("-p", project, "-f", file));
+        if (!renames.isEmpty() && !arguments[0].equals("down")) {
+            command.addAll(List.of("-f", override().toString()));
+        }
         command.addAll(List.of(arguments));
         return command;
+    }
+
+    /** The override file: the same `version:` as the step's file (compose 1.29 wants them equal), and each fixed name made this run's. */
+    private Path override() {
+        Path path = Path.of(System.getProperty("java.io.tmpdir"), "pipkit-compose-" + project + ".yml");
+        if (!overridden && run.locked()) {
+            overridden = true;
+            StringBuilder text = new StringBuilder();
+            java.util.regex.Matcher version = Pattern.compile("(?m)^version:.*$").matcher(Kit.readDockerfile(run.directory, file));
+            if (version.find()) {
+                text.append(version.group()).append('\n');
+            }
+            text.append("services:\n");
+            renames.forEach((service, name) -> text.append("  ").append(service).append(":\n    container_name: ").append(name).append('-').append(project).append('\n'));
+            if (run.changesFiles()) {
+                try {
+                    Files.writeString(path, text);
+                } catch (java.io.IOException e) {
+                    throw Kit.failure("cannot write " + path + ": " + e.getMessage());
+                }
+                run.track("temp", path.toString(), () -> Outputs.delete(path));
+                run.console.step("fixed container names made this run's own: " + String.join(", ", renames.values()));
+            } else {
+                run.console.print("cat > " + path + " <<'EOF'\n" + text + "EOF");
+            }
+        }
+        return path;
     }
 
     /** `down`, removing the run's containers, networks and anonymous volumes. */

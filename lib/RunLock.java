@@ -145,7 +145,7 @@ final class RunLock {
                 case "temp" -> {
                     // a throwaway docker config with a registry login in it, or a build secret, directly in the temp folder
                     String folder = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath() + "/";
-                    if (value.startsWith(folder) && value.substring(folder.length()).matches("pipkit-[A-Za-z0-9-]+")) {
+                    if (value.startsWith(folder) && value.substring(folder.length()).matches("pipkit-[A-Za-z0-9_.-]+")) {
                         Outputs.delete(Path.of(value));
                     } else {
                         ignored(run, line);

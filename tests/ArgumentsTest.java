@@ -69,6 +69,14 @@ class ArgumentsTest {
     }
 
     @Test
+    void fixedContainerNamesAreFoundByService() {
+        String file = "version: '3.3'\n\nservices:\n  test:\n    build: ..\n    links:\n      - mongo\n  mongo:\n    image: mongo:4\n"
+                + "    container_name: \"mongo\"\n  # a comment\n  postgres:\n    container_name: pg  \nvolumes:\n  data:\n    container_name: not-a-service\n";
+        assertEquals(Map.of("mongo", "mongo", "postgres", "pg"), Compose.fixedNames(file));
+        assertEquals(Map.of(), Compose.fixedNames("services:\n  test:\n    image: x\n"));
+    }
+
+    @Test
     void composeProjectNamesAreValidForCompose() {
         assertEquals("my.svc_x-package-ab12".replace('.', '-'), Compose.project(
                 Component.parse(Path.of("component.json"), "{\"name\": \"my.svc_x\", \"version\": \"1\"}"), "package", "ab12"));

@@ -144,6 +144,26 @@ class ComposeTest {
     }
 
     @Test
+    void twoRunsOfAFileWithFixedContainerNamesNeitherCollideNorRemoveEachOther() throws Exception {
+        busyboxTests("version: '3.3'\n", "sleep 3; echo test-ran", "    depends_on: [mongo]\n  mongo:\n    image: busybox:1.36\n"
+                + "    container_name: mongo-" + repo.name + "\n    command: [\"sleep\", \"600\"]\n");
+        Harness other = Harness.sample();
+        try {
+            for (String file : List.of("docker/Dockerfile.test", "docker/docker-compose.test.yml", "component.json")) {
+                other.write(file, repo.read(file));
+            }
+            Harness.Running first = repo.start(Map.of(), "test.java");
+            Harness.Result second = other.run("test.java");
+            Harness.Result one = first.await();
+            assertEquals(0, one.exit(), one.all());
+            assertEquals(0, second.exit(), second.all());
+            assertTrue(one.err().contains("fixed container names made this run's own: mongo-" + repo.name), one.err());
+        } finally {
+            other.cleanUp();
+        }
+    }
+
+    @Test
     void ctrlCDuringTestsLeavesNothing() throws Exception {
         repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sleep\", \"600\"]\n");
         repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.test\n    image: ${IMAGE}\n");
