@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         footerHeading = "%nEnvironment:%n", footer = {
             "  BUILD_NUMBER, GITHUB_RUN_NUMBER, TRAVIS_BUILD_NUMBER, CI_PIPELINE_IID, BUILD_BUILDID, BITBUCKET_BUILD_NUMBER, CIRCLE_BUILD_NUM (the build number, first set wins)",
             "  GIT_PRIVATE_KEY, NPM_TOKEN (private dependencies)",
-            "  NO_COLOR",
+            "  RETRY=true (run once more when it fails), NO_COLOR",
             "%nExample:",
             "  BUILD_NUMBER=42 ./jbang build.java --output /app/obj:obj"})
 class Build implements Callable<Integer> {
@@ -22,6 +22,9 @@ class Build implements Callable<Integer> {
 
     @Mixin
     Kit.Options options;
+
+    @Mixin
+    Kit.Retry retry;
 
     @Option(names = "--output", paramLabel = "FROM[:TO]",
             description = "Copy FROM (a path in the image) to TO (default: its last part); repeatable. Overrides component.json's \"outputs\".")

@@ -18,12 +18,15 @@ import picocli.CommandLine.Option;
             "  DOCKER_IP (or DOCKER_MACHINE_HOST), HTTP_PORT, HTTP_ROUTE (where the readiness probe goes",
             "  HTTP_PORT is also the published port), DOCKER_HOST (a remote engine: probed on its host)",
             "  IMAGE (set for compose)",
-            "  NO_COLOR",
+            "  RETRY=true (run once more when it fails), NO_COLOR",
             "%nExample:",
             "  HTTP_PORT=18080 ./jbang package.java --smoke 'POST /v1/beacons/get_beacons {}'"})
 class Package implements Callable<Integer> {
     @Mixin
     Kit.Options options;
+
+    @Mixin
+    Kit.Retry retry;
 
     @Mixin
     Compose.Flavour flavour;

@@ -96,6 +96,16 @@ final class Kit {
         }
     }
 
+    /** --retry, for the steps the originals re-ran once on RETRY=true (build and package; a picocli mixin). */
+    static final class Retry {
+        @Option(names = "--retry", description = "Run the step once more when it fails (env RETRY=true), as the ps1 scripts did; the last attempt's exit code counts.")
+        boolean retry;
+
+        boolean wanted(Map<String, String> environment) {
+            return retry || "true".equalsIgnoreCase(environment.getOrDefault("RETRY", "").strip());
+        }
+    }
+
     /** A step failed (exit 1) or the input is wrong (exit 2): the message is the one line the user sees. */
     static final class Failure extends RuntimeException {
         final int exitCode;
@@ -128,6 +138,20 @@ final class Kit {
     /** Runs one command with SEAMS: one line per error, the exit codes above, its run's clean-ups when it returns. The pipeline runs each step so. */
     static int execute(Object command, Seams seams, String... args) {
         CommandLine line = commandLine(command);
+        int exit = executeOnce(line, seams, args);
+        Retry retry = mixin(line, Retry.class);
+        if (exit == FAILED && retry != null && retry.wanted(seams.environment())) {
+            console(line).step("the step failed: running it once more (RETRY)");
+            try {
+                exit = executeOnce(commandLine(command.getClass().getDeclaredConstructor().newInstance()), seams, args);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return exit;
+    }
+
+    private static int executeOnce(CommandLine line, Seams seams, String... args) {
         line.setOut(new PrintWriter(seams.out(), true));
         line.setErr(new PrintWriter(seams.err(), true));
         Options options = options(line);
@@ -145,9 +169,14 @@ final class Kit {
 
     /** The command's {@link Options}, or null for a command without them. */
     static Options options(CommandLine line) {
+        return mixin(line, Options.class);
+    }
+
+    /** The command's mixin of TYPE, or null. */
+    static <T> T mixin(CommandLine line, Class<T> type) {
         for (CommandLine.Model.CommandSpec mixin : line.getCommandSpec().mixins().values()) {
-            if (mixin.userObject() instanceof Options options) {
-                return options;
+            if (type.isInstance(mixin.userObject())) {
+                return type.cast(mixin.userObject());
             }
         }
         return null;

@@ -313,4 +313,21 @@ class ScriptTest {
         Harness.assertOneErrorLine(result, 2, "symbolic link");
         assertEquals(outside, repo.outsideState());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--retry", "RETRY=true"})
+    void aFailedBuildRunsOnceMoreWhenAskedAndTheLastAttemptCounts(String how) {
+        Map<String, String> environment = how.startsWith("RETRY") ? Map.of("RETRY", "true") : Map.of();
+        String[] args = how.startsWith("RETRY") ? new String[0] : new String[] {"--retry"};
+        recorder.fail("docker build");
+        Harness.Result result = run(new Build(), environment, args);
+        assertEquals(1, result.exit(), result.all());
+        assertEquals(2, recorder.commands.stream().filter(command -> command.get(1).equals("build")).count(), "two attempts");
+        assertTrue(result.err().contains("running it once more (RETRY)"), result.err());
+        // without RETRY: one attempt
+        Harness.Recorder once = new Harness.Recorder().fail("docker build");
+        recorder = once;
+        assertEquals(1, run(new Build(), Map.of()).exit());
+        assertEquals(1, once.commands.stream().filter(command -> command.get(1).equals("build")).count());
+    }
 }
