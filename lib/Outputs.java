@@ -259,6 +259,8 @@ final class Outputs {
                 throw Kit.failure("cannot create " + staging + ": " + e.getMessage());
             }
             run.track("file", staging.getFileName().toString(), () -> delete(staging));
+        } else {
+            run.console.print("mkdir " + staging.getFileName());
         }
         for (Output output : list) {
             run.console.step("copying " + output.from + " to " + output.to);
@@ -280,7 +282,22 @@ final class Outputs {
         });
         if (!run.dryRun) {
             moveIntoPlace(staging, missing);
+        } else {
+            printMoves(staging.getFileName().toString());
         }
+    }
+
+    /** In a dry run, the shell commands that do what {@link #moveIntoPlace} does, so the dry run pastes into a shell whole. */
+    private void printMoves(String staging) {
+        run.console.print("printf '%s\\n' " + Commands.shell(list.stream().map(Output::to).toList()) + " > " + MANIFEST);
+        for (int i = 0; i < list.size(); i++) {
+            String to = list.get(i).to;
+            if (to.contains("/")) {
+                run.console.print("mkdir -p " + Commands.shell(List.of(to.substring(0, to.lastIndexOf('/')))));
+            }
+            run.console.print("mv " + staging + "/" + i + " " + Commands.shell(List.of(to)));
+        }
+        run.console.print("rm -rf " + staging);
     }
 
     /** Moves the outputs copied into STAGING/0, STAGING/1, ... (but the MISSING ones) into place, each through the one path rule. */
@@ -334,6 +351,8 @@ final class Outputs {
         }
         if (run.changesFiles()) {
             delete(directory.resolve(MANIFEST));
+        } else {
+            run.console.print("rm -f " + MANIFEST);
         }
     }
 

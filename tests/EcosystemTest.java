@@ -35,6 +35,52 @@ class EcosystemTest {
         repo.cleanUp();
     }
 
+    /**
+     * A dry run prints the commands as they run: pasted into `sh -e`, every script's dry run does
+     * what the real run does (the same outputs, manifest, images, and nothing left in the engine).
+     */
+    @Test
+    void everyDryRunPastedIntoAShellDoesWhatTheRealRunDoes() throws IOException {
+        Map<String, String> environment = Map.of("HTTP_PORT", Integer.toString(Harness.freePort()));
+        TagTest.git(repo.dir, "init", "--quiet");
+        TagTest.git(repo.dir, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "--quiet", "--allow-empty", "-m", "first");
+        for (String script : List.of("build.java", "test.java", "package.java", "tag.java", "clean.java")) {
+            String[] args = script.equals("tag.java") ? new String[] {"--no-push"} : new String[0];
+            Harness.Result dry = repo.run(environment, script, java.util.stream.Stream.concat(java.util.stream.Stream.of("--dry-run"), java.util.Arrays.stream(args))
+                    .toArray(String[]::new));
+            assertEquals(0, dry.exit(), script + ": " + dry.all());
+            var pasted = Harness.exec(List.of("sh", "-e", "-c", "cd " + repo.dir + " && git config user.email t@t && git config user.name t\n" + dry.out()));
+            assertEquals(0, pasted.getExitValue(), script + "'s dry run, pasted:\n" + dry.out() + "\n" + pasted.outputUTF8());
+            String afterPaste = state();
+            if (script.equals("tag.java")) {
+                TagTest.git(repo.dir, "tag", "-d", "v1.0.0-0");
+            } else if (!script.equals("clean.java")) {
+                assertEquals(0, repo.run(environment, "clean.java", "--quiet", "--latest").exit());
+                if (!script.equals("build.java")) {
+                    assertEquals(0, repo.run(environment, "build.java", "--quiet").exit(), "what " + script + " needs first");
+                }
+                if (script.equals("package.java")) {
+                    assertEquals(0, repo.run(environment, "test.java", "--quiet").exit());
+                }
+            }
+            Harness.Result real = repo.run(environment, script, args);
+            assertEquals(0, real.exit(), script + ": " + real.all());
+            assertEquals(afterPaste, state(), script + ": the pasted dry run and the real run differ");
+        }
+    }
+
+    /** What a step leaves: the outputs and their manifest, the component's images, the git tags, and no leftovers in the engine. */
+    String state() throws IOException {
+        StringBuilder state = new StringBuilder();
+        for (String file : List.of("obj/out.txt", ".pipkit-outputs")) {
+            state.append(file).append(": ").append(repo.exists(file) ? repo.read(file) : "none").append('\n');
+        }
+        state.append("images: ").append(repo.images().stream().sorted().toList()).append('\n');
+        state.append("tags: ").append(TagTest.git(repo.dir, "tag", "--list")).append('\n');
+        state.append("containers: ").append(repo.containers()).append(", compose: ").append(repo.composeLeftovers()).append('\n');
+        return state.toString();
+    }
+
     @Test
     void thePipelineRunsTheStepsInOrderAndSummarises() throws IOException {
         Harness.Result result = repo.run(Map.of("HTTP_PORT", Integer.toString(Harness.freePort()), "BUILD_NUMBER", "12"),
