@@ -36,10 +36,7 @@ class TemplateTest {
     Harness install(String language) throws IOException {
         Path dir = kit.dir.resolve("service-" + language);
         Files.createDirectories(dir);
-        if (language.equals("java")) {
-            Files.writeString(dir.resolve("dependencies.txt"), kit.read("dependencies.txt"));
-            Harness.exec(List.of("cp", "-r", kit.dir.resolve("src").toString(), dir.toString()));
-        } else if (Files.isDirectory(kit.dir.resolve("tests/fixtures/" + language))) {
+        if (Files.isDirectory(kit.dir.resolve("tests/fixtures/" + language))) {
             Harness.exec(List.of("cp", "-r", kit.dir.resolve("tests/fixtures/" + language) + "/.", dir.toString()));
         }
         service = Harness.at(dir, kit.name + "-" + language);
@@ -49,7 +46,7 @@ class TemplateTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"java, obj/beacons/BeaconsService.class", "python, ''", "node, obj/main.js", "go, dist/run/service"})
+    @CsvSource({"java, obj/com/example/greeter/GreeterService.class", "python, ''", "node, obj/main.js", "go, dist/run/service"})
     void buildTestPackageAndClearPassAndAFailingTestFails(String language, String output) throws IOException {
         Harness repo = install(language);
         Map<String, String> port = Map.of("HTTP_PORT", Integer.toString(Harness.freePort()));
@@ -77,8 +74,8 @@ class TemplateTest {
 
     static void breakATest(Harness repo, String language) throws IOException {
         switch (language) {
-            case "java" -> repo.write("src/test/java/beacons/BeaconsTest.java",
-                    repo.read("src/test/java/beacons/BeaconsTest.java").replace("equal(3, BeaconsService.sample()", "equal(4, BeaconsService.sample()"));
+            case "java" -> repo.write("src/test/java/com/example/greeter/GreeterServiceTest.java",
+                    repo.read("src/test/java/com/example/greeter/GreeterServiceTest.java").replace("assertEquals(\"OK\"", "assertEquals(\"KO\""));
             case "python" -> repo.write("test/test_main.py", repo.read("test/test_main.py").replace("\"OK\", main", "\"KO\", main"));
             case "node" -> repo.write("test/main.test.js", repo.read("test/main.test.js").replace("heartbeat(), 'OK'", "heartbeat(), 'KO'"));
             case "go" -> repo.write("main_test.go", repo.read("main_test.go").replace("heartbeat() != \"OK\"", "heartbeat() != \"KO\""));

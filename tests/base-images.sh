@@ -2,7 +2,8 @@
 # Creates, without any registry, the base images the sample's Dockerfiles name, under the same
 # tags, so `docker build` uses them as they are: eclipse-temurin:17-jdk and :17-jre (a minimal
 # Debian with OpenJDK 17 from Debian's packages) and busybox:1.36 (busybox, for test
-# fixtures). An image that already exists is left alone. Useful on any air-gapped machine.
+# fixtures); with `all`, the language templates' images too (python, node, maven, golang, from
+# Debian's packages). An image that already exists is left alone. Useful on any air-gapped machine.
 # Needs root, debootstrap and busybox-static (apt-get install debootstrap busybox-static).
 set -euo pipefail
 
@@ -51,16 +52,28 @@ debian_image() {
 }
 
 # A toolchain image: debian:bookworm-slim plus Debian's packages (containers reach the Debian mirror).
-# Like the official images, pip may install into the system Python (no PEP 668 marker).
+# Like the official images, pip may install into the system Python (no PEP 668 marker), and the
+# image trusts the CAs the official ones would: here, this machine's bundle (the npm registry and
+# Maven Central are reached through it), in the system store, for Java (ca-certificates-java) and
+# for node (NODE_EXTRA_CA_CERTS). An image made before it carried them (no pipkit.ca label) is made again.
 language_image() {
   local tag=$1; shift
-  exists "$tag" && return
+  [[ "$(docker image inspect --format '{{index .Config.Labels "pipkit.ca"}}' "$tag" 2>/dev/null)" == host ]] && return
   echo "==> building $tag from Debian's $*" >&2
-  docker build -q --force-rm -t "$tag" - >/dev/null <<DOCKERFILE
+  local context; context=$(mktemp -d)
+  cp /etc/ssl/certs/ca-certificates.crt "$context/host-ca.crt"
+  cat > "$context/Dockerfile" <<DOCKERFILE
 FROM debian:bookworm-slim
-RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $* >/dev/null \\
- && rm -rf /var/lib/apt/lists/* /usr/lib/python3*/EXTERNALLY-MANAGED
+COPY host-ca.crt /tmp/host-ca.crt
+RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ca-certificates $* >/dev/null \\
+ && mkdir -p /usr/local/share/ca-certificates/host && cd /usr/local/share/ca-certificates/host \\
+ && awk '/BEGIN CERTIFICATE/ {n++} n {print > ("host-" n ".crt")}' /tmp/host-ca.crt && update-ca-certificates >/dev/null 2>&1 \\
+ && rm -rf /var/lib/apt/lists/* /usr/lib/python3*/EXTERNALLY-MANAGED /tmp/host-ca.crt
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+LABEL pipkit.ca=host
 DOCKERFILE
+  docker build -q --force-rm -t "$tag" "$context" >/dev/null
+  rm -rf "$context"
 }
 
 docker info >/dev/null 2>&1 || { echo "[ERROR] base-images: no Docker engine answers (docker info failed)" >&2; exit 1; }
@@ -70,6 +83,7 @@ if [[ "${1:-}" == all ]]; then
   debian_image
   language_image python:3.11-slim python3 python3-pip python-is-python3
   language_image node:18-slim nodejs npm
+  language_image maven:3-eclipse-temurin-17 openjdk-17-jdk-headless maven ca-certificates-java
   language_image golang:1.19 golang-go gcc libc6-dev ca-certificates
   # like the official image: git and the ssh client, for builds that fetch private git dependencies
   language_image buildpack-deps:bookworm-scm git openssh-client ca-certificates curl
