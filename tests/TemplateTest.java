@@ -1,4 +1,5 @@
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -70,6 +71,54 @@ class TemplateTest {
         assertEquals(0, clear.exit(), clear.all());
         assertEquals(List.of(), repo.images());
         assertEquals(List.of(), repo.composeLeftovers());
+    }
+
+    /**
+     * A repository shaped like a real Pip.Services Node service (tests/fixtures/pip-services-node:
+     * component.json without "language" but with 2022 artifacts, a committed obj/, Dockerfiles that
+     * COPY docker/id_rsa, a release Dockerfile that copies the whole context, compose files with
+     * `version:`, `links:`, `command: ${TEST_CMD:-npm test}`, a fixed container_name and a fixed port),
+     * its files unedited but for its name and registry: build, test, package and clean pass, and no
+     * key is left in the repository or reaches the release image.
+     */
+    @Test
+    void aRepositoryShapedLikeARealPipServicesNodeServiceRunsUnedited() throws IOException {
+        Path dir = kit.dir.resolve("pip-services-node");
+        Harness.exec(List.of("cp", "-r", kit.dir.resolve("tests/fixtures/pip-services-node").toString(), dir.toString()));
+        for (String file : List.of("build.java", "test.java", "package.java", "clean.java", "jbang", "lib")) {
+            Harness.exec(List.of("cp", "-r", kit.dir.resolve(file).toString(), dir.toString()));
+        }
+        service = Harness.at(dir, kit.name + "-real");
+        service.write("component.json", service.read("component.json").replace("pip-services-beacons-node", service.name).replace("pipdevs", service.registry));
+        TagTest.git(dir, "init", "--quiet");
+        TagTest.git(dir, "add", "--all");
+        TagTest.git(dir, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "--quiet", "-m", "the service as it is");
+        Map<String, String> key = Map.of("GIT_PRIVATE_KEY", SafetyTest.KEY, "HTTP_PORT", "8080");
+
+        Harness.Result build = service.run(key, "build.java");
+        assertEquals(0, build.exit(), build.all());
+        assertTrue(build.err().contains("language node (component.json names none; inferred from docker/Dockerfile.build's FROM node:18-slim)"), build.err());
+        assertTrue(build.err().contains("obj is committed to git and unchanged: the build replaces it"), build.err());
+        assertTrue(service.read("obj/main.js").contains("require('is-number')"), "the new build's obj");
+        assertFalse(service.exists("docker/id_rsa"), "the key stays for no later step");
+
+        Harness.Result test = service.run(key, "test.java");
+        assertEquals(0, test.exit(), test.all());
+        assertTrue(test.err().contains("fixed container names made this run's own: mongo"), test.err());
+        assertFalse(service.exists("docker/id_rsa"));
+
+        Harness.Result pack = service.run(key, "package.java");
+        assertEquals(0, pack.exit(), pack.all());
+        assertTrue(service.images().containsAll(List.of(service.image("1.0.0-0"), service.image("latest"))), "the artifacts' tags: " + service.images());
+        String layers = Harness.exec(List.of("sh", "-c", "docker save " + service.image("1.0.0-0") + " | tar -xO --wildcards '*' 2>/dev/null | strings | grep -c "
+                + SafetyTest.KEY_MATERIAL + " || true")).outputUTF8().strip();
+        assertEquals("0", layers, "the key in a layer of the release image");
+
+        Harness.Result clean = service.run("clean.java", "--latest");
+        assertEquals(0, clean.exit(), clean.all());
+        assertEquals(List.of(), service.images());
+        assertEquals(List.of(), service.composeLeftovers());
+        assertEquals(" D obj/main.js", TagTest.git(dir, "status", "--porcelain", "--", "obj"), "git shows what clean removed, and can give it back");
     }
 
     static void breakATest(Harness repo, String language) throws IOException {
