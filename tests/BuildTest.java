@@ -107,6 +107,16 @@ class BuildTest {
     }
 
     @Test
+    void withRetryAFailedBuildRunsOnceMoreAndTheLastAttemptCounts() throws IOException {
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN echo attempt && false\n");
+        Harness.Result result = repo.run(Map.of("RETRY", "true"), "build.java");
+        assertEquals(1, result.exit(), result.all());
+        assertEquals(2, result.err().lines().filter(line -> line.startsWith("[ERROR] docker build failed")).count(), "each attempt says why: " + result.err());
+        assertTrue(result.err().contains("the step failed: running it once more (RETRY)"), result.err());
+        assertNothingLeftBehind();
+    }
+
+    @Test
     void aMissingOutputFailsAndCleansUp() {
         Harness.Result result = repo.run("build.java", "--output", "/app/missing:out");
         Harness.assertOneErrorLine(result, 1, "copying /app/missing out of the build image failed");

@@ -110,6 +110,15 @@ class ComposeTest {
     }
 
     @Test
+    void aTestContainerThatNeverStartsSaysSo() throws IOException {
+        busyboxTests("", "true", "");
+        repo.write("docker/docker-compose.test.yml", repo.read("docker/docker-compose.test.yml") + "    entrypoint: [\"/no/such/program\"]\n");
+        Harness.Result result = repo.run("test.java");
+        Harness.assertOneErrorLine(result, 1, "never started");
+        assertTrue(!result.err().contains("tests failed"), result.err());
+    }
+
+    @Test
     void aComposeFileThatDoesNotParseIsBadInput() throws IOException {
         repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build: [unclosed\n");
         Harness.Result result = repo.run("test.java");
