@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
                 + "out of it. The CI's build number, when a CI set one, is written into component.json first.",
         footerHeading = "%nEnvironment:%n", footer = {
             "  BUILD_NUMBER, GITHUB_RUN_NUMBER, TRAVIS_BUILD_NUMBER, CI_PIPELINE_IID, BUILD_BUILDID, BITBUCKET_BUILD_NUMBER, CIRCLE_BUILD_NUM (the build number, first set wins)",
-            "  GIT_PRIVATE_KEY, NPM_TOKEN (private dependencies)",
+            "  GIT_PRIVATE_KEY, NPM_TOKEN (private dependencies, for the images that ask)",
             "  RETRY=true (run once more when it fails), NO_COLOR",
             "%nExample:",
             "  BUILD_NUMBER=42 ./jbang build.java --output /app/obj:obj"})

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
         description = "Builds <registry>/<name>:<version>-<build>-rc and :latest from docker/Dockerfile, starts docker/docker-compose.yml "
                 + "with IMAGE=<rc image>, waits until http://HOST:PORT/ROUTE answers 2xx, sends the smoke requests, and brings it all down.",
         footerHeading = "%nEnvironment:%n", footer = {
-            "  DOCKER_IP (or DOCKER_MACHINE_HOST), HTTP_PORT, HTTP_ROUTE (where the readiness probe goes",
-            "  HTTP_PORT is also the published port), DOCKER_HOST (a remote engine: probed on its host)",
+            "  DOCKER_IP (or DOCKER_MACHINE_HOST), HTTP_PORT, HTTP_ROUTE (where the readiness probe goes; HTTP_PORT is also the published port)",
+            "  DOCKER_HOST (a remote engine: probed on its host)",
             "  IMAGE (set for compose)",
             "  RETRY=true (run once more when it fails), NO_COLOR",
             "%nExample:",

@@ -20,8 +20,7 @@ import picocli.CommandLine.Option;
                 + "\"artifacts\". With DOCKER_USER and DOCKER_PASS set it "
                 + "logs in first (password on stdin) into a throwaway docker config, so no credential stays on the machine.",
         footerHeading = "%nEnvironment:%n", footer = {
-            "  DOCKER_USER and DOCKER_PASS (log in first when both are set",
-            "  the password goes on stdin)",
+            "  DOCKER_USER and DOCKER_PASS (log in first when both are set; the password goes on stdin)",
             "  NO_COLOR",
             "%nExample:",
             "  DOCKER_USER=ci DOCKER_PASS=*** ./jbang publish.java --tags rc,latest"})

@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
         description = "Builds <registry>/<name>:<version>-<build>-test and runs the service `test` of docker/docker-compose.test.yml "
                 + "with its dependencies; exits with the test container's exit code. Everything the run started is brought down afterwards.",
         footerHeading = "%nEnvironment:%n", footer = {
-            "  IMAGE (set for compose to the test image)",
+            "  GIT_PRIVATE_KEY, NPM_TOKEN (private dependencies, when docker/Dockerfile.test asks)",
+            "  IMAGE (set for compose to the test image); TEST_CMD and the rest reach compose",
             "  NO_COLOR",
             "%nExample:",
             "  ./jbang test.java --compose standalone"})
