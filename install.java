@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
             "  ./jbang install.java --language python --registry pipdevs ../beacons-python"})
 class Install implements Callable<Integer> {
     static final List<String> LANGUAGES = List.of("java", "python", "node", "go", "dotnet", "dart");
-    static final List<String> KIT_FILES = List.of("build.java", "test.java", "package.java", "publish.java", "run.java", "clean.java", "tag.java",
+    static final List<String> KIT_FILES = List.of("build.java", "test.java", "package.java", "publish.java", "run.java", "clean.java", "tag.java", "release.java",
             "pipeline.java", "jbang", "jbang.cmd", "jbang-catalog.json");
 
     @Mixin

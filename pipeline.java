@@ -1,7 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//DESCRIPTION Runs build, test and package (and publish with --publish) in order, stops at the first failure, and prints a summary.
+//DESCRIPTION Runs build, test and package (and publish, release when asked) in order, stops at the first failure, and prints a summary.
 //SOURCES lib/Kit.java
-//SOURCES build.java test.java package.java publish.java
+//SOURCES build.java test.java package.java publish.java release.java
 //MAIN Pipeline
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "pipeline",
-        description = "Runs build.java, test.java and package.java (and publish.java with --publish) in this order, in one JVM; stops at "
+        description = "Runs build.java, test.java and package.java (then publish.java with --publish, release.java with --release) in this order, in one JVM; stops at "
                 + "the first step that fails, with that step's exit code, and ends with a table of steps, results, durations and images.",
         footerHeading = "%nEnvironment:%n", footer = {
             "  everything the steps read (see each script's --help)",
@@ -32,6 +32,9 @@ class Pipeline implements Callable<Integer> {
 
     @Option(names = "--publish", description = "Publish the release image after package.")
     boolean publish;
+
+    @Option(names = "--release", description = "Publish the component's library packages last (release.java).")
+    boolean release;
 
     @Mixin
     Compose.Flavour flavour;
@@ -71,6 +74,9 @@ class Pipeline implements Callable<Integer> {
                 new Step("package", Package::new, compose, Component::releaseImage)));
         if (publish) {
             steps.add(new Step("publish", Publish::new, common, component -> String.join(" ", component.releaseImages())));
+        }
+        if (release) {
+            steps.add(new Step("release", Release::new, common, component -> component.name + " " + component.version));
         }
 
         List<Result> results = new ArrayList<>();

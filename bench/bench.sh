@@ -118,7 +118,7 @@ read -r cached before_sources < <(awk '
   }
   /^#[0-9]+ CACHED/ && ($1 in before) { hits++ }
   END { n = 0; for (id in before) n++; print hits + 0, (legacy ? legacy - 1 : n) }' <<<"$log")
-context=$( (grep -m1 -E 'Sending build context|transferring context: [0-9.]+ *[kMG]?B' <<<"$log" || echo "unknown") |
+context=$( (grep -m1 'Sending build context' <<<"$log" || grep -A1 'load build context' <<<"$log" | grep -m1 'transferring context' || echo "unknown") |
   sed -E 's/.*(Docker daemon|transferring context:) *//; s/ done$//')
 printf 'FROM busybox:1.36\nCOPY . /context\nRUN find /context -maxdepth 2 | sort\n' > "$work/Dockerfile.context"
 out=$(BUILDKIT_PROGRESS=plain docker build --no-cache --force-rm -t "$name-context" -f "$work/Dockerfile.context" . 2>&1 || true)

@@ -38,7 +38,8 @@ final class Kit {
     static final int INTERRUPTED = 130;
 
     /** Environment variables whose values never reach the console, nor any child process (see {@link Commands}). */
-    static final List<String> SECRET_VARIABLES = List.of("DOCKER_PASS", "GIT_PRIVATE_KEY", "NPM_TOKEN", "GIT_TOKEN", "GITHUB_API_KEY");
+    static final List<String> SECRET_VARIABLES = List.of("DOCKER_PASS", "GIT_PRIVATE_KEY", "NPM_TOKEN", "GIT_TOKEN", "GITHUB_API_KEY", "NPM_PASS", "MAVEN_PASS",
+            "NUGET_KEY", "PYPI_TOKEN", "PUB_TOKEN");
 
     private Kit() {
     }

@@ -50,12 +50,22 @@ final class Outputs {
 
     /** What each language's Dockerfile.build leaves where (the originals' build.ps1); Java's lib goes to dist/lib. */
     static List<String> defaults(String language) {
-        return switch (language.toLowerCase(Locale.ROOT)) {
+        return switch (language(language)) {
             case "java" -> List.of("/app/obj:obj", "/app/lib:dist/lib");
-            case "node", "nodejs", "javascript", "typescript" -> List.of("/app/obj:obj");
-            case "dotnet", ".net", "csharp", "c#" -> List.of("/obj:obj", "/dist:dist");
-            case "go", "golang" -> List.of("/app/run:dist/run");
+            case "node" -> List.of("/app/obj:obj");
+            case "dotnet" -> List.of("/obj:obj", "/dist:dist");
+            case "go" -> List.of("/app/run:dist/run");
             default -> List.of();
+        };
+    }
+
+    /** A language by the name the kit uses for it: java, node, dotnet, go, python, dart (or the name as it is). */
+    static String language(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "node", "nodejs", "javascript", "typescript" -> "node";
+            case "dotnet", ".net", "csharp", "c#" -> "dotnet";
+            case "go", "golang" -> "go";
+            default -> name.toLowerCase(Locale.ROOT);
         };
     }
 

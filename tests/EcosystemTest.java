@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** The pipeline, other engines through DOCKER_HOST, JBang conventions, --help, and the README's CI examples. */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
 class EcosystemTest {
-    static final List<String> SCRIPTS = List.of("build.java", "test.java", "package.java", "publish.java", "run.java", "clean.java", "tag.java", "pipeline.java", "install.java");
+    static final List<String> SCRIPTS = List.of("build.java", "test.java", "package.java", "publish.java", "run.java", "clean.java", "tag.java", "release.java", "pipeline.java", "install.java");
     Harness repo;
 
     @BeforeEach

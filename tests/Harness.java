@@ -25,7 +25,7 @@ import org.zeroturnaround.exec.StartedProcess;
 final class Harness {
     static final Path ROOT = findRoot();
     /** What a copy of the kit holds: the files a user copies into a repository, plus the sample. */
-    static final List<String> KIT = List.of("build.java", "test.java", "package.java", "run.java", "publish.java", "clean.java", "tag.java", "pipeline.java", "install.java", "lib", "docker", "src", "dependencies.txt", "component.json", ".dockerignore", "jbang", "jbang.cmd",
+    static final List<String> KIT = List.of("build.java", "test.java", "package.java", "run.java", "publish.java", "clean.java", "tag.java", "release.java", "pipeline.java", "install.java", "lib", "docker", "src", "dependencies.txt", "component.json", ".dockerignore", "jbang", "jbang.cmd",
             "jbang-catalog.json", "templates", "tests/fixtures");
     private static boolean ready;
     private static Path bin;

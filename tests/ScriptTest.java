@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ScriptTest {
     static final Map<String, Supplier<Object>> SCRIPTS = Map.of("build.java", Build::new, "test.java", Test::new, "package.java", Package::new,
-            "publish.java", Publish::new, "run.java", Run::new, "clean.java", Clean::new, "tag.java", Tag::new, "pipeline.java", Pipeline::new);
+            "publish.java", Publish::new, "run.java", Run::new, "clean.java", Clean::new, "tag.java", Tag::new, "release.java", Release::new, "pipeline.java", Pipeline::new);
 
     Harness repo;
     /** Answers like an engine with nothing in it; this copy is no git repository. */
@@ -329,5 +329,43 @@ class ScriptTest {
         recorder = once;
         assertEquals(1, run(new Build(), Map.of()).exit());
         assertEquals(1, once.commands.stream().filter(command -> command.get(1).equals("build")).count());
+    }
+
+    // ---- release.java: the package registries' commands, checked as argument lists (no toolchain or server for these here) ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nuget", "pypi", "pub"})
+    void releaseDryRunsGiveEachRegistryItsCommandsAndTheCredentialOnlyInAnEnvironment(String type) throws IOException {
+        repo.write("component.json", repo.componentJson("\"0\"", "\"artifacts\": [{\"name\": \"" + repo.name + "\", \"type\": \"" + type + "\"}]"));
+        String secret = "Release-Secret-" + type + "-0042";
+        Map<String, String> environment = Map.of("NUGET_KEY", secret, "PYPI_TOKEN", secret, "PUB_TOKEN", secret);
+        Harness.Result result = run(new Release(), environment, "--dry-run");
+        assertEquals(0, result.exit(), result.all());
+        String expected = switch (type) {
+            case "nuget" -> "dotnet pack --configuration Release --output dist/nuget\nNUGET_API_KEY=**** dotnet nuget push 'dist/nuget/*.nupkg' --source https://api.nuget.org/v3/index.json --skip-duplicate\n";
+            case "pypi" -> "python -m build\nTWINE_USERNAME=__token__ TWINE_PASSWORD=**** python -m twine upload --skip-existing --repository-url https://upload.pypi.org/legacy/ 'dist/*'\n";
+            default -> "dart pub token add https://pub.dev --env-var PUB_TOKEN\nPUB_TOKEN=**** dart pub publish --force\n";
+        };
+        assertTrue(result.out().contains(expected), result.out());
+        assertFalse(result.all().contains(secret), "the credential was printed");
+        Harness.assertOneErrorLine(run(new Release(), Map.of(), "--dry-run"), 2, "is not set: the release needs it");
+    }
+
+    @org.junit.jupiter.api.Test
+    void releaseRefusesWhatItCannotPublishBeforeAnythingRuns() throws IOException {
+        repo.write("component.json", repo.componentJson("\"0\"", "\"artifacts\": [{\"name\": \"x\", \"type\": \"npm\"}]"));
+        repo.write("package.json", "{\"name\": \"x\", \"version\": \"2.0.0\"}");
+        Harness.assertOneErrorLine(run(new Release(), Map.of("NPM_TOKEN", "npm_0123456789")), 2, "the release publishes the component's version 1.0.0");
+        repo.write("package.json", "{\"name\": \"x\", \"version\": \"1.0.0\"}");
+        Harness.assertOneErrorLine(run(new Release(), Map.of()), 2, "set NPM_TOKEN, or NPM_USER, NPM_PASS and NPM_EMAIL");
+        repo.write("component.json", repo.componentJson("\"0\"", "\"artifacts\": [{\"name\": \"x\", \"type\": \"maven\"}]"));
+        Harness.assertOneErrorLine(run(new Release(), Map.of()), 2, "pom.xml cannot be read");
+        repo.write("component.json", repo.componentJson("\"0\"", "\"artifacts\": [{\"name\": \"x\", \"type\": \"gem\"}]"));
+        Harness.assertOneErrorLine(run(new Release(), Map.of()), 2, "the artifact type \"gem\" is none the kit publishes");
+        repo.write("component.json", repo.componentJson("\"0\"", "\"artifacts\": [{\"name\": \"x\", \"type\": \"docker\"}]"));
+        Harness.Result nothing = run(new Release(), Map.of());
+        assertEquals(0, nothing.exit(), nothing.all());
+        assertTrue(nothing.err().contains("no library package to publish"), nothing.err());
+        assertEquals(List.of(), recorder.commands, "nothing ran");
     }
 }

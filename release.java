@@ -1,0 +1,327 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Publishes the component's library packages (npm, Maven, NuGet, PyPI, pub) at its version, skipping a version the registry already has (replaces release.ps1).
+//SOURCES lib/Kit.java
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Element;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "release",
+        description = "Publishes the component's library packages at the component's version: the npm, maven, nuget, pypi and pub entries of "
+                + "component.json's \"artifacts\", else the package of its language (package.json, pom.xml, *.csproj, setup.py/pyproject.toml, "
+                + "pubspec.yaml). A version the registry already has is skipped with a line, not an error. Credentials reach only the one "
+                + "program that needs them, through its environment or a throwaway owner-only file: never its arguments, never ~/.npmrc.",
+        footerHeading = "%nEnvironment:%n", footer = {
+            "  npm: NPM_TOKEN, or NPM_USER, NPM_PASS and NPM_EMAIL (release.ps1's login); NPM_REGISTRY (default https://registry.npmjs.org/)",
+            "  Maven: MAVEN_REPOSITORY (where to deploy), MAVEN_USER and MAVEN_PASS",
+            "  NuGet: NUGET_KEY, NUGET_SOURCE; PyPI: PYPI_TOKEN, PYPI_REPOSITORY; pub: PUB_TOKEN",
+            "  NO_COLOR",
+            "%nExample:",
+            "  NPM_TOKEN=*** ./jbang release.java"})
+class Release implements Callable<Integer> {
+    /** The package types, and the language whose package each is. */
+    static final Map<String, String> TYPES = Map.of("npm", "node", "maven", "java", "nuget", "dotnet", "pypi", "python", "pub", "dart");
+
+    @Mixin
+    Kit.Options options;
+
+    /** One package to publish: what it is called, its version, whether the registry has it, and the command that publishes it. */
+    interface Publication {
+        String describe();
+
+        /** Whether the registry has this version already (asked once the run holds its lock: it may need the credentials' file). */
+        boolean published(ScriptRun run);
+
+        void publish(ScriptRun run);
+    }
+
+    public static void main(String... args) {
+        System.exit(Kit.run(new Release(), args));
+    }
+
+    @Override
+    public Integer call() {
+        ScriptRun run = options.start();
+        Component component = Component.read(run.directory);
+        List<Publication> publications = new ArrayList<>();
+        for (String type : types(component, run)) {
+            publications.add(switch (type) {
+                case "npm" -> Npm.plan(run, component);
+                case "maven" -> Maven.plan(run, component);
+                // NuGet 7.6 and later read the key from NUGET_API_KEY: never in push's arguments
+                case "nuget" -> new Command(type, "the .csproj's package", List.of("dotnet", "pack", "--configuration", "Release", "--output", "dist/nuget"),
+                        List.of("dotnet", "nuget", "push", "dist/nuget/*.nupkg", "--source", source(run, "NUGET_SOURCE", "https://api.nuget.org/v3/index.json"),
+                                "--skip-duplicate"), Map.of("NUGET_API_KEY", required(run, "NUGET_KEY").get("NUGET_KEY")));
+                case "pypi" -> new Command(type, "the Python package", List.of("python", "-m", "build"),
+                        List.of("python", "-m", "twine", "upload", "--skip-existing", "--repository-url", source(run, "PYPI_REPOSITORY", "https://upload.pypi.org/legacy/"),
+                                "dist/*"), twine(required(run, "PYPI_TOKEN").get("PYPI_TOKEN")));
+                // pub reads the token from the variable it is told to (the name is stored, never the value)
+                default -> new Command(type, "the Dart package", List.of("dart", "pub", "token", "add", "https://pub.dev", "--env-var", "PUB_TOKEN"),
+                        List.of("dart", "pub", "publish", "--force"), required(run, "PUB_TOKEN"));
+            });
+        }
+        if (publications.isEmpty()) {
+            run.console.step("no library package to publish: component.json lists no npm, maven, nuget, pypi or pub artifact, and its language has none");
+            return Kit.OK;
+        }
+
+        run.lock(component, "release");
+        for (Publication publication : publications) {
+            if (publication.published(run)) {
+                run.console.step(publication.describe() + " is in the registry already: skipped");
+            } else {
+                run.console.step("publishing " + publication.describe());
+                publication.publish(run);
+            }
+        }
+        run.console.step(run.dryRun ? "dry run: nothing was published" : "released " + component.name + " " + component.version);
+        return Kit.OK;
+    }
+
+    /** The package types to publish: component.json's non-docker artifacts, else the language's (named or inferred). */
+    static List<String> types(Component component, ScriptRun run) {
+        List<String> types = new ArrayList<>();
+        for (JsonNode artifact : component.fields.path("artifacts")) {
+            String type = artifact.path("type").asText().toLowerCase(Locale.ROOT);
+            if (TYPES.containsKey(type) && !types.contains(type)) {
+                types.add(type);
+            } else if (!type.equals("docker") && !TYPES.containsKey(type)) {
+                throw Kit.badInput(component.file + ": the artifact type " + Component.quote(type) + " is none the kit publishes: docker, npm, maven, nuget, pypi or pub");
+            }
+        }
+        if (!types.isEmpty() || !component.fields.path("artifacts").isEmpty()) {
+            return types;
+        }
+        String language = Outputs.language(component.language().isEmpty() ? languageOf(run) : component.language());
+        return TYPES.entrySet().stream().filter(type -> type.getValue().equals(language)).map(Map.Entry::getKey).toList();
+    }
+
+    private static String languageOf(ScriptRun run) {
+        String dockerfile = Files.exists(run.directory.resolve("docker/Dockerfile.build")) ? Kit.readDockerfile(run.directory, "docker/Dockerfile.build") : "";
+        Map.Entry<String, String> inferred = Outputs.inferLanguage(run.directory, dockerfile);
+        return inferred == null ? "" : inferred.getKey();
+    }
+
+    /** twine's login from the environment: an API token is the password of the user __token__. */
+    static Map<String, String> twine(String token) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("TWINE_USERNAME", "__token__");
+        environment.put("TWINE_PASSWORD", token);
+        return environment;
+    }
+
+    static String source(ScriptRun run, String variable, String fallback) {
+        String value = run.environment.get(variable);
+        return value == null || value.isBlank() ? fallback : value.strip();
+    }
+
+    /** VARIABLE from the environment, for one child's environment; unset is bad input. */
+    static Map<String, String> required(ScriptRun run, String variable) {
+        String value = run.environment.get(variable);
+        if (value == null || value.isBlank()) {
+            throw Kit.badInput(variable + " is not set: the release needs it (see --help)");
+        }
+        return Map.of(variable, value);
+    }
+
+    /** A throwaway owner-only file outside the repository with CONTENT, removed when the run ends (a dry run: named, not written). */
+    static Path throwaway(ScriptRun run, String name, String content) {
+        if (!run.changesFiles()) {
+            return Path.of("/tmp/pipkit-" + name);
+        }
+        try {
+            Path file = Files.createTempFile("pipkit-" + name + "-", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            run.track("temp", file.toString(), () -> Outputs.delete(file));
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw Kit.failure("cannot write a temporary file for the release: " + e.getMessage());
+        }
+    }
+
+    /** NuGet, PyPI, pub: a build command, then a publish command that skips what the registry has, with the credential in its environment. */
+    record Command(String type, String what, List<String> build, List<String> publish, Map<String, String> environment) implements Publication {
+        @Override
+        public String describe() {
+            return what + " (" + type + ")";
+        }
+
+        @Override
+        public boolean published(ScriptRun run) {
+            return false;   // the publish command itself skips a version the registry has
+        }
+
+        @Override
+        public void publish(ScriptRun run) {
+            run.commands.step(String.join(" ", build.subList(0, 2)), build);
+            run.commands.step(String.join(" ", publish.subList(0, 2)), publish, environment);
+        }
+    }
+
+    /** npm, as release.ps1 did it: `npm view` to skip, `npm publish` with the credentials in a throwaway userconfig. */
+    static final class Npm implements Publication {
+        final String name;
+        final String version;
+        final String registry;
+        private final String credentials;
+        /** The throwaway userconfig, written once the run holds its lock. */
+        private Map<String, String> environment;
+
+        Npm(String name, String version, String registry, String credentials) {
+            this.name = name;
+            this.version = version;
+            this.registry = registry;
+            this.credentials = credentials;
+        }
+
+        static Npm plan(ScriptRun run, Component component) {
+            Path manifest = run.directory.resolve("package.json");
+            JsonNode pkg;
+            try {
+                pkg = Component.tree(Files.readString(manifest));
+            } catch (IOException e) {
+                throw Kit.badInput("package.json cannot be read (" + e.getMessage() + "): the npm package is described there");
+            }
+            String name = pkg == null ? "" : pkg.path("name").asText("");
+            String version = pkg == null ? "" : pkg.path("version").asText("");
+            if (name.isEmpty() || !version.equals(component.version)) {
+                throw Kit.badInput("package.json names " + Component.quote(name) + " version " + Component.quote(version) + ": the release publishes the component's "
+                        + "version " + component.version + ": make them equal");
+            }
+            String registry = source(run, "NPM_REGISTRY", "https://registry.npmjs.org/");
+            String host = "//" + URI.create(registry).getAuthority() + URI.create(registry).getPath().replaceFirst("/?$", "/");
+            String token = run.environment.get("NPM_TOKEN");
+            String user = run.environment.get("NPM_USER");
+            String password = run.environment.get("NPM_PASS");
+            String credentials;
+            if (token != null && !token.isBlank()) {
+                credentials = host + ":_authToken=" + token.strip() + "\n";
+            } else if (user != null && !user.isBlank() && password != null && !password.isBlank()) {
+                String basic = Base64.getEncoder().encodeToString((user.strip() + ":" + password.strip()).getBytes(StandardCharsets.UTF_8));
+                run.console.secret(basic);
+                credentials = host + ":_auth=" + basic + "\n" + host + ":always-auth=true\n"
+                        + (run.environment.containsKey("NPM_EMAIL") ? "email=" + run.environment.get("NPM_EMAIL").strip() + "\n" : "");
+            } else {
+                throw Kit.badInput("set NPM_TOKEN, or NPM_USER, NPM_PASS and NPM_EMAIL, to publish " + name + " to " + registry);
+            }
+            return new Npm(name, version, registry, "registry=" + registry + "\n" + credentials);
+        }
+
+        @Override
+        public String describe() {
+            return name + "@" + version + " (npm)";
+        }
+
+        private Map<String, String> environment(ScriptRun run) {
+            if (environment == null) {
+                environment = Map.of("NPM_CONFIG_USERCONFIG", throwaway(run, "npmrc", credentials).toString());
+            }
+            return environment;
+        }
+
+        @Override
+        public boolean published(ScriptRun run) {
+            String answer = run.commands.ask(List.of("npm", "view", name + "@" + version, "version", "--registry", registry), environment(run));
+            return answer != null && answer.strip().equals(version);
+        }
+
+        @Override
+        public void publish(ScriptRun run) {
+            run.commands.step("npm publish", List.of("npm", "publish", "--registry", registry), environment(run));
+        }
+    }
+
+    /** Maven: the pom's coordinates, a look at the repository for the version's pom, `mvn deploy` with the server's login in a throwaway settings file. */
+    record Maven(String group, String artifact, String version, String repository, String user, String password) implements Publication {
+        static Maven plan(ScriptRun run, Component component) {
+            Element pom;
+            try {
+                pom = DocumentBuilderFactory.newDefaultInstance().newDocumentBuilder().parse(run.directory.resolve("pom.xml").toFile()).getDocumentElement();
+            } catch (Exception e) {
+                throw Kit.badInput("pom.xml cannot be read (" + e.getMessage() + "): the Maven package is described there");
+            }
+            String group = child(pom, "groupId");
+            if (group.isEmpty() && pom.getElementsByTagName("parent").getLength() > 0) {
+                group = child((Element) pom.getElementsByTagName("parent").item(0), "groupId");
+            }
+            String artifact = child(pom, "artifactId");
+            String version = child(pom, "version");
+            if (group.isEmpty() || artifact.isEmpty() || !version.equals(component.version)) {
+                throw Kit.badInput("pom.xml says " + group + ":" + artifact + ":" + version + ": the release publishes the component's version "
+                        + component.version + ": make them equal");
+            }
+            String repository = source(run, "MAVEN_REPOSITORY", "");
+            if (repository.isEmpty() || !repository.matches("https?://.+")) {
+                throw Kit.badInput("set MAVEN_REPOSITORY to the repository to deploy " + artifact + " to, e.g. https://repo.example.com/releases");
+            }
+            return new Maven(group, artifact, version, repository.replaceFirst("/$", ""), run.environment.getOrDefault("MAVEN_USER", ""),
+                    run.environment.getOrDefault("MAVEN_PASS", ""));
+        }
+
+        /** The text of the first child element NAME of PARENT (not of a nested one), or "". */
+        private static String child(Element parent, String name) {
+            for (var node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+                if (node instanceof Element element && element.getTagName().equals(name)) {
+                    return element.getTextContent().strip();
+                }
+            }
+            return "";
+        }
+
+        @Override
+        public String describe() {
+            return group + ":" + artifact + ":" + version + " (maven)";
+        }
+
+        @Override
+        public boolean published(ScriptRun run) {
+            URI pom = URI.create(repository + "/" + group.replace('.', '/') + "/" + artifact + "/" + version + "/" + artifact + "-" + version + ".pom");
+            HttpRequest.Builder request = HttpRequest.newBuilder(pom).method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20));
+            if (!user.isEmpty()) {
+                request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+            }
+            try {
+                int status = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 401 || status == 403) {
+                    throw Kit.failure(repository + " refused to say whether " + describe() + " is there (HTTP " + status + "): check MAVEN_USER and MAVEN_PASS");
+                }
+                return status / 100 == 2;
+            } catch (IOException e) {
+                throw Kit.failure("cannot reach " + repository + " (" + e.getMessage() + "): check MAVEN_REPOSITORY");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Kit.failure("interrupted while asking " + repository);
+            }
+        }
+
+        @Override
+        public void publish(ScriptRun run) {
+            // the settings name the variables, not their values: the password stays in mvn's environment
+            Path settings = throwaway(run, "maven-settings", "<settings><servers><server><id>pipkit-release</id><username>${env.MAVEN_USER}</username>"
+                    + "<password>${env.MAVEN_PASS}</password></server></servers></settings>\n");
+            run.commands.step("mvn deploy", List.of("mvn", "-B", "--settings", settings.toString(), "deploy", "-DskipTests",
+                    "-DaltDeploymentRepository=pipkit-release::default::" + repository), Map.of("MAVEN_USER", user, "MAVEN_PASS", password));
+        }
+    }
+}
