@@ -82,8 +82,9 @@ class Clean implements Callable<Integer> {
         }
         remove(run, failures, "images", images.stream().filter(image -> !used.contains(image)).toList(), Docker::removeImages);
         // rebuilding a tag leaves the image it pointed to untagged; those of this component carry its label
-        remove(run, failures, "untagged images", lines(run.commands.require("images", Docker.untagged(Kit.LABEL + ".component=" + component.name))),
-                Docker::removeImages);
+        // (a container of an untagged image names it by its short id)
+        remove(run, failures, "untagged images", lines(run.commands.require("images", Docker.untagged(Kit.LABEL + ".component=" + component.name))).stream()
+                .filter(id -> !used.contains(id)).toList(), Docker::removeImages);
 
         if (!failures.isEmpty()) {
             throw Kit.failure("could not remove " + String.join(", ", failures) + " (see above)");

@@ -90,6 +90,14 @@ class Install implements Callable<Integer> {
         }
         copies.put(template.resolve(".dockerignore"), to.resolve(".dockerignore"));
 
+        for (Path destination : copies.values()) {
+            if (!Repository.linkFree(to, to.relativize(destination).toString())) {
+                throw Kit.badInput(to.relativize(destination) + " in " + target + " is or passes through a symbolic link: the installer never writes through links");
+            }
+        }
+        if (Files.isSymbolicLink(to.resolve(Component.FILE))) {
+            throw Kit.badInput(Component.FILE + " in " + target + " is a symbolic link: the installer never writes through links");
+        }
         List<String> conflicts = new ArrayList<>();
         for (Map.Entry<Path, Path> copy : copies.entrySet()) {
             if (Files.exists(copy.getValue()) && Files.mismatch(copy.getKey(), copy.getValue()) != -1) {

@@ -94,7 +94,7 @@ class Pipeline implements Callable<Integer> {
             results.add(new Result(step.name(), exit == Kit.OK ? "passed" : "failed", exit, seconds, image));
         }
         printTable(run.console, results);
-        if (json != null) {
+        if (json != null && !(options.dryRun && !json.equals("-"))) {
             writeJson(run.console, results, exit);
         }
         return exit;

@@ -57,6 +57,9 @@ class Publish implements Callable<Integer> {
             throw Kit.badInput("set both DOCKER_USER and DOCKER_PASS to log in, or neither to use the current docker login");
         }
         String server = component.loginServer();
+        // a throwaway config knows none of the user's docker contexts: the engine of the one in use is named outright
+        String engine = isSet(user) && !keepLogin && !isSet(run.environment.get("DOCKER_HOST")) && PackageStep.contextChosen(run.environment)
+                ? run.commands.ask(Docker.contextHost()) : null;
 
         run.lock(component, "publish");
         if (isSet(user)) {
@@ -67,6 +70,13 @@ class Publish implements Callable<Integer> {
             } else {
                 if (!keepLogin) {
                     environment.put("DOCKER_CONFIG", throwawayConfig(run));
+                    if (isSet(engine)) {
+                        environment.put("DOCKER_HOST", engine);
+                    }
+                    // where docker keeps logins in a credential helper (pass, secretservice, a keychain), the folder's going is not
+                    // enough: the login is taken back too
+                    Map<String, String> logout = Map.copyOf(environment);
+                    run.atEnd(() -> run.commands.cleanUp(Docker.logout(server), logout));
                 }
                 run.commands.attemptQuietly(login(server, user), environment, password + "\n").orFail("docker login", run.console);
             }

@@ -131,6 +131,19 @@ class Release implements Callable<Integer> {
         return environment;
     }
 
+    /** VALUE as an http(s) URL with a host, else bad input naming VARIABLE. */
+    static URI url(String value, String variable) {
+        try {
+            URI uri = new URI(value);
+            if (uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // said below
+        }
+        throw Kit.badInput(variable + " " + Component.quote(value) + " is not an http(s) URL such as https://registry.example.com/");
+    }
+
     static String source(ScriptRun run, String variable, String fallback) {
         String value = run.environment.get(variable);
         return value == null || value.isBlank() ? fallback : value.strip();
@@ -210,7 +223,8 @@ class Release implements Callable<Integer> {
                         + "version " + component.version + ": make them equal");
             }
             String registry = source(run, "NPM_REGISTRY", "https://registry.npmjs.org/");
-            String host = "//" + URI.create(registry).getAuthority() + URI.create(registry).getPath().replaceFirst("/?$", "/");
+            URI uri = url(registry, "NPM_REGISTRY");
+            String host = "//" + uri.getAuthority() + uri.getPath().replaceFirst("/?$", "/");
             String token = run.environment.get("NPM_TOKEN");
             String user = run.environment.get("NPM_USER");
             String password = run.environment.get("NPM_PASS");
@@ -257,9 +271,15 @@ class Release implements Callable<Integer> {
         static Maven plan(ScriptRun run, Component component) {
             Element pom;
             try {
-                pom = DocumentBuilderFactory.newDefaultInstance().newDocumentBuilder().parse(run.directory.resolve("pom.xml").toFile()).getDocumentElement();
+                // a pom.xml may be hostile: no DOCTYPE, so no entity can read a file or reach a server
+                DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
+                factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+                factory.setExpandEntityReferences(false);
+                pom = factory.newDocumentBuilder().parse(run.directory.resolve("pom.xml").toFile()).getDocumentElement();
+            } catch (java.io.FileNotFoundException e) {
+                throw Kit.badInput("pom.xml cannot be read: the Maven package is described there");
             } catch (Exception e) {
-                throw Kit.badInput("pom.xml cannot be read (" + e.getMessage() + "): the Maven package is described there");
+                throw Kit.badInput("pom.xml is not a plain pom (well-formed XML, no DOCTYPE): the Maven package is described there");
             }
             String group = child(pom, "groupId");
             if (group.isEmpty() && pom.getElementsByTagName("parent").getLength() > 0) {
@@ -272,8 +292,12 @@ class Release implements Callable<Integer> {
                         + component.version + ": make them equal");
             }
             String repository = source(run, "MAVEN_REPOSITORY", "");
-            if (repository.isEmpty() || !repository.matches("https?://.+")) {
+            if (repository.isEmpty()) {
                 throw Kit.badInput("set MAVEN_REPOSITORY to the repository to deploy " + artifact + " to, e.g. https://repo.example.com/releases");
+            }
+            url(repository, "MAVEN_REPOSITORY");
+            if (!group.matches("[A-Za-z0-9_.-]+") || !artifact.matches("[A-Za-z0-9_.-]+") || !version.matches("[A-Za-z0-9_.-]+")) {
+                throw Kit.badInput("pom.xml's coordinates " + Component.quote(group + ":" + artifact + ":" + version) + " are not plain Maven coordinates");
             }
             return new Maven(group, artifact, version, repository.replaceFirst("/$", ""), run.environment.getOrDefault("MAVEN_USER", ""),
                     run.environment.getOrDefault("MAVEN_PASS", ""));

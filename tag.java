@@ -55,7 +55,12 @@ class Tag implements Callable<Integer> {
         run.commands.step("git tag", Git.tag(tag, component.buildTag(), force));
         if (!noPush) {
             run.console.step("pushing " + tag + " to " + remote);
-            run.commands.step("git push", Git.push(remote, tag, force), token);
+            Commands.Outcome pushed = run.commands.attempt(Git.push(remote, tag, force), token);
+            if (pushed.exit() != 0 && !force) {
+                // a tag that is only local would make the next run demand --force, which force-pushes: it goes
+                run.commands.cleanUp(Git.deleteTag(tag));
+            }
+            pushed.orFail("git push", run.console);
         }
         run.console.step(run.dryRun ? "dry run: nothing was changed" : "tagged " + tag);
         return Kit.OK;
@@ -78,10 +83,13 @@ class Tag implements Callable<Integer> {
         String user = environment.getOrDefault("GIT_USER", "x-access-token");
         String basic = Base64.getEncoder().encodeToString((user + ":" + token.strip()).getBytes(StandardCharsets.UTF_8));
         run.console.secret(basic);
+        // after the entries the CI may have set itself (safe.directory, say), not over them
+        String count = environment.getOrDefault("GIT_CONFIG_COUNT", "0").strip();
+        int index = count.matches("[0-9]{1,3}") ? Integer.parseInt(count) : 0;
         header.put("GIT_TERMINAL_PROMPT", "0");
-        header.put("GIT_CONFIG_COUNT", "1");
-        header.put("GIT_CONFIG_KEY_0", "http.extraHeader");
-        header.put("GIT_CONFIG_VALUE_0", "Authorization: Basic " + basic);
+        header.put("GIT_CONFIG_COUNT", Integer.toString(index + 1));
+        header.put("GIT_CONFIG_KEY_" + index, "http.extraHeader");
+        header.put("GIT_CONFIG_VALUE_" + index, "Authorization: Basic " + basic);
         return header;
     }
 }

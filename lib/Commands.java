@@ -237,15 +237,25 @@ final class Commands {
         @Override
         public synchronized void write(int b) {
             bytes.write(b);
+            trim();
         }
 
         @Override
         public synchronized void write(byte[] b, int off, int len) {
             bytes.write(b, off, len);
+            trim();
+        }
+
+        /** Keeps the last KEEP bytes or so, from a line's start: a secret cut in two would not be masked. */
+        private void trim() {
             if (bytes.size() > 2L * keep) {
                 byte[] all = bytes.toByteArray();
+                int from = all.length - keep;
+                while (from < all.length && all[from - 1] != '\n') {
+                    from++;
+                }
                 bytes.reset();
-                bytes.write(all, all.length - keep, keep);
+                bytes.write(all, from, all.length - from);
             }
         }
 

@@ -24,7 +24,7 @@ final class Compose {
     final Map<String, String> environment = new LinkedHashMap<>();
     /** Fixed container names of the file, by service (see {@link #fixedNames}). */
     private final Map<String, String> renames = new LinkedHashMap<>();
-    private boolean overridden;
+    private Path override;
     private final ScriptRun run;
 
     Compose(ScriptRun run, List<String> program, String project, String file) {
@@ -164,7 +164,8 @@ final class Compose {
         String folders = run.commands.ask(Docker.listContainers(List.of("com.docker.compose.project=" + project),
                 "{{.Label \"com.docker.compose.project.working_dir\"}}"));
         String mine = run.directory.resolve("docker").toString();
-        return folders != null && folders.lines().allMatch(mine::equals);
+        // at least one container must show the folder: a project with only a network or volume left proves nothing
+        return folders != null && !folders.isBlank() && folders.lines().allMatch(mine::equals);
     }
 
     /** Removes a project's containers, networks and volumes by compose's label, without its compose file. */
@@ -194,9 +195,8 @@ final class Compose {
 
     /** The override file: the same `version:` as the step's file (compose 1.29 wants them equal), and each fixed name made this run's. */
     private Path override() {
-        Path path = Path.of(System.getProperty("java.io.tmpdir"), "pipkit-compose-" + project + ".yml");
-        if (!overridden && run.locked()) {
-            overridden = true;
+        if (override == null && run.locked()) {
+            override = Path.of(System.getProperty("java.io.tmpdir"), "pipkit-compose-" + project + ".yml");
             StringBuilder text = new StringBuilder();
             java.util.regex.Matcher version = Pattern.compile("(?m)^version:.*$").matcher(Kit.readDockerfile(run.directory, file));
             if (version.find()) {
@@ -205,18 +205,22 @@ final class Compose {
             text.append("services:\n");
             renames.forEach((service, name) -> text.append("  ").append(service).append(":\n    container_name: ").append(name).append('-').append(project).append('\n'));
             if (run.changesFiles()) {
+                // a name no other user can guess or take first in the shared temp folder: owner-only, made here
                 try {
-                    Files.writeString(path, text);
+                    Path file = Files.createTempFile("pipkit-compose-", ".yml",
+                            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                    run.track("temp", file.toString(), () -> Outputs.delete(file));
+                    Files.writeString(file, text);
+                    override = file;
                 } catch (java.io.IOException e) {
-                    throw Kit.failure("cannot write " + path + ": " + e.getMessage());
+                    throw Kit.failure("cannot write the compose override file: " + e.getMessage());
                 }
-                run.track("temp", path.toString(), () -> Outputs.delete(path));
                 run.console.step("fixed container names made this run's own: " + String.join(", ", renames.values()));
             } else {
-                run.console.print("cat > " + path + " <<'EOF'\n" + text + "EOF");
+                run.console.print("cat > " + override + " <<'EOF'\n" + text + "EOF");
             }
         }
-        return path;
+        return override == null ? Path.of(System.getProperty("java.io.tmpdir"), "pipkit-compose-" + project + ".yml") : override;
     }
 
     /** `down`, removing the run's containers, networks and anonymous volumes. */

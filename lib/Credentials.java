@@ -72,10 +72,10 @@ final class Credentials {
         Map<String, String> environment = run.environment;
         Map<String, String> secrets = new LinkedHashMap<>();
         boolean agent = dockerfile.contains("--mount=type=ssh");
-        if ((agent || dockerfile.contains("id_rsa")) && !Files.exists(directory.resolve(KEY))) {
+        if ((agent || dockerfile.contains("id_rsa")) && !usersOwn(directory, KEY)) {
             secrets.put("id_rsa", privateKey(dockerfileName, environment));
         }
-        if ((dockerfile.contains(".npmrc") || dockerfile.contains("id=npmrc")) && !Files.exists(directory.resolve(NPMRC))) {
+        if ((dockerfile.contains(".npmrc") || dockerfile.contains("id=npmrc")) && !usersOwn(directory, NPMRC)) {
             String token = environment.get("NPM_TOKEN");
             if (token == null || token.isBlank()) {
                 throw Kit.badInput(dockerfileName + " uses an .npmrc but NPM_TOKEN is not set: set it to an npm access token");
@@ -101,6 +101,20 @@ final class Credentials {
                     + ", which needs BuildKit: install docker buildx, or use ARG " + URL_ARGUMENT + " (see README)");
         }
         return new Credentials(run, dockerfileName, secrets, forms);
+    }
+
+    /** Whether FILE is there and the user's: not what a killed run of the kit wrote and left (that goes, and a new one is written). */
+    private static boolean usersOwn(Path directory, String file) {
+        return Files.exists(directory.resolve(file), LinkOption.NOFOLLOW_LINKS) && !RunLock.leftover(directory, file);
+    }
+
+    /** The SHA-256 of FILE's content, as the journal records a credential file (null when it cannot be read). */
+    static String hash(Path file) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            return null;
+        }
     }
 
     /** Whether the Dockerfile asks for anything. */
@@ -252,9 +266,18 @@ final class Credentials {
             run.console.print("# " + name + " would be written for the build (owner-only) and removed afterwards");
             return;
         }
-        // journalled before it exists (a kill in between leaves nothing unlisted); removed only once it is ours
+        if (RunLock.leftover(run.directory, name)) {
+            Outputs.delete(file);   // a killed run's, as it wrote it
+        }
+        // journalled before it exists, with the hash of what it will hold (a kill in between leaves nothing unlisted); removed only once it is ours
         boolean[] created = {false};
-        run.track("file", name, () -> {
+        String hash;
+        try {
+            hash = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        run.track("file", name + " " + hash, () -> {
             if (created[0]) {
                 Outputs.delete(file);
             }

@@ -138,6 +138,11 @@ final class Docker {
         return List.of("docker", "ps", "--quiet", "--filter", "label=com.docker.compose.project=" + project, "--filter", "publish=" + port);
     }
 
+    /** Forgets the login to SERVER (null: Docker Hub). */
+    static List<String> logout(String server) {
+        return server == null ? List.of("docker", "logout") : List.of("docker", "logout", server);
+    }
+
     static List<String> push(String image) {
         return List.of("docker", "push", image);
     }

@@ -33,6 +33,10 @@ final class Git {
         return command;
     }
 
+    static List<String> deleteTag(String tag) {
+        return List.of("git", "tag", "--delete", tag);
+    }
+
     static List<String> push(String remote, String tag, boolean force) {
         List<String> command = new ArrayList<>(List.of("git", "push"));
         if (force) {

@@ -278,18 +278,19 @@ final class Outputs {
         // Each copy goes to its own staging folder, so they run side by side (in a dry run one by one, in order).
         Set<Integer> missing = ConcurrentHashMap.newKeySet();
         IntStream indexes = IntStream.range(0, list.size());
-        (run.dryRun ? indexes : indexes.parallel()).forEach(i -> {
-            String what = "copying " + list.get(i).from + " out of the build image";
-            Commands.Outcome copied = run.commands.attemptQuietly(Docker.copy(container, list.get(i).from,
-                    directory.relativize(staging.resolve(Integer.toString(i))).toString()), Map.of(), null);
+        // every copy ends before a failure is reported: nothing may still be writing into the staging folder when it goes
+        List<Commands.Outcome> copies = (run.dryRun ? indexes : indexes.parallel()).mapToObj(i -> run.commands.attemptQuietly(Docker.copy(container,
+                list.get(i).from, directory.relativize(staging.resolve(Integer.toString(i))).toString()), Map.of(), null)).toList();
+        for (int i = 0; i < list.size(); i++) {
+            Commands.Outcome copied = copies.get(i);
             if (copied.exit() != 0 && !required && copied.tail().text().contains("Could not find the file")) {
                 missing.add(i);
                 run.console.warn("the build image has no " + list.get(i).from + ", this language's usual output: nothing copied to " + list.get(i).to
                         + " (name \"outputs\" in component.json to require one)");
             } else {
-                copied.orFail(what, run.console);
+                copied.orFail("copying " + list.get(i).from + " out of the build image", run.console);
             }
-        });
+        }
         if (!run.dryRun) {
             moveIntoPlace(staging, missing);
         } else {

@@ -57,9 +57,7 @@ final class PackageStep {
         Map<String, String> environment = run.environment;
         String endpoint = environment.get("DOCKER_HOST");
         if (endpoint == null || endpoint.isBlank()) {
-            boolean context = environment.containsKey("DOCKER_CONTEXT")
-                    || dockerConfig(environment).contains("\"currentContext\"");
-            endpoint = context ? run.commands.ask(Docker.contextHost()) : null;
+            endpoint = contextChosen(environment) ? run.commands.ask(Docker.contextHost()) : null;
         }
         return hostOf(endpoint);
     }
@@ -69,8 +67,17 @@ final class PackageStep {
         if (endpoint == null || !(endpoint.startsWith("tcp://") || endpoint.startsWith("ssh://") || endpoint.startsWith("http"))) {
             return "localhost";
         }
-        String host = URI.create(endpoint).getHost();
-        return host == null || host.isBlank() ? "localhost" : host;
+        try {
+            String host = new URI(endpoint).getHost();
+            return host == null || host.isBlank() ? "localhost" : host;
+        } catch (java.net.URISyntaxException e) {
+            throw Kit.badInput("DOCKER_HOST (or the docker context) " + Component.quote(endpoint) + " is not an address such as tcp://10.0.0.5:2376");
+        }
+    }
+
+    /** Whether the user chose a docker context (DOCKER_CONTEXT, or `docker context use` in their config). */
+    static boolean contextChosen(Map<String, String> environment) {
+        return environment.containsKey("DOCKER_CONTEXT") || dockerConfig(environment).contains("\"currentContext\"");
     }
 
     private static String dockerConfig(Map<String, String> environment) {

@@ -134,10 +134,10 @@ final class RunLock {
                     }
                 }
                 case "file" -> {
-                    // only what the kit itself writes: a staging folder or a credential file, never through a link
-                    if ((value.matches("\\.pipkit-staging-[0-9a-f]{8}") || List.of(Credentials.KEY, Credentials.NPMRC).contains(value))
-                            && Repository.reachable(directory, value)) {
-                        Outputs.delete(directory.resolve(value));
+                    // only what the kit itself writes, never through a link: a staging folder, or a credential file that still
+                    // holds what the kit wrote (its hash is journalled: a forged line cannot name the user's own key)
+                    if (value.matches("\\.pipkit-staging-[0-9a-f]{8}") && Repository.reachable(directory, value) || ownCredential(directory, value)) {
+                        Outputs.delete(directory.resolve(value.split(" ")[0]));
                     } else {
                         ignored(run, line);
                     }
@@ -158,6 +158,30 @@ final class RunLock {
                 }
             }
         }
+    }
+
+    /** Whether VALUE ("docker/id_rsa HASH") is a credential file the kit wrote, still as it wrote it. */
+    static boolean ownCredential(Path directory, String value) {
+        String[] parts = value.split(" ");
+        return parts.length == 2 && List.of(Credentials.KEY, Credentials.NPMRC).contains(parts[0]) && Repository.linkFree(directory, parts[0])
+                && Files.isRegularFile(directory.resolve(parts[0]), LinkOption.NOFOLLOW_LINKS) && parts[1].equals(Credentials.hash(directory.resolve(parts[0])));
+    }
+
+    /** Whether FILE (docker/id_rsa, say) is what a killed run of any step wrote and left: a journal lists it with its content's hash. */
+    static boolean leftover(Path directory, String file) {
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            for (Path journal : files.filter(path -> path.getFileName().toString().matches("\\.pipkit-[a-z]+\\.lock")
+                    && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
+                    if (line.startsWith("file " + file + " ") && ownCredential(directory, line.substring("file ".length()))) {
+                        return true;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
     }
 
     private static void ignored(ScriptRun run, String line) {

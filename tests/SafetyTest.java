@@ -351,7 +351,9 @@ class SafetyTest {
             Path outside = repo.outside();
             repo.write(".pipkit-build.lock", "container " + foreign.get(0) + "\ncontainer " + foreign.get(1) + "\nproject prod-db-" + suffix
                     + "\nproject " + repo.name + "-test-" + suffix + "\ntemp relative-file\ntemp " + outside.resolve("precious")
-                    + "\nfile ../" + outside.getFileName() + "/precious\nfile docker/../../" + outside.getFileName() + "/precious\n");
+                    + "\nfile ../" + outside.getFileName() + "/precious\nfile docker/../../" + outside.getFileName() + "/precious\n"
+                    + "file docker/id_rsa 0123456789abcdef\n");
+            repo.write("docker/id_rsa", "the user's own key\n");
             Map<String, String> before = repo.outsideState();
             Harness.Result result = repo.run("build.java");
             assertEquals(0, result.exit(), result.all());
@@ -360,6 +362,7 @@ class SafetyTest {
                 assertEquals("running", Harness.docker("inspect", "--format", "{{.State.Status}}", container).strip(), container + " survives");
             }
             assertEquals(before, repo.outsideState());
+            assertEquals("the user's own key\n", repo.read("docker/id_rsa"), "a forged journal line cannot name the user's own key");
             assertEquals(0, Files.size(repo.dir.resolve(".pipkit-build.lock")), "the lock is emptied");
             Harness.Figures.hostileHeld++;
         } finally {

@@ -360,6 +360,12 @@ class ScriptTest {
         Harness.assertOneErrorLine(run(new Release(), Map.of()), 2, "set NPM_TOKEN, or NPM_USER, NPM_PASS and NPM_EMAIL");
         repo.write("component.json", repo.componentJson("\"0\"", "\"artifacts\": [{\"name\": \"x\", \"type\": \"maven\"}]"));
         Harness.assertOneErrorLine(run(new Release(), Map.of()), 2, "pom.xml cannot be read");
+        // a hostile pom.xml: an entity that would read a file outside the repository into the error line
+        repo.write("pom.xml", "<?xml version=\"1.0\"?><!DOCTYPE project [<!ENTITY e SYSTEM \"file:///etc/hostname\">]><project><groupId>g</groupId>"
+                + "<artifactId>a</artifactId><version>&e;</version></project>");
+        Harness.Result hostile = run(new Release(), Map.of("MAVEN_REPOSITORY", "http://127.0.0.1:1/"));
+        Harness.assertOneErrorLine(hostile, 2, "pom.xml is not a plain pom");
+        assertFalse(hostile.all().contains(Files.readString(Path.of("/etc/hostname")).strip()), hostile.all());
         repo.write("component.json", repo.componentJson("\"0\"", "\"artifacts\": [{\"name\": \"x\", \"type\": \"gem\"}]"));
         Harness.assertOneErrorLine(run(new Release(), Map.of()), 2, "the artifact type \"gem\" is none the kit publishes");
         repo.write("component.json", repo.componentJson("\"0\"", "\"artifacts\": [{\"name\": \"x\", \"type\": \"docker\"}]"));

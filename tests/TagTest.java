@@ -70,6 +70,7 @@ class TagTest {
             git(repo.dir, "remote", "set-url", "origin", "http://127.0.0.1:" + server.getAddress().getPort() + "/org/repo.git");
             Harness.Result result = repo.run(Map.of("GIT_TOKEN", TOKEN), "tag.java");
             Harness.assertOneErrorLine(result, 1, "git push failed");
+            assertEquals("", git(repo.dir, "tag", "--list"), "a tag only local would make the next run demand --force: it goes");
             String basic = java.util.Base64.getEncoder().encodeToString(("x-access-token:" + TOKEN).getBytes());
             assertTrue(authorizations.contains("Basic " + basic), "the remote saw: " + authorizations);
             assertFalse(result.all().contains(TOKEN) || result.all().contains(basic), result.all());
