@@ -518,6 +518,7 @@ class SafetyTest {
         repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.test\n"
                 + "    image: ${IMAGE}\n    depends_on: [store]\n  store:\n    build:\n      context: ..\n      dockerfile: docker/store/Dockerfile\n    image: ${IMAGE}-store\n");
         repo.write("docker/store/Dockerfile", "FROM busybox:1.36\nCMD [\"sleep\", \"600\"]\n");
+        repo.write(".dockerignore", "obj\n");   // as real repositories have it: docker/ is in the context
         List<String> temporary = temporaryFiles();
         Harness.Result result = repo.run(Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(KEY.getBytes())), "test.java");
         assertEquals(0, result.exit(), result.all());
