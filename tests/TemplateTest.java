@@ -118,7 +118,7 @@ class TemplateTest {
         assertEquals(0, clean.exit(), clean.all());
         assertEquals(List.of(), service.images());
         assertEquals(List.of(), service.composeLeftovers());
-        assertEquals(" D obj/main.js", TagTest.git(dir, "status", "--porcelain", "--", "obj"), "git shows what clean removed, and can give it back");
+        assertEquals("D obj/main.js", TagTest.git(dir, "status", "--porcelain", "--", "obj"), "git shows what clean removed, and can give it back");
     }
 
     static void breakATest(Harness repo, String language) throws IOException {
