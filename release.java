@@ -218,6 +218,9 @@ class Release implements Callable<Integer> {
             }
             String name = pkg == null ? "" : pkg.path("name").asText("");
             String version = pkg == null ? "" : pkg.path("version").asText("");
+            if (pkg != null && pkg.path("private").asBoolean(false)) {
+                throw Kit.badInput("package.json says \"private\": true, so npm publishes nothing: remove it, or list no npm artifact");
+            }
             if (name.isEmpty() || !version.equals(component.version)) {
                 throw Kit.badInput("package.json names " + Component.quote(name) + " version " + Component.quote(version) + ": the release publishes the component's "
                         + "version " + component.version + ": make them equal");
@@ -234,8 +237,7 @@ class Release implements Callable<Integer> {
             } else if (user != null && !user.isBlank() && password != null && !password.isBlank()) {
                 String basic = Base64.getEncoder().encodeToString((user.strip() + ":" + password.strip()).getBytes(StandardCharsets.UTF_8));
                 run.console.secret(basic);
-                credentials = host + ":_auth=" + basic + "\n" + host + ":always-auth=true\n"
-                        + (run.environment.containsKey("NPM_EMAIL") ? "email=" + run.environment.get("NPM_EMAIL").strip() + "\n" : "");
+                credentials = host + ":_auth=" + basic + "\n";   // NPM_EMAIL: release.ps1's `npm login` wanted it; npm 9 and later do not
             } else {
                 throw Kit.badInput("set NPM_TOKEN, or NPM_USER, NPM_PASS and NPM_EMAIL, to publish " + name + " to " + registry);
             }

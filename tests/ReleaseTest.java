@@ -53,6 +53,8 @@ class ReleaseTest {
     Map<String, String> environment(Map<String, String> settings) {
         Map<String, String> environment = new HashMap<>(settings);
         environment.put("HOME", home.toString());
+        // ./jbang finds its JBang by HOME: the real one, so that HOME holds only what the release writes there
+        environment.put("JBANG_KIT_HOME", Path.of(System.getProperty("user.home"), ".jbang", "kit").toString());
         return environment;
     }
 
@@ -75,7 +77,7 @@ class ReleaseTest {
         try (Verdaccio registry = new Verdaccio()) {
             fixture("node", "npm");
             String name = "pipkit-release-" + Kit.runId();
-            repo.write("package.json", repo.read("package.json").replace("\"name\": \"service\"", "\"name\": \"" + name + "\""));
+            repo.write("package.json", repo.read("package.json").replace("\"name\": \"service\"", "\"name\": \"" + name + "\"").replace("\"private\": true,", ""));
             Map<String, String> login = environment(Map.of("NPM_REGISTRY", registry.url(), "NPM_USER", USER, "NPM_PASS", PASSWORD, "NPM_EMAIL", "r@example.com"));
 
             Harness.Result first = repo.run(login, "release.java", "--verbose");

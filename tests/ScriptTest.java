@@ -356,6 +356,8 @@ class ScriptTest {
         repo.write("component.json", repo.componentJson("\"0\"", "\"artifacts\": [{\"name\": \"x\", \"type\": \"npm\"}]"));
         repo.write("package.json", "{\"name\": \"x\", \"version\": \"2.0.0\"}");
         Harness.assertOneErrorLine(run(new Release(), Map.of("NPM_TOKEN", "npm_0123456789")), 2, "the release publishes the component's version 1.0.0");
+        repo.write("package.json", "{\"name\": \"x\", \"version\": \"1.0.0\", \"private\": true}");
+        Harness.assertOneErrorLine(run(new Release(), Map.of("NPM_TOKEN", "npm_0123456789")), 2, "package.json says \"private\": true");
         repo.write("package.json", "{\"name\": \"x\", \"version\": \"1.0.0\"}");
         Harness.assertOneErrorLine(run(new Release(), Map.of()), 2, "set NPM_TOKEN, or NPM_USER, NPM_PASS and NPM_EMAIL");
         repo.write("component.json", repo.componentJson("\"0\"", "\"artifacts\": [{\"name\": \"x\", \"type\": \"maven\"}]"));
