@@ -109,6 +109,7 @@ class ReleaseTest {
     @Test
     void npmWithTheRegistryDownFailsWithOneLine() throws Exception {
         fixture("node", "npm");
+        repo.write("package.json", repo.read("package.json").replace("\"private\": true,", ""));
         Harness.Result result = repo.run(environment(Map.of("NPM_REGISTRY", "http://127.0.0.1:" + Harness.freePort() + "/", "NPM_TOKEN", "npm_token_" + PASSWORD)),
                 "release.java");
         Harness.assertOneErrorLine(result, 1, "npm publish failed");
@@ -177,6 +178,7 @@ class ReleaseTest {
         String token() throws Exception {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url() + "-/user/org.couchdb.user:" + USER))
                     .header("Content-Type", "application/json")
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"name\": \"" + USER + "\", \"password\": \"" + PASSWORD + "\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             String body = response.body();
