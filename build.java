@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
         footerHeading = "%nEnvironment:%n", footer = {
             "  BUILD_NUMBER, GITHUB_RUN_NUMBER, TRAVIS_BUILD_NUMBER, CI_PIPELINE_IID, BUILD_BUILDID, BITBUCKET_BUILD_NUMBER, CIRCLE_BUILD_NUM (the build number, first set wins)",
             "  GIT_PRIVATE_KEY, NPM_TOKEN (private dependencies, for the images that ask)",
+            "  BUILD_CACHE (true, false or a repository: the registry cache), BUILDX_BUILDER",
             "  RETRY=true (run once more when it fails), NO_COLOR",
             "%nExample:",
             "  BUILD_NUMBER=42 ./jbang build.java --output /app/obj:obj"})
@@ -25,6 +26,9 @@ class Build implements Callable<Integer> {
 
     @Mixin
     Kit.Retry retry;
+
+    @Mixin
+    ImageBuild.Options building;
 
     @Option(names = "--output", paramLabel = "FROM[:TO]",
             description = "Copy FROM (a path in the image) to TO (default: its last part); repeatable. Overrides component.json's \"outputs\".")
@@ -45,6 +49,7 @@ class Build implements Callable<Integer> {
         Outputs outputs = Outputs.plan(run, component, this.outputs, dockerfile);
         outputs.checkDestinations();
         Credentials credentials = Credentials.needed(run, DOCKERFILE, dockerfile);
+        ImageBuild image = ImageBuild.plan(run, component, building, "build");
 
         run.lock(component, "build");
         if (run.changesFiles()) {
@@ -53,8 +58,10 @@ class Build implements Callable<Integer> {
         outputs.removePrevious();
         Credentials.Build secrets = credentials.provide();
         run.console.step("building image " + component.buildImage());
-        run.commands.step("docker build", Docker.build(DOCKERFILE, List.of(component.buildImage()), component.imageLabels(), secrets.options()),
+        image.readCache();
+        run.commands.step("docker build", Docker.build(DOCKERFILE, List.of(component.buildImage()), component.imageLabels(), Kit.join(secrets.options(), image.options())),
                 secrets.environment());
+        image.writeCache(component.buildImage());
 
         if (outputs.list.isEmpty()) {
             run.console.step("no outputs to copy (language \"" + component.language() + "\"): the build image is the result");

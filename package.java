@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
             "  DOCKER_IP (or DOCKER_MACHINE_HOST), HTTP_PORT, HTTP_ROUTE (where the readiness probe goes; HTTP_PORT is also the published port)",
             "  DOCKER_HOST (a remote engine: probed on its host)",
             "  IMAGE (set for compose)",
+            "  BUILD_CACHE (true, false or a repository: the registry cache), BUILDX_BUILDER",
             "  RETRY=true (run once more when it fails), NO_COLOR",
             "%nExample:",
             "  HTTP_PORT=18080 ./jbang package.java --smoke 'POST /v1/beacons/get_beacons {}'"})
@@ -27,6 +28,9 @@ class Package implements Callable<Integer> {
 
     @Mixin
     Kit.Retry retry;
+
+    @Mixin
+    ImageBuild.Options building;
 
     @Mixin
     Compose.Flavour flavour;
@@ -73,11 +77,14 @@ class Package implements Callable<Integer> {
         }
         URI readiness = PackageStep.uri(host, port, route);
         Map<String, String> labels = PackageStep.labels(component, run);
+        ImageBuild image = ImageBuild.plan(run, component, building, "release");
 
         run.lock(component, "package");
         run.console.step("building image " + String.join(" and ", component.releaseImages()));
         Credentials.Build secrets = credentials.provide();
-        run.commands.step("docker build", PackageStep.build(component, labels, secrets.options()), secrets.environment());
+        image.readCache();
+        run.commands.step("docker build", PackageStep.build(component, labels, Kit.join(secrets.options(), image.options())), secrets.environment());
+        image.writeCache(component.releaseImage());
 
         run.console.step("starting " + component.releaseImage() + " (compose project " + compose.project + ")");
         compose.downBeforeAndAfter();

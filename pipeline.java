@@ -39,6 +39,12 @@ class Pipeline implements Callable<Integer> {
     @Mixin
     Compose.Flavour flavour;
 
+    @Mixin
+    ImageBuild.Options building;
+
+    @Mixin
+    ImageBuild.Release platforms;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE (- for stdout), for CI.")
     String json;
 
@@ -66,14 +72,21 @@ class Pipeline implements Callable<Integer> {
         if (options.quiet) {
             common.add("--quiet");
         }
-        List<String> compose = new ArrayList<>(common);
+        List<String> images = new ArrayList<>(common);
+        add(images, "--cache", building.cache);
+        add(images, "--builder", building.builder);
+        List<String> compose = new ArrayList<>(images);
         compose.addAll(List.of("--compose", flavour.name));
+        List<String> pushed = new ArrayList<>(images);
+        add(pushed, "--platform", platforms.platforms);
+        add(pushed, "--provenance", platforms.provenance);
+        add(pushed, "--sbom", platforms.sbom);
         List<Step> steps = new ArrayList<>(List.of(
-                new Step("build", Build::new, common, Component::buildImage),
+                new Step("build", Build::new, images, Component::buildImage),
                 new Step("test", Test::new, compose, Component::testImage),
                 new Step("package", Package::new, compose, Component::releaseImage)));
         if (publish) {
-            steps.add(new Step("publish", Publish::new, common, component -> String.join(" ", component.releaseImages())));
+            steps.add(new Step("publish", Publish::new, pushed, component -> String.join(" ", component.releaseImages())));
         }
         if (release) {
             steps.add(new Step("release", Release::new, common, component -> component.name + " " + component.version));
@@ -98,6 +111,13 @@ class Pipeline implements Callable<Integer> {
             writeJson(run.console, results, exit);
         }
         return exit;
+    }
+
+    /** OPTION=VALUE onto ARGUMENTS, when the value was given. */
+    private static void add(List<String> arguments, String option, String value) {
+        if (value != null) {
+            arguments.add(option + "=" + value);
+        }
     }
 
     private static String imageOf(Path directory, Step step) {

@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
                 + "logs in first (password on stdin) into a throwaway docker config, so no credential stays on the machine.",
         footerHeading = "%nEnvironment:%n", footer = {
             "  DOCKER_USER and DOCKER_PASS (log in first when both are set; the password goes on stdin)",
+            "  BUILD_PLATFORMS (as --platform), BUILD_CACHE, BUILDX_BUILDER",
             "  NO_COLOR",
             "%nExample:",
             "  DOCKER_USER=ci DOCKER_PASS=*** ./jbang publish.java --tags rc,latest"})
@@ -37,6 +38,12 @@ class Publish implements Callable<Integer> {
 
     @Option(names = "--keep-login", description = "Log in with the user's own docker config (the login stays) instead of a throwaway one.")
     boolean keepLogin;
+
+    @Mixin
+    ImageBuild.Options building;
+
+    @Mixin
+    ImageBuild.Release release;
 
     public static void main(String... args) {
         System.exit(Kit.run(new Publish(), args));
@@ -57,6 +64,13 @@ class Publish implements Callable<Integer> {
             throw Kit.badInput("set both DOCKER_USER and DOCKER_PASS to log in, or neither to use the current docker login");
         }
         String server = component.loginServer();
+        // for other platforms or attestations, the release image is built again by buildx and pushed as it is built
+        ImageBuild image = ImageBuild.plan(run, component, building, "release");
+        List<String> build = image.pushOptions(component, release);
+        Credentials credentials = build.isEmpty() ? null
+                : Credentials.needed(run, PackageStep.DOCKERFILE, Kit.readDockerfile(run.directory, PackageStep.DOCKERFILE)).neverInALayer();
+        String buildx = run.environment.getOrDefault("BUILDX_CONFIG", Path.of(run.environment.getOrDefault("DOCKER_CONFIG",
+                Path.of(System.getProperty("user.home"), ".docker").toString()), "buildx").toString());
         // a throwaway config knows none of the user's docker contexts: the engine of the one in use is named outright
         String engine = isSet(user) && !keepLogin && !isSet(run.environment.get("DOCKER_HOST")) && PackageStep.contextChosen(run.environment)
                 ? run.commands.ask(Docker.contextHost()) : null;
@@ -70,6 +84,7 @@ class Publish implements Callable<Integer> {
             } else {
                 if (!keepLogin) {
                     environment.put("DOCKER_CONFIG", throwawayConfig(run));
+                    environment.put("BUILDX_CONFIG", buildx);   // the user's builders, which buildx keeps beside the login
                     if (isSet(engine)) {
                         environment.put("DOCKER_HOST", engine);
                     }
@@ -81,8 +96,16 @@ class Publish implements Callable<Integer> {
                 run.commands.attemptQuietly(login(server, user), environment, password + "\n").orFail("docker login", run.console);
             }
         }
-        for (String image : images) {
-            push(run, image, environment);
+        if (build.isEmpty()) {
+            for (String each : images) {
+                push(run, each, environment);
+            }
+        } else {
+            run.console.step("building and pushing " + String.join(" and ", images));
+            Credentials.Build secrets = credentials.provide();
+            Map<String, String> both = new LinkedHashMap<>(environment);
+            both.putAll(secrets.environment());
+            run.commands.step("docker build", Docker.build(PackageStep.DOCKERFILE, images, PackageStep.labels(component, run), Kit.join(secrets.options(), build)), both);
         }
         run.console.step(run.dryRun ? "dry run: nothing was pushed" : "published " + String.join(" and ", images));
         return Kit.OK;

@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
                 + "with its dependencies; exits with the test container's exit code. Everything the run started is brought down afterwards.",
         footerHeading = "%nEnvironment:%n", footer = {
             "  GIT_PRIVATE_KEY, NPM_TOKEN (private dependencies, when docker/Dockerfile.test asks)",
+            "  BUILD_CACHE (true, false or a repository: the registry cache), BUILDX_BUILDER (then the kit builds the test image)",
             "  IMAGE (set for compose to the test image); TEST_CMD and the rest reach compose",
             "  NO_COLOR",
             "%nExample:",
@@ -28,6 +29,9 @@ class Test implements Callable<Integer> {
     @Mixin
     Compose.Flavour flavour;
 
+    @Mixin
+    ImageBuild.Options building;
+
     public static void main(String... args) {
         System.exit(Kit.run(new Test(), args));
     }
@@ -38,21 +42,25 @@ class Test implements Callable<Integer> {
         Component component = Component.read(run.directory);
         Compose compose = Compose.forStep(run, flavour.name, component, "test", COMPOSE_FILE);
         compose.environment.put("IMAGE", component.testImage());
-        // the test image gets credentials as the build image does; compose cannot hand them over, so then the kit builds it
+        // the test image gets credentials as the build image does; compose cannot hand them over, nor use the registry cache or
+        // a builder of the user's, so then the kit builds it
         String dockerfile = Files.exists(run.directory.resolve(DOCKERFILE)) ? Kit.readDockerfile(run.directory, DOCKERFILE) : "";
         Credentials credentials = Credentials.needed(run, DOCKERFILE, dockerfile);
+        ImageBuild image = ImageBuild.plan(run, component, building, "test");
 
         run.lock(component, "test");
         run.console.step("building " + component.testImage() + " (compose project " + compose.project + ")");
         compose.downBeforeAndAfter();
         List<String> services = null;   // which services compose builds: null for all of them
-        if (credentials.any()) {
+        if (credentials.any() || image.any() && !dockerfile.isEmpty()) {
             Credentials.Build secrets = credentials.provide();
-            Commands.Outcome image = run.commands.attempt(Docker.build(DOCKERFILE, List.of(component.testImage()), component.imageLabels(), secrets.options()),
-                    secrets.environment());
-            if (image.exit() != 0) {
-                throw Kit.failure("the test image did not build (docker build: " + image.reason(run.console) + "): no test ran; the build's output is above");
+            image.readCache();
+            Commands.Outcome built = run.commands.attempt(Docker.build(DOCKERFILE, List.of(component.testImage()), component.imageLabels(),
+                    Kit.join(secrets.options(), image.options())), secrets.environment());
+            if (built.exit() != 0) {
+                throw Kit.failure("the test image did not build (docker build: " + built.reason(run.console) + "): no test ran; the build's output is above");
             }
+            image.writeCache(component.testImage());
             services = compose.services().stream().filter(service -> !service.equals(SERVICE)).toList();
         }
         if (services == null || !services.isEmpty()) {

@@ -363,6 +363,11 @@ final class Component {
         }
     }
 
+    /** Whether TEXT is a repository docker accepts (an optional registry host, then path parts; no tag). */
+    static boolean isRepository(String text) {
+        return REPOSITORY.matcher(text).matches();
+    }
+
     /** registry/name, or name alone when there is no registry. */
     String repository() {
         return registry.isEmpty() ? name : registry + "/" + name;

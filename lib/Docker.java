@@ -113,6 +113,11 @@ final class Docker {
         return List.of("docker", "buildx", "version");
     }
 
+    /** The buildx builder BUILDER (null: the current one): its name, driver, nodes and platforms. */
+    static List<String> inspectBuilder(String builder) {
+        return builder == null ? List.of("docker", "buildx", "inspect") : List.of("docker", "buildx", "inspect", builder);
+    }
+
     /** Answers when the compose plugin is there. */
     static List<String> composeVersion() {
         return List.of("docker", "compose", "version", "--short");

@@ -7,7 +7,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES Console.java ScriptRun.java Commands.java Component.java Docker.java Compose.java Outputs.java Repository.java Credentials.java RunLock.java Probe.java PackageStep.java Git.java
+//SOURCES Console.java ScriptRun.java Commands.java Component.java Docker.java Compose.java Outputs.java Repository.java Credentials.java RunLock.java Probe.java PackageStep.java Git.java ImageBuild.java
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -105,6 +105,13 @@ final class Kit {
         boolean wanted(Map<String, String> environment) {
             return retry || "true".equalsIgnoreCase(environment.getOrDefault("RETRY", "").strip());
         }
+    }
+
+    /** The elements of both lists, in order. */
+    static List<String> join(List<String> first, List<String> second) {
+        List<String> both = new ArrayList<>(first);
+        both.addAll(second);
+        return both;
     }
 
     /** A step failed (exit 1) or the input is wrong (exit 2): the message is the one line the user sees. */

@@ -117,6 +117,79 @@ class ScriptTest {
         assertFalse(result.all().contains(SafetyTest.PASSWORD), result.all());
     }
 
+    /** The commands of a dry run of COMMAND with ARGS, the engine answering as the recorder says. */
+    String dryRun(Object command, Map<String, String> environment, String... args) {
+        List<String> all = new ArrayList<>(List.of("--dry-run"));
+        all.addAll(List.of(args));
+        Harness.Result result = run(command, environment, all.toArray(String[]::new));
+        assertEquals(0, result.exit(), result.all());
+        return result.out();
+    }
+
+    @org.junit.jupiter.api.Test
+    void theRegistryCacheTakesTheFormTheBuilderAllows() throws IOException {
+        String cache = repo.image("cache-build");
+        String image = repo.image("1.0.0-0-build");
+        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx version");
+        String legacy = dryRun(new Build(), Map.of(), "--cache");
+        assertTrue(legacy.contains("docker pull " + cache + "\n") && legacy.contains(" --cache-from " + cache + " -t " + image + " ")
+                && legacy.contains("docker tag " + image + " " + cache + "\ndocker push " + cache + "\ndocker rmi " + cache + "\n"), "legacy builder: pulled, read, pushed: " + legacy);
+
+        recorder = new Harness.Recorder().fail("git rev-parse").answer("docker buildx inspect", "Name:   default\nDriver: docker\n");
+        String inline = dryRun(new Build(), Map.of("BUILD_CACHE", "true"));
+        assertTrue(inline.contains(" --cache-from " + cache + " --cache-to type=inline -t " + image + " ") && inline.contains("docker push " + cache + "\n")
+                && !inline.contains("docker pull"), "BuildKit's docker driver: an inline cache, pushed with the image: " + inline);
+
+        recorder = new Harness.Recorder().fail("git rev-parse").answer("docker buildx inspect ci", "Name:   ci\nDriver: docker-container\n");
+        String registry = dryRun(new Build(), Map.of("BUILDX_BUILDER", "ci", "BUILD_CACHE", "localhost:5000/team/cache"));
+        String own = "localhost:5000/team/cache:cache-build";
+        assertTrue(registry.contains(" --builder ci --load --cache-from type=registry,ref=" + own + " --cache-to type=registry,ref=" + own
+                + ",mode=max,ignore-error=true -t " + image + " ") && !registry.contains("docker push"), "another driver: type=registry, every stage: " + registry);
+
+        recorder = new Harness.Recorder().fail("git rev-parse");
+        repo.write("component.json", repo.componentJson("\"0\"", "\"cache\": true"));
+        String test = dryRun(new Test(), Map.of(), "--compose", "standalone");
+        assertTrue(test.contains("docker build --force-rm -f docker/Dockerfile.test --cache-from " + repo.image("cache-test") + " --cache-to type=inline -t "
+                + repo.image("1.0.0-0-test")), "the kit builds the test image, so the cache is used: " + test);
+        assertTrue(dryRun(new Package(), Map.of(), "--compose", "standalone", "--cache=false").lines().noneMatch(line -> line.contains("cache")), "--cache=false wins");
+    }
+
+    @org.junit.jupiter.api.Test
+    void withoutACacheOrABuilderNothingMoreIsAskedOrPassed() {
+        String build = dryRun(new Build(), Map.of());
+        assertFalse(build.contains("cache") || build.contains("--builder") || build.contains("--load"), build);
+        assertTrue(recorder.commands.stream().map(Commands::shell).noneMatch(line -> line.startsWith("docker buildx inspect") || line.startsWith("docker info")),
+                "no question costs a cached build a process: " + recorder.commands);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBuilderIsCheckedAndAnotherDriverLoadsTheImageIntoTheEngine() {
+        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx inspect nosuch");
+        Harness.assertOneErrorLine(run(new Build(), Map.of(), "--dry-run", "--builder", "nosuch"), 2, "no buildx builder \"nosuch\"");
+        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx version");
+        Harness.assertOneErrorLine(run(new Build(), Map.of(), "--dry-run", "--builder", "ci"), 2, "--builder ci needs BuildKit");
+        recorder = new Harness.Recorder().fail("git rev-parse").answer("docker buildx inspect remote", "Driver: remote\n");
+        assertTrue(dryRun(new Build(), Map.of(), "--builder", "remote").contains("docker build --force-rm -f docker/Dockerfile.build --builder remote --load -t "));
+    }
+
+    @org.junit.jupiter.api.Test
+    void publishBuildsAndPushesForSeveralPlatformsWhereTheBuilderCanAndSaysWhyWhereItCannot() throws IOException {
+        String rc = repo.image("1.0.0-0-rc");
+        recorder = new Harness.Recorder().fail("git rev-parse").answer("docker info", "[[\"driver-type\",\"io.containerd.snapshotter.v1\"]]");
+        String pushed = dryRun(new Publish(), Map.of(), "--platform", "linux/amd64,linux/arm64");
+        assertTrue(pushed.contains("docker build --force-rm -f docker/Dockerfile --platform linux/amd64,linux/arm64 --provenance false --sbom false --push -t " + rc
+                + " -t " + repo.image("latest") + " "), "one build, every tag, attestations off unless asked: " + pushed);
+        assertFalse(pushed.contains("docker push"), pushed);
+        repo.write("component.json", repo.componentJson("\"0\"", "\"platforms\": [\"linux/amd64\", \"linux/arm64/v8\"]"));
+        assertTrue(dryRun(new Publish(), Map.of(), "--provenance", "mode=max", "--tags", "rc").contains(" --platform linux/amd64,linux/arm64/v8 --provenance mode=max --sbom false --push -t "
+                + rc + " "), "component.json's platforms");
+
+        recorder = new Harness.Recorder().fail("git rev-parse").answer("docker info", "[[\"Backing Filesystem\",\"extfs\"]]");
+        Harness.assertOneErrorLine(run(new Publish(), Map.of(), "--dry-run", "--sbom", "true"), 2, "cannot be pushed by the builder in use (docker driver, classic image store)");
+        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx version");
+        Harness.assertOneErrorLine(run(new Publish(), Map.of(), "--dry-run"), 2, "images for several platforms (--platform) need BuildKit");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dotnet", "dart"})
     void templatesWithoutAToolchainHereGiveTheRightCommands(String language) throws IOException {
@@ -211,6 +284,14 @@ class ScriptTest {
                 bad("component.json with text after it", "build.java", json("{\"name\": \"x\", \"version\": \"1\"} {}"), Map.of(), List.of(), "text after its end"),
                 bad("component.json nested 1000 deep", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"deep\": " + "[".repeat(1000) + "]".repeat(1000) + "}"),
                         Map.of(), List.of(), "nested too deep"),
+                bad("a cache that is not a repository", "build.java", none, Map.of(), List.of("--cache=Not A/Repo"), "is not a repository"),
+                bad("a cache with a tag", "test.java", none, Map.of("BUILD_CACHE", "localhost:5000/cache:v1"), List.of(), "is not a repository"),
+                bad("cache a number", "package.java", json("{\"name\": \"x\", \"version\": \"1\", \"cache\": 5}"), Map.of(), List.of(), "\"cache\" must be true, false"),
+                bad("a cache without a registry", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"cache\": true}"), Map.of(), List.of(),
+                        "the registry cache needs a registry"),
+                bad("a builder name with a semicolon", "build.java", none, Map.of("BUILDX_BUILDER", "ci;rm"), List.of(), "is not a builder name"),
+                bad("platforms that are not a list", "publish.java", none, Map.of(), List.of("--platform", "linux amd64"), "must be a list such as linux/amd64,linux/arm64"),
+                bad("an attestation with a space", "publish.java", none, Map.of(), List.of("--provenance", "mode max"), "is not a BuildKit attestation setting"),
                 // hostile repositories: each of these once wrote, deleted or printed something outside the repository
                 bad("hostile: an output with a line break", "build.java", none, Map.of(), List.of("--output", "/app/obj:../escape\n"), "is not a place the kit may write"),
                 bad("hostile: outputs chained with line separators", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"outputs\": "

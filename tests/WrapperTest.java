@@ -53,7 +53,7 @@ class WrapperTest {
         environment.put("JBANG_KIT_PINNED", "1");
         Harness.Result result = repo.run(environment, "build.java", args);
         assertEquals(0, result.exit(), result.all());
-        assertFalse(result.all().contains("cds"), "the JVM's archive messages reach nobody: " + result.all());
+        assertFalse(result.all().contains("cds") || result.all().contains("AOT"), "the JVM's archive messages reach nobody: " + result.all());
         return result;
     }
 
@@ -70,7 +70,7 @@ class WrapperTest {
         }
         try (Stream<Path> files = Files.list(fast)) {
             return files.map(each -> each.getFileName().toString().replaceFirst("^[0-9a-f]{40}", "KEY").replaceFirst("^jbang-[^/]*?\\.jsa", "JBANG.jsa")
-                    .replaceFirst("\\.[0-9]+\\.part$", ".PID.part")).filter(name -> name.startsWith(who)).sorted().toList();
+                    .replaceFirst("\\.[0-9]+\\.(part|record)$", ".PID.$1")).filter(name -> name.startsWith(who)).sorted().toList();
         }
     }
 
@@ -97,6 +97,40 @@ class WrapperTest {
         Files.delete(log);
         assertTrue(classes.matches("(?s).*\\bKit source: shared objects file \\(top\\).*"), "the kit's classes come from the archive");
         assertTrue(classes.matches("(?s).*\\bComponent source: shared objects file \\(top\\).*"));
+    }
+
+    @Test
+    void onJdk25TheFirstRealRunRecordsTheNextMakesAnAotCacheAsideAndLaterRunsMapIt() throws Exception {
+        Map<String, String> jdk25 = Map.of("JAVA_HOME", jdk25().toString());
+        run(jdk25, "-q");
+        assertEquals(List.of("KEY", "KEY.aot.PID.record"), kept(), "the run recorded what it loaded, and said nothing of it");
+        run(jdk25, "-q");
+        for (int i = 0; i < 600 && kept().stream().anyMatch(name -> name.endsWith(".record")); i++) {
+            Thread.sleep(100);   // a JVM of its own assembles the cache from the record, in the background
+        }
+        assertEquals(List.of("KEY", "KEY.aot.PID.part"), kept(), "assembled aside, not yet trusted");
+        run(jdk25, "-q");
+        assertEquals(List.of("KEY", "KEY.aot"), kept(), "checked end to end, then moved into place");
+        Path log = repo.dir.resolve("classes.log");
+        run(Map.of("JAVA_HOME", jdk25.get("JAVA_HOME"), "JDK_JAVA_OPTIONS", "-Xlog:class+load:file=" + log), "-q");
+        String classes = Files.readString(log);
+        Files.delete(log);
+        assertTrue(classes.matches("(?s).*\\bKit source: shared objects file.*"), "the kit's classes come from the AOT cache");
+        assertTrue(classes.matches("(?s).*\\bComponent source: shared objects file.*"));
+    }
+
+    /** A JDK 25 or later on this machine (these machines have Temurin's beside the default JDK 17). */
+    static Path jdk25() throws IOException {
+        try (Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
+            for (Path home : homes.sorted().toList()) {
+                Path release = home.resolve("release");
+                String version = Files.isRegularFile(release) ? Files.readString(release).replaceFirst("(?s).*JAVA_VERSION=\"(\\d+).*", "$1") : "0";
+                if (version.matches("\\d+") && Integer.parseInt(version) >= 25 && Files.isExecutable(home.resolve("bin/java"))) {
+                    return home;
+                }
+            }
+        }
+        throw new AssertionError("no JDK 25 or later under /usr/lib/jvm: the AOT cache cannot be tried here");
     }
 
     @Test

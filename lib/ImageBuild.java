@@ -1,0 +1,251 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * How a step's image is built beyond its Dockerfile: the buildx builder, a layer cache kept in the
+ * registry, and, for the published image, its platforms and attestations. {@link #plan} decides and
+ * checks all of it before the step changes anything, asking the engine only what a setting needs.
+ * <p>
+ * The registry cache (off by default) takes the form the builder allows:
+ * <ul>
+ * <li>the legacy builder: the cache image is pulled, the build reads it with --cache-from, and the
+ *     new image is pushed as the next cache (only the last stage's layers are in it);</li>
+ * <li>BuildKit's docker driver: --cache-from the cache image, and an inline cache in the new image,
+ *     which is pushed as the next cache (again the last stage);</li>
+ * <li>any other driver (docker-container, remote, kubernetes): type=registry with mode=max, every
+ *     stage's layers.</li>
+ * </ul>
+ * A cache that cannot be read or written is a warning: the build goes on without it.
+ */
+final class ImageBuild {
+    static final String LEGACY = "legacy builder";
+
+    enum Cache { OFF, PULLED, INLINE, REGISTRY }
+
+    /** --cache and --builder (a picocli mixin of build, test, package and publish). */
+    static final class Options {
+        @Option(names = "--cache", arity = "0..1", paramLabel = "REF", fallbackValue = "true",
+                description = "Read and write the layer cache through the registry (env BUILD_CACHE, component.json \"cache\"; default off): "
+                        + "true keeps it as <registry>/<name>:cache-<step>, a repository REF as REF:cache-<step>; false turns it off.")
+        String cache;
+
+        @Option(names = "--builder", paramLabel = "NAME", description = "The buildx builder to build with (env BUILDX_BUILDER; default: docker's current one).")
+        String builder;
+    }
+
+    /** --platform, --provenance and --sbom: how publish builds the image it pushes (a picocli mixin). */
+    static final class Release {
+        @Option(names = "--platform", paramLabel = "LIST", description = "Publish one image for these platforms per tag, e.g. linux/amd64,linux/arm64 "
+                + "(env BUILD_PLATFORMS, component.json \"platforms\"); built and pushed by buildx. package tests the native one.")
+        String platforms;
+
+        @Option(names = "--provenance", paramLabel = "VALUE", description = "BuildKit's provenance attestation, e.g. mode=max (default false: some registries refuse attestation manifests).")
+        String provenance;
+
+        @Option(names = "--sbom", paramLabel = "VALUE", description = "BuildKit's SBOM attestation, e.g. true (default false).")
+        String sbom;
+
+        boolean any() {
+            return platforms != null || provenance != null || sbom != null;
+        }
+    }
+
+    private final ScriptRun run;
+    /** The builder named by --builder or BUILDX_BUILDER, or null for docker's current one. */
+    final String builder;
+    /** The builder's driver (docker, docker-container, remote, kubernetes), or {@link #LEGACY}. */
+    final String driver;
+    /** The cache image of this step, or null. */
+    final String cacheImage;
+    final Cache cache;
+
+    private ImageBuild(ScriptRun run, String builder, String driver, String cacheImage, Cache cache) {
+        this.run = run;
+        this.builder = builder;
+        this.driver = driver;
+        this.cacheImage = cacheImage;
+        this.cache = cache;
+    }
+
+    /** The plan for STEP's image (build, test or release); bad settings are bad input. Changes nothing. */
+    static ImageBuild plan(ScriptRun run, Component component, Options options, String step) {
+        String builder = options.builder != null ? options.builder : run.environment.get("BUILDX_BUILDER");
+        if (builder != null && !builder.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
+            throw Kit.badInput("--builder/BUILDX_BUILDER " + Component.quote(builder) + " is not a builder name: docker buildx ls lists them");
+        }
+        String cacheImage = cacheImage(component, cacheSetting(run, component, options.cache), step);
+        if (builder == null && cacheImage == null) {
+            return new ImageBuild(run, null, null, null, Cache.OFF);
+        }
+        String driver = driver(run, builder);
+        if (builder != null && driver.equals(LEGACY)) {
+            throw Kit.badInput("--builder " + builder + " needs BuildKit: install docker buildx (and leave DOCKER_BUILDKIT unset)");
+        }
+        Cache cache = cacheImage == null ? Cache.OFF : driver.equals(LEGACY) ? Cache.PULLED : driver.equals("docker") ? Cache.INLINE : Cache.REGISTRY;
+        return new ImageBuild(run, builder, driver, cacheImage, cache);
+    }
+
+    /** --cache, else BUILD_CACHE, else component.json's "cache": "true", "false" or a repository. */
+    static String cacheSetting(ScriptRun run, Component component, String flag) {
+        String environment = run.environment.get("BUILD_CACHE");
+        if (flag != null) {
+            return flag.strip();
+        }
+        if (environment != null && !environment.isBlank()) {
+            return environment.strip();
+        }
+        JsonNode field = component.fields.path("cache");
+        if (field.isMissingNode() || field.isNull()) {
+            return "false";
+        }
+        if (!field.isBoolean() && !field.isTextual()) {
+            throw Kit.badInput(component.file + ": \"cache\" must be true, false or a repository such as \"myregistry:5000/beacons-cache\", not " + field);
+        }
+        return field.asText().strip();
+    }
+
+    /** The cache image of STEP for SETTING, or null when the cache is off. */
+    static String cacheImage(Component component, String setting, String step) {
+        if (setting.isEmpty() || setting.equalsIgnoreCase("false")) {
+            return null;
+        }
+        if (setting.equalsIgnoreCase("true")) {
+            if (component.registry.isEmpty()) {
+                throw Kit.badInput("the registry cache needs a registry: set component.json's \"registry\", or give the cache a repository (--cache REF)");
+            }
+            return component.repository() + ":cache-" + step;
+        }
+        if (!Component.isRepository(setting)) {
+            throw Kit.badInput("cache " + Component.quote(setting) + " is not a repository: give one without tag or scheme, e.g. myregistry:5000/beacons-cache");
+        }
+        return setting + ":cache-" + step;
+    }
+
+    /** The driver of BUILDER (null: the current one), or {@link #LEGACY} when docker builds without BuildKit. */
+    static String driver(ScriptRun run, String builder) {
+        if ("0".equals(run.environment.get("DOCKER_BUILDKIT")) || run.commands.ask(Docker.buildxVersion()) == null) {
+            return LEGACY;
+        }
+        String inspect = run.commands.ask(Docker.inspectBuilder(builder));
+        if (inspect == null && builder != null) {
+            throw Kit.badInput("no buildx builder " + Component.quote(builder) + ": docker buildx ls lists them, docker buildx create makes one");
+        }
+        return inspect == null ? "docker" : inspect.lines().filter(line -> line.startsWith("Driver:"))
+                .map(line -> line.substring("Driver:".length()).strip()).findFirst().orElse("docker");
+    }
+
+    /** What `docker build` takes on top of the Dockerfile's options. */
+    List<String> options() {
+        return options(true);
+    }
+
+    private List<String> options(boolean load) {
+        List<String> options = new ArrayList<>();
+        if (builder != null) {
+            options.addAll(List.of("--builder", builder));
+        }
+        if (load && driver != null && !driver.equals("docker") && !driver.equals(LEGACY)) {
+            options.add("--load");   // the image must reach the engine: docker cp and compose use it there
+        }
+        switch (cache) {
+            case PULLED -> options.addAll(List.of("--cache-from", cacheImage));
+            case INLINE -> options.addAll(List.of("--cache-from", cacheImage, "--cache-to", "type=inline"));
+            case REGISTRY -> options.addAll(List.of("--cache-from", "type=registry,ref=" + cacheImage,
+                    "--cache-to", "type=registry,ref=" + cacheImage + ",mode=max,ignore-error=true"));
+            case OFF -> {
+            }
+        }
+        return options;
+    }
+
+    /** Whether the kit builds the test image itself: compose would not use the cache or the builder. */
+    boolean any() {
+        return builder != null || cache != Cache.OFF;
+    }
+
+    /** Before the build: the legacy builder reads a cache only from an image the engine has. */
+    void readCache() {
+        if (cache == Cache.PULLED) {
+            Commands.Outcome pulled = run.commands.attemptQuietly(List.of("docker", "pull", cacheImage), Map.of(), null);
+            if (pulled.exit() != 0) {
+                run.console.warn("the cache " + cacheImage + " could not be read (" + pulled.reason(run.console) + "): building without it");
+            }
+        }
+    }
+
+    /** After the build of IMAGE: it goes to the registry as the next cache, where the cache is in the image. */
+    void writeCache(String image) {
+        if (cache != Cache.PULLED && cache != Cache.INLINE) {
+            return;
+        }
+        run.console.step("writing the cache " + cacheImage);
+        Commands.Outcome pushed = run.commands.attemptQuietly(List.of("docker", "tag", image, cacheImage), Map.of(), null);
+        if (pushed.exit() == 0) {
+            pushed = run.commands.attemptQuietly(Docker.push(cacheImage), Map.of(), null);
+            run.commands.cleanUp(Docker.removeImages(List.of(cacheImage)));   // the tag only: the image keeps its own
+        }
+        if (pushed.exit() != 0) {
+            run.console.warn("the cache " + cacheImage + " could not be written (" + pushed.reason(run.console) + "): the next build runs without it");
+        }
+    }
+
+    /**
+     * The options with which publish builds and pushes the release image for RELEASE's platforms and
+     * attestations (buildx, with this plan's builder and cache), or none when publish only pushes
+     * what package built; bad input where the builder cannot.
+     */
+    List<String> pushOptions(Component component, Release release) {
+        String platforms = release.platforms != null ? release.platforms : run.environment.get("BUILD_PLATFORMS");
+        JsonNode field = component.fields.path("platforms");
+        if ((platforms == null || platforms.isBlank()) && field.isArray()) {
+            List<String> list = new ArrayList<>();
+            field.forEach(each -> list.add(each.asText()));
+            platforms = String.join(",", list);
+        } else if ((platforms == null || platforms.isBlank()) && field.isTextual()) {
+            platforms = field.asText();
+        }
+        List<String> options = new ArrayList<>();
+        if (platforms != null && !platforms.isBlank()) {
+            if (!platforms.matches("[a-z0-9_]+/[a-z0-9_]+(/[a-z0-9_]+)?(,[a-z0-9_]+/[a-z0-9_]+(/[a-z0-9_]+)?)*")) {
+                throw Kit.badInput("platforms " + Component.quote(platforms) + " must be a list such as linux/amd64,linux/arm64");
+            }
+            options.addAll(List.of("--platform", platforms));
+        }
+        String provenance = attestation("--provenance", release.provenance);
+        String sbom = attestation("--sbom", release.sbom);
+        if (options.isEmpty() && release.provenance == null && release.sbom == null) {
+            return List.of();
+        }
+        String what = options.isEmpty() ? "attestations (--provenance, --sbom)" : "images for several platforms (--platform)";
+        String driver = this.driver != null ? this.driver : driver(run, builder);
+        if (driver.equals(LEGACY)) {
+            throw Kit.badInput(what + " need BuildKit: install docker buildx (and leave DOCKER_BUILDKIT unset)");
+        }
+        if (driver.equals("docker") && !containerdStore(run)) {
+            throw Kit.badInput(what + " cannot be pushed by the builder " + (builder == null ? "in use" : builder) + " (docker driver, classic image store):"
+                    + " turn on the engine's containerd image store, or --builder one with the docker-container, remote or kubernetes driver");
+        }
+        options.addAll(List.of("--provenance", provenance, "--sbom", sbom, "--push"));
+        options.addAll(0, options(false));
+        return options;
+    }
+
+    private static String attestation(String option, String value) {
+        if (value == null) {
+            return "false";
+        }
+        if (!value.matches("[A-Za-z0-9=,._-]+")) {
+            throw Kit.badInput(option + " " + Component.quote(value) + " is not a BuildKit attestation setting such as true, false or mode=max");
+        }
+        return value;
+    }
+
+    /** Whether the engine keeps images in containerd's store (which takes image indexes and attestations). */
+    static boolean containerdStore(ScriptRun run) {
+        String status = run.commands.ask(List.of("docker", "info", "--format", "{{json .DriverStatus}}"));
+        return status != null && status.contains("io.containerd.snapshotter");
+    }
+}
