@@ -69,8 +69,7 @@ class Publish implements Callable<Integer> {
         List<String> build = image.pushOptions(component, release);
         Credentials credentials = build.isEmpty() ? null
                 : Credentials.needed(run, PackageStep.DOCKERFILE, Kit.readDockerfile(run.directory, PackageStep.DOCKERFILE)).neverInALayer();
-        String buildx = run.environment.getOrDefault("BUILDX_CONFIG", Path.of(run.environment.getOrDefault("DOCKER_CONFIG",
-                Path.of(System.getProperty("user.home"), ".docker").toString()), "buildx").toString());
+        String buildx = run.environment.getOrDefault("BUILDX_CONFIG", PackageStep.dockerConfigFolder(run.environment).resolve("buildx").toString());
         // a throwaway config knows none of the user's docker contexts: the engine of the one in use is named outright
         String engine = isSet(user) && !keepLogin && !isSet(run.environment.get("DOCKER_HOST")) && PackageStep.contextChosen(run.environment)
                 ? run.commands.ask(Docker.contextHost()) : null;
@@ -160,6 +159,11 @@ class Publish implements Callable<Integer> {
         try {
             Path config = Files.createTempDirectory("pipkit-docker-config-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             run.track("temp", config.toString(), () -> Outputs.delete(config));
+            // plugins installed for the user alone (buildx, compose) live in their config folder: the throwaway one links to them
+            Path plugins = PackageStep.dockerConfigFolder(run.environment).resolve("cli-plugins");
+            if (Files.isDirectory(plugins)) {
+                Files.createSymbolicLink(config.resolve("cli-plugins"), plugins.toAbsolutePath());
+            }
             return config.toString();
         } catch (IOException e) {
             throw Kit.failure("cannot create a temporary docker config: " + e.getMessage());

@@ -80,11 +80,14 @@ final class PackageStep {
         return environment.containsKey("DOCKER_CONTEXT") || dockerConfig(environment).contains("\"currentContext\"");
     }
 
+    /** The user's docker config folder: DOCKER_CONFIG, else ~/.docker. */
+    static Path dockerConfigFolder(Map<String, String> environment) {
+        return environment.containsKey("DOCKER_CONFIG") ? Path.of(environment.get("DOCKER_CONFIG")) : Path.of(System.getProperty("user.home"), ".docker");
+    }
+
     private static String dockerConfig(Map<String, String> environment) {
-        Path folder = environment.containsKey("DOCKER_CONFIG") ? Path.of(environment.get("DOCKER_CONFIG"))
-                : Path.of(System.getProperty("user.home"), ".docker");
         try {
-            return Files.readString(folder.resolve("config.json"));
+            return Files.readString(dockerConfigFolder(environment).resolve("config.json"));
         } catch (IOException e) {
             return "";
         }

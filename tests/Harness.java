@@ -341,6 +341,8 @@ final class Harness {
     static final class TcpEngine implements AutoCloseable {
         final java.nio.channels.ServerSocketChannel server;
         final Path socket;
+        /** How many connections came through: proof that a client used this engine. */
+        final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
         TcpEngine() throws IOException {
             String host = System.getenv().getOrDefault("DOCKER_HOST", "");
@@ -350,6 +352,7 @@ final class Harness {
                 while (server.isOpen()) {
                     try {
                         java.nio.channels.SocketChannel client = server.accept();
+                        connections.incrementAndGet();
                         java.nio.channels.SocketChannel engine = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket));
                         pipe(client, engine);
                         pipe(engine, client);

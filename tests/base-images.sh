@@ -76,6 +76,33 @@ DOCKERFILE
   rm -rf "$context"
 }
 
+# Debian's static busybox for arm64, for a two-platform base image (the multi-platform tests): the
+# signed chain InRelease (gpgv, Debian's archive keyring) -> Packages.xz -> the .deb, each checked by
+# its SHA-256, and the binary kept in ~/.cache/pipkit-busybox-arm64 for the next run. Prints its path.
+busybox_arm64() {
+  local cache="${XDG_CACHE_HOME:-$HOME/.cache}/pipkit-busybox-arm64" mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}" work want file sum
+  [ -x "$cache/busybox" ] && { echo "$cache/busybox"; return; }
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' RETURN
+  curl -fsS -o "$work/InRelease" "$mirror/dists/bookworm/InRelease"
+  gpgv --keyring /usr/share/keyrings/debian-archive-keyring.gpg --output "$work/Release" "$work/InRelease" 2>/dev/null ||
+    { echo "[ERROR] base-images: bookworm's InRelease signature does not hold" >&2; exit 1; }
+  want=$(awk '/^SHA256:/{s=1; next} /^[A-Za-z]/{s=0} s && $3=="main/binary-arm64/Packages.xz"{print $1}' "$work/Release")
+  curl -fsS -o "$work/Packages.xz" "$mirror/dists/bookworm/main/binary-arm64/Packages.xz"
+  echo "$want  $work/Packages.xz" | sha256sum --quiet -c - || { echo "[ERROR] base-images: Packages.xz does not match InRelease" >&2; exit 1; }
+  read -r file sum < <(xz -dc "$work/Packages.xz" | awk '$0=="Package: busybox-static"{f=1} f&&/^Filename:/{n=$2} f&&/^SHA256:/{s=$2} f&&/^$/{print n, s; exit}')
+  curl -fsS -o "$work/busybox.deb" "$mirror/$file"
+  echo "$sum  $work/busybox.deb" | sha256sum --quiet -c - || { echo "[ERROR] base-images: $file does not match Packages" >&2; exit 1; }
+  dpkg-deb -x "$work/busybox.deb" "$work/root"
+  mkdir -p "$cache"
+  install -m 755 "$work/root/bin/busybox" "$cache/busybox"
+  echo "$cache/busybox"
+}
+if [[ "${1:-}" == busybox-arm64 ]]; then
+  busybox_arm64
+  exit 0
+fi
+
 docker info >/dev/null 2>&1 || { echo "[ERROR] base-images: no Docker engine answers (docker info failed)" >&2; exit 1; }
 busybox_image
 jdk_image
