@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks the kit against the same docker and compose commands run from plain sh, on the sample
-# service, and prints the figures P1-P6 (README, Performance). Each figure is a median over
+# service, and prints the figures P1-P7 (README, Performance). Each figure is a median over
 # alternating runs in this one invocation: the machines are noisy, so only side-by-side ratios
 # mean anything. Usage: bash bench/bench.sh [RUNS]   (default 5; needs a running engine)
 set -euo pipefail
@@ -14,7 +14,9 @@ export PATH="$root:$PATH"   # the shebang lines find ./jbang
 
 cleanup() {
   (cd "$work/repo" 2>/dev/null && "$root/jbang" clean.java --latest --all-builds --quiet >/dev/null 2>&1) || true
+  (cd "$work/p7" 2>/dev/null && "$root/jbang" clean.java --latest --all-builds --quiet >/dev/null 2>&1) || true
   docker rm -f "$name-sh" >/dev/null 2>&1 || true
+  [ -z "${registry_pid:-}" ] || kill "$registry_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -65,17 +67,32 @@ sh_package() {
   IMAGE="$image-rc" compose -p "$project" -f docker/docker-compose.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
 }
 
+# A JDK 25 or later, for P1 with the AOT cache (the wrapper trains it over its first runs).
+jdk25=""
+for release in /usr/lib/jvm/*/release; do
+  v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
+  [[ "${v:-0}" -ge 25 ]] && jdk25=${release%/release} && break
+done
+aot_ready() {   # until the background JVM has made the cache from the recorded run
+  for _ in $(seq 1 300); do compgen -G "${JBANG_KIT_HOME:-$HOME/.jbang/kit}/fast/*.aot.*.record" >/dev/null || return 0; sleep 0.1; done
+}
+
 echo "==> warming up (layer cache, JBang cache)" >&2
 ./jbang build.java -q && ./jbang test.java -q >/dev/null && ./jbang package.java -q && sh_build && sh_test && sh_package
 ./jbang clean.java -q >/dev/null && ./jbang build.java -q
+if [ -n "$jdk25" ]; then
+  for _ in 1 2 3; do JAVA_HOME=$jdk25 ./jbang build.java -q; aot_ready; done
+fi
 
 # P1 on its own, kit and sh back to back (after a P2 run the engine is still busy removing what it
 # ran, which would weigh on whichever build came next).
-p1_kit=(); p1_sh=(); p2_kit=(); p2_sh=(); p2_pipeline=()
+p1_kit=(); p1_sh=(); p1_25=(0); p2_kit=(); p2_sh=(); p2_pipeline=()
 for i in $(seq 1 $((runs * 3))); do
   t=$(now); ./jbang build.java -q; p1_kit+=("$(seconds "$t")")
   t=$(now); sh_build; p1_sh+=("$(seconds "$t")")
+  if [ -n "$jdk25" ]; then t=$(now); JAVA_HOME=$jdk25 ./jbang build.java -q; p1_25+=("$(seconds "$t")"); fi
 done
+[ -z "$jdk25" ] || p1_25=("${p1_25[@]:1}")
 for i in $(seq 1 "$runs"); do
   echo "==> run $i of $runs" >&2
   t=$(now); sh_build; sh_test; sh_package; p2_sh+=("$(seconds "$t")")
@@ -84,7 +101,7 @@ for i in $(seq 1 "$runs"); do
   rm -rf obj dist && rm -f .pipkit-outputs
   t=$(now); ./jbang pipeline.java -q >/dev/null; p2_pipeline+=("$(seconds "$t")")
 done
-p1k=$(printf '%s\n' "${p1_kit[@]}" | median); p1s=$(printf '%s\n' "${p1_sh[@]}" | median)
+p1k=$(printf '%s\n' "${p1_kit[@]}" | median); p1s=$(printf '%s\n' "${p1_sh[@]}" | median); p1j=$(printf '%s\n' "${p1_25[@]}" | median)
 p2k=$(printf '%s\n' "${p2_kit[@]}" | median); p2s=$(printf '%s\n' "${p2_sh[@]}" | median)
 p2p=$(printf '%s\n' "${p2_pipeline[@]}" | median)
 
@@ -149,14 +166,54 @@ p5m=$(printf '%s\n' "${p5[@]}" | median); p5bm=$(printf '%s\n' "${p5b[@]}" | med
 command -v /usr/bin/time >/dev/null || { apt-get install -y -q time >/dev/null; }
 p6=$(/usr/bin/time -f %M ./jbang build.java -q 2>&1 >/dev/null | tail -1)
 
+# P7: a cold engine, as a fresh CI runner has it (the component's images gone and, with BuildKit,
+# the build cache of its RUN lines: only those, marked with the run's name), building the Java
+# template, whose dependency layer resolves real plugins and libraries from Maven Central: with the
+# registry cache an earlier run filled, against the same cold build without it, and against a warm
+# local build. The registry is Debian's docker-registry on a free loopback port.
+p7_runs=${P7_RUNS:-3}
+registry_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
+mkdir -p "$work/p7" "$work/registry"
+printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' "$work/registry/data" "$registry_port" > "$work/registry/config.yml"
+docker-registry serve "$work/registry/config.yml" >"$work/registry/log" 2>&1 & registry_pid=$!
+bash "$root/tests/base-images.sh" all >/dev/null
+cp -r "$root"/{build.java,clean.java,lib,jbang} "$work/p7/"
+cp -r "$root"/templates/java/docker "$root"/tests/fixtures/java/{pom.xml,src} "$work/p7/"
+sed -i "s/^RUN /RUN : $name \&\& /" "$work/p7/docker/Dockerfile.build"   # the mark that finds its cache records
+printf '{"name": "%s-p7", "registry": "localhost:%s", "version": "1.0.0", "build": "0", "language": "java"}\n' "$name" "$registry_port" > "$work/p7/component.json"
+cd "$work/p7"
+cold() {
+  docker rmi "localhost:$registry_port/$name-p7:1.0.0-0-build" >/dev/null 2>&1 || true
+  if docker buildx version >/dev/null 2>&1; then docker builder prune --all --force --filter "description~=$name" >/dev/null; fi
+}
+for _ in $(seq 1 30); do curl -sf "http://127.0.0.1:$registry_port/v2/" >/dev/null && break; sleep 0.2; done
+echo "==> P7: filling the registry cache (a full Maven build)" >&2
+./jbang build.java -q --cache
+p7_none=(); p7_cache=(); p7_warm=()
+for i in $(seq 1 "$p7_runs"); do
+  echo "==> P7 run $i of $p7_runs" >&2
+  cold; t=$(now); ./jbang build.java -q --cache=false; p7_none+=("$(seconds "$t")")
+  cold; t=$(now); ./jbang build.java -q --cache; p7_cache+=("$(seconds "$t")")
+  t=$(now); ./jbang build.java -q; p7_warm+=("$(seconds "$t")")
+done
+p7n=$(printf '%s\n' "${p7_none[@]}" | median); p7c=$(printf '%s\n' "${p7_cache[@]}" | median); p7w=$(printf '%s\n' "${p7_warm[@]}" | median)
+cd "$work/repo"
+
+if [ -n "$jdk25" ]; then
+  p1_jdk25="P1 on JDK 25 (AOT cache): kit ${p1j} s / sh ${p1s} s = $(ratio "$p1j" "$p1s")x   (target <= 1.25x)"
+else
+  p1_jdk25="P1 on JDK 25: no JDK 25 or later under /usr/lib/jvm"
+fi
 cat <<REPORT
 
 Figures (median of $runs alternating runs each, of $((runs * 3)) for P1):
 P1 build, every layer cached: kit ${p1k} s / sh ${p1s} s = $(ratio "$p1k" "$p1s")x   (target <= 2.0x)
+${p1_jdk25}
 P2 build+test+package:        kit ${p2k} s / sh ${p2s} s = $(ratio "$p2k" "$p2s")x   (target <= 1.10x)
    the same with pipeline.java (one JVM): ${p2p} s / sh ${p2s} s = $(ratio "$p2p" "$p2s")x
 P3 service answering -> package.java noticing: ${p3m} s   (target <= 0.3 s)
 P4 after a source-only change: ${cached} of ${before_sources} steps before the sources from cache; context ${context}; .git/obj/tests/lib/bench/jbang in context: ${leaks}
 P5 first run of a fresh clone over a warm run: ${p5m} s   (target <= 3 s); the second run (archive check): +${p5bm} s
 P6 peak memory of build.java's JVM: $(awk -v k="$p6" 'BEGIN {printf "%.1f", k/1024}') MiB   (target <= 96 MiB)
+P7 cold engine, Java template (median of ${p7_runs}): no cache ${p7n} s, registry cache ${p7c} s, warm local ${p7w} s; cache/warm $(ratio "$p7c" "$p7w")x (target <= 1.3x); speed-up over no cache (target >= 3x): $(ratio "$p7n" "$p7c")x
 REPORT

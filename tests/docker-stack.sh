@@ -4,6 +4,7 @@
 #   legacy   Debian 12's docker.io (dockerd 20.10: the legacy builder) and docker-compose 1.29
 #   current  Debian unstable's docker.io, docker-buildx and docker-compose (dockerd 28, BuildKit,
 #            the `docker compose` v2 plugin), unpacked into $PREFIX, never installed with dpkg -i
+#   unpack   only that unpacking (the multi-platform tests start a dockerd of it of their own)
 # Each engine listens on /var/run/docker.sock and on tcp://127.0.0.1:2375 (the tests' "remote" engine).
 # The docker client is the machine's own (28.x); for `current` the buildx and compose plugins are
 # linked into /usr/local/lib/docker/cli-plugins (removed again for `legacy`), so `docker build` is
@@ -104,8 +105,11 @@ case "${1:-}" in
     echo "==> current stack: dockerd $(docker version --format '{{.Server.Version}}'), client $(docker version --format '{{.Client.Version}}')," \
       "buildx $(docker buildx version | awk '{print $2}'), compose $(docker compose version --short), builder: BuildKit" >&2
     ;;
+  unpack)
+    unpack_current
+    ;;
   *)
-    echo "usage: tests/docker-stack.sh legacy|current" >&2
+    echo "usage: tests/docker-stack.sh legacy|current|unpack" >&2
     exit 2
     ;;
 esac
