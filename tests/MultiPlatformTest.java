@@ -57,6 +57,7 @@ class MultiPlatformTest {
         environment = Map.of("DOCKER_HOST", "unix://" + home.resolve("docker.sock"), "DOCKER_CONFIG", home.resolve("config").toString());
         ProcessBuilder builder = new ProcessBuilder(CURRENT.resolve("usr/sbin/dockerd").toString(), "--feature", "containerd-snapshotter=true",
                 "-H", environment.get("DOCKER_HOST"), "--data-root", home.resolve("data").toString(), "--exec-root", home.resolve("exec").toString(),
+                // a bridge of its own, never --bridge none: dockerd then deletes docker0, the suite engine's bridge
                 "--pidfile", home.resolve("docker.pid").toString(), "-b", BRIDGE, "--iptables=false", "--ip6tables=false",
                 "--containerd-namespace", "pipkit-mp", "--containerd-plugins-namespace", "pipkit-mp-plugins")
                 .redirectErrorStream(true).redirectOutput(home.resolve("dockerd.log").toFile());

@@ -105,7 +105,7 @@ class WrapperTest {
         run(jdk25, "-q");
         assertEquals(List.of("KEY", "KEY.aot.PID.record"), kept(), "the run recorded what it loaded, and said nothing of it");
         run(jdk25, "-q");
-        for (int i = 0; i < 600 && kept().stream().anyMatch(name -> name.endsWith(".record")); i++) {
+        for (int i = 0; i < 600 && (kept().stream().anyMatch(name -> name.endsWith(".record")) || writing()); i++) {
             Thread.sleep(100);   // a JVM of its own assembles the cache from the record, in the background
         }
         assertEquals(List.of("KEY", "KEY.aot.PID.part"), kept(), "assembled aside, not yet trusted");
@@ -117,6 +117,14 @@ class WrapperTest {
         Files.delete(log);
         assertTrue(classes.matches("(?s).*\\bKit source: shared objects file.*"), "the kit's classes come from the AOT cache");
         assertTrue(classes.matches("(?s).*\\bComponent source: shared objects file.*"));
+    }
+
+    /** Whether the process named in a .part file's name (its writer) is still running. */
+    boolean writing() throws IOException {
+        try (Stream<Path> files = Files.list(kit.resolve("fast"))) {
+            return files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".part"))
+                    .anyMatch(name -> ProcessHandle.of(Long.parseLong(name.replaceFirst(".*\\.([0-9]+)\\.part$", "$1"))).map(ProcessHandle::isAlive).orElse(false));
+        }
     }
 
     /** A JDK 25 or later on this machine (these machines have Temurin's beside the default JDK 17). */
