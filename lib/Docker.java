@@ -118,6 +118,11 @@ final class Docker {
         return builder == null ? List.of("docker", "buildx", "inspect") : List.of("docker", "buildx", "inspect", builder);
     }
 
+    /** The name of the docker context in use. */
+    static List<String> currentContext() {
+        return List.of("docker", "context", "show");
+    }
+
     /** Answers when the compose plugin is there. */
     static List<String> composeVersion() {
         return List.of("docker", "compose", "version", "--short");

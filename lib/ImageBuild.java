@@ -133,8 +133,14 @@ final class ImageBuild {
         if (inspect == null && builder != null) {
             throw Kit.badInput("no buildx builder " + Component.quote(builder) + ": docker buildx ls lists them, docker buildx create makes one");
         }
-        return inspect == null ? "docker" : inspect.lines().filter(line -> line.startsWith("Driver:"))
+        String driver = inspect == null ? "docker" : inspect.lines().filter(line -> line.startsWith("Driver:"))
                 .map(line -> line.substring("Driver:".length()).strip()).findFirst().orElse("docker");
+        // every docker context is a builder of its name (docker driver), which buildx uses only from that context
+        if (builder != null && driver.equals("docker") && !builder.equals(run.commands.ask(Docker.currentContext()))) {
+            throw Kit.badInput("the builder " + builder + " is the engine of docker context " + builder + ", which buildx builds on only from that context:"
+                    + " set DOCKER_CONTEXT=" + builder + " to run the whole step there");
+        }
+        return driver;
     }
 
     /** What `docker build` takes on top of the Dockerfile's options. */

@@ -104,14 +104,19 @@ class ImageBuildTest {
             return;
         }
         try (Harness.TcpEngine engine = new Harness.TcpEngine()) {
-            // every docker context is a builder (docker driver) of the same name: here the engine again, through a proxy that counts
+            // every docker context is a builder (docker driver) of the same name: here the engine again, through a proxy that counts.
+            // buildx builds on it only from that context (a builder with another driver needs the moby/buildkit image: see README)
             String context = "pipkit-second-" + repo.name;
             var created = Harness.exec(List.of("env", "DOCKER_CONFIG=" + config, "docker", "context", "create", context, "--docker", "host=" + engine.host()));
             assertEquals(0, created.getExitValue(), created.outputUTF8());
             environment.put("BUILDX_BUILDER", context);
+            Harness.assertOneErrorLine(repo.run(environment, "build.java"), 2, "set DOCKER_CONTEXT=" + context + " to run the whole step there");
+            assertTrue(Harness.docker("images", "--quiet", repo.image("1.0.0-0-build")).isBlank(), "nothing was built");
+            int asked = engine.connections.get();   // buildx asked the builder what it is
+            environment.put("DOCKER_CONTEXT", context);
             Harness.Result built = repo.run(environment, "build.java");
             assertEquals(0, built.exit(), built.all());
-            assertTrue(engine.connections.get() > 0, "the build went through the named builder");
+            assertTrue(engine.connections.get() > asked, "the build went through the named builder");
             assertTrue(Files.exists(repo.dir.resolve("obj/stamp")), "its image reached the engine, where docker cp found it");
             Harness.assertOneErrorLine(repo.run(environment, "build.java", "--builder", "no-such-builder"), 2, "no buildx builder \"no-such-builder\"");
         }
