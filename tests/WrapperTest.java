@@ -260,6 +260,7 @@ class WrapperTest {
         Harness.Result noHome = wrapper(java.util.Collections.singletonMap("HOME", null), "build.java", "--version");
         assertEquals(0, noHome.exit(), noHome.all());
         assertEquals(Kit.VERSION, noHome.out().strip().lines().reduce((a, b) -> b).orElse(""));
+        assertFalse(Files.exists(Path.of("~")), "JBang went to the user's home, not to a folder named ~ here");
         run("--version");
         Path command = only("");
         Files.writeString(command, Files.readString(command).replaceFirst("^\\S+", "/no/such/jdk/bin/java"));
