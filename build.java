@@ -50,6 +50,7 @@ class Build implements Callable<Integer> {
         outputs.checkDestinations();
         Credentials credentials = Credentials.needed(run, DOCKERFILE, dockerfile);
         ImageBuild image = ImageBuild.plan(run, component, building, "build");
+        image.allow(credentials, "the build image");
 
         run.lock(component, "build");
         if (run.changesFiles()) {

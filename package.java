@@ -78,6 +78,7 @@ class Package implements Callable<Integer> {
         URI readiness = PackageStep.uri(host, port, route);
         Map<String, String> labels = PackageStep.labels(component, run);
         ImageBuild image = ImageBuild.plan(run, component, building, "release");
+        image.allow(credentials, "the release image");
 
         run.lock(component, "package");
         run.console.step("building image " + String.join(" and ", component.releaseImages()));

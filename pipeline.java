@@ -77,6 +77,14 @@ class Pipeline implements Callable<Integer> {
         add(images, "--builder", building.builder);
         List<String> compose = new ArrayList<>(images);
         compose.addAll(List.of("--compose", flavour.name));
+        if (platforms.any() && !publish) {
+            throw Kit.badInput("--platform, --provenance and --sbom are publish's: add --publish");
+        }
+        if (publish && platforms.any()) {
+            // the builder must be able to push what publish will build: said before build, test and package change anything
+            Component component = Component.read(directory);
+            ImageBuild.plan(run, component, building, "release").pushOptions(component, platforms);
+        }
         List<String> pushed = new ArrayList<>(images);
         add(pushed, "--platform", platforms.platforms);
         add(pushed, "--provenance", platforms.provenance);

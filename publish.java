@@ -68,7 +68,12 @@ class Publish implements Callable<Integer> {
         ImageBuild image = ImageBuild.plan(run, component, building, "release");
         List<String> build = image.pushOptions(component, release);
         Credentials credentials = build.isEmpty() ? null
-                : Credentials.needed(run, PackageStep.DOCKERFILE, Kit.readDockerfile(run.directory, PackageStep.DOCKERFILE)).neverInALayer();
+                : image.allow(Credentials.needed(run, PackageStep.DOCKERFILE, Kit.readDockerfile(run.directory, PackageStep.DOCKERFILE)).neverInALayer(), "the release image");
+        String platforms = image.platforms(component, release);
+        if (credentials != null && credentials.served() && platforms != null && platforms.contains(",")) {
+            throw Kit.badInput("ARG " + Credentials.URL_ARGUMENT + " hands each credential out once, and a build for several platforms runs the Dockerfile once per"
+                    + " platform: use RUN --mount=type=secret or --mount=type=ssh");
+        }
         String buildx = run.environment.getOrDefault("BUILDX_CONFIG", PackageStep.dockerConfigFolder(run.environment).resolve("buildx").toString());
         // a throwaway config knows none of the user's docker contexts: the engine of the one in use is named outright
         String engine = isSet(user) && !keepLogin && !isSet(run.environment.get("DOCKER_HOST")) && PackageStep.contextChosen(run.environment)
@@ -78,7 +83,9 @@ class Publish implements Callable<Integer> {
         if (isSet(user)) {
             run.console.step("logging in to " + (server == null ? "Docker Hub" : server) + " as " + user);
             if (run.dryRun) {
-                run.console.print((keepLogin ? "" : "export DOCKER_CONFIG=\"$(mktemp -d)\"\n")
+                Path plugins = PackageStep.dockerConfigFolder(run.environment).resolve("cli-plugins");
+                run.console.print((keepLogin ? "" : "export DOCKER_CONFIG=\"$(mktemp -d)\" BUILDX_CONFIG=" + Commands.shell(List.of(buildx)) + "\n"
+                        + (Files.isDirectory(plugins) ? "ln -s " + Commands.shell(List.of(plugins.toAbsolutePath().toString())) + " \"$DOCKER_CONFIG/cli-plugins\"\n" : ""))
                         + "printf '%s\\n' \"$DOCKER_PASS\" | " + Commands.shell(login(server, user)));
             } else {
                 if (!keepLogin) {

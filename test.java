@@ -47,6 +47,10 @@ class Test implements Callable<Integer> {
         String dockerfile = Files.exists(run.directory.resolve(DOCKERFILE)) ? Kit.readDockerfile(run.directory, DOCKERFILE) : "";
         Credentials credentials = Credentials.needed(run, DOCKERFILE, dockerfile);
         ImageBuild image = ImageBuild.plan(run, component, building, "test");
+        image.allow(credentials, "the test image");
+        if (image.any() && dockerfile.isEmpty()) {
+            run.console.warn("--cache and --builder apply to the images the kit builds: without " + DOCKERFILE + " compose builds the test image without them");
+        }
 
         run.lock(component, "test");
         run.console.step("building " + component.testImage() + " (compose project " + compose.project + ")");

@@ -73,8 +73,8 @@ for release in /usr/lib/jvm/*/release; do
   v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
   [[ "${v:-0}" -ge 25 ]] && jdk25=${release%/release} && break
 done
-aot_ready() {   # until the background JVM has made the cache from the recorded run
-  for _ in $(seq 1 300); do compgen -G "${JBANG_KIT_HOME:-$HOME/.jbang/kit}/fast/*.aot.*.record" >/dev/null || return 0; sleep 0.1; done
+aot_ready() {   # until no background JVM is making a cache from a recorded run
+  for _ in $(seq 1 300); do pgrep -f -- "-XX:AOTMode=create" >/dev/null || return 0; sleep 0.1; done
 }
 
 echo "==> warming up (layer cache, JBang cache)" >&2

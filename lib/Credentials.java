@@ -122,26 +122,36 @@ final class Credentials {
         return !secrets.isEmpty();
     }
 
-    /**
-     * For the release image, which is published: no credential may reach a layer of it. The
-     * originals' form (docker/id_rsa copied in) is refused, and so is a docker/id_rsa or docker/.npmrc
-     * in the build context: a `COPY . .` after a step that left one behind is how the originals
-     * leaked keys into published images.
-     */
+    /** For the release image, which is published: see {@link #neverInALayer(String)}. */
     Credentials neverInALayer() {
+        return neverInALayer("the release image, which is published");
+    }
+
+    /**
+     * For an image that leaves the machine (IMAGE says which and why): no credential may reach a
+     * layer of it. The originals' form (docker/id_rsa copied in) is refused, and so is a
+     * docker/id_rsa or docker/.npmrc in the build context: a `COPY . .` after a step that left one
+     * behind is how the originals leaked keys into published images.
+     */
+    Credentials neverInALayer(String image) {
         for (String id : secrets.keySet()) {
             if (forms.get(id) == Form.FILE) {
-                throw Kit.badInput(dockerfileName + " would copy " + fileOf(id) + " into the release image, which is published:"
+                throw Kit.badInput(dockerfileName + " would copy " + fileOf(id) + " into " + image + ":"
                         + " use RUN --mount=type=secret or --mount=type=ssh (BuildKit), or ARG " + URL_ARGUMENT + " (see README)");
             }
         }
         for (String file : List.of(KEY, NPMRC)) {
             if (Files.exists(run.directory.resolve(file), LinkOption.NOFOLLOW_LINKS) && !ignored(run.directory, file)) {
-                throw Kit.badInput(file + " is in the build context of the release image, which is published: remove it, or name it in"
+                throw Kit.badInput(file + " is in the build context of " + image + ": remove it, or name it in"
                         + " .dockerignore (the kit writes it only for a step that asks for it, and removes it at the end)");
             }
         }
         return this;
+    }
+
+    /** Whether a credential goes through the one-shot server of ARG PIPKIT_SECRET_URL. */
+    boolean served() {
+        return forms.containsValue(Form.SERVED);
     }
 
     /** Whether .dockerignore names FILE (or its folder, or every file of its name) on a line of its own. */

@@ -118,8 +118,9 @@ final class ImageBuild {
             }
             return component.repository() + ":cache-" + step;
         }
-        if (!Component.isRepository(setting)) {
-            throw Kit.badInput("cache " + Component.quote(setting) + " is not a repository: give one without tag or scheme, e.g. myregistry:5000/beacons-cache");
+        if (!Component.isRepository(setting) || !setting.contains("/")) {
+            throw Kit.badInput("cache " + Component.quote(setting) + " is not true, false or a repository with its registry or namespace"
+                    + " (no tag, no scheme), e.g. myregistry:5000/beacons-cache");
         }
         return setting + ":cache-" + step;
     }
@@ -167,6 +168,22 @@ final class ImageBuild {
         return options;
     }
 
+    /**
+     * What this plan asks of CREDENTIALS: an image pushed as the cache leaves the machine, so no
+     * credential may be in a layer of it; and the one-shot server of ARG PIPKIT_SECRET_URL answers on
+     * the engine's loopback, which a builder with another driver does not share.
+     */
+    Credentials allow(Credentials credentials, String image) {
+        if (cache != Cache.OFF) {
+            credentials.neverInALayer(image + ", which --cache pushes to " + cacheImage);
+        }
+        if (credentials.served() && driver != null && !driver.equals("docker") && !driver.equals(LEGACY)) {
+            throw Kit.badInput("ARG " + Credentials.URL_ARGUMENT + " serves credentials on the engine's loopback, which the builder " + builder
+                    + " (" + driver + " driver) does not reach: use RUN --mount=type=secret or --mount=type=ssh");
+        }
+        return credentials;
+    }
+
     /** Whether the kit builds the test image itself: compose would not use the cache or the builder. */
     boolean any() {
         return builder != null || cache != Cache.OFF;
@@ -204,15 +221,7 @@ final class ImageBuild {
      * what package built; bad input where the builder cannot.
      */
     List<String> pushOptions(Component component, Release release) {
-        String platforms = release.platforms != null ? release.platforms : run.environment.get("BUILD_PLATFORMS");
-        JsonNode field = component.fields.path("platforms");
-        if ((platforms == null || platforms.isBlank()) && field.isArray()) {
-            List<String> list = new ArrayList<>();
-            field.forEach(each -> list.add(each.asText()));
-            platforms = String.join(",", list);
-        } else if ((platforms == null || platforms.isBlank()) && field.isTextual()) {
-            platforms = field.asText();
-        }
+        String platforms = platforms(component, release);
         List<String> options = new ArrayList<>();
         if (platforms != null && !platforms.isBlank()) {
             if (!platforms.matches("[a-z0-9_]+/[a-z0-9_]+(/[a-z0-9_]+)?(,[a-z0-9_]+/[a-z0-9_]+(/[a-z0-9_]+)?)*")) {
@@ -222,7 +231,7 @@ final class ImageBuild {
         }
         String provenance = attestation("--provenance", release.provenance);
         String sbom = attestation("--sbom", release.sbom);
-        if (options.isEmpty() && release.provenance == null && release.sbom == null) {
+        if (options.isEmpty() && provenance.equals("false") && sbom.equals("false")) {
             return List.of();
         }
         String what = options.isEmpty() ? "attestations (--provenance, --sbom)" : "images for several platforms (--platform)";
@@ -237,6 +246,24 @@ final class ImageBuild {
         options.addAll(List.of("--provenance", provenance, "--sbom", sbom, "--push"));
         options.addAll(0, options(false));
         return options;
+    }
+
+    /** --platform, else BUILD_PLATFORMS, else component.json's "platforms" (a string or a list of them); null when none. */
+    String platforms(Component component, Release release) {
+        String platforms = release.platforms != null ? release.platforms : run.environment.get("BUILD_PLATFORMS");
+        if (platforms != null && !platforms.isBlank()) {
+            return platforms.strip();
+        }
+        JsonNode field = component.fields.path("platforms");
+        if (field.isMissingNode() || field.isNull()) {
+            return null;
+        }
+        List<String> list = new ArrayList<>();
+        field.forEach(each -> list.add(each.isTextual() ? each.asText() : "?"));
+        if (!field.isTextual() && !(field.isArray() && !list.contains("?"))) {
+            throw Kit.badInput(component.file + ": \"platforms\" must be a string or a list of strings such as [\"linux/amd64\", \"linux/arm64\"], not " + field);
+        }
+        return field.isTextual() ? field.asText() : String.join(",", list);
     }
 
     private static String attestation(String option, String value) {

@@ -184,7 +184,15 @@ class ScriptTest {
         assertTrue(dryRun(new Publish(), Map.of(), "--provenance", "mode=max", "--tags", "rc").contains(" --platform linux/amd64,linux/arm64/v8 --provenance mode=max --sbom false --push -t "
                 + rc + " "), "component.json's platforms");
 
+        repo.write("docker/Dockerfile", "FROM busybox:1.36\nARG PIPKIT_SECRET_URL\nRUN wget -q -O /root/key \"$PIPKIT_SECRET_URL/id_rsa\" # id_rsa\n");
+        Harness.assertOneErrorLine(run(new Publish(), Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(SafetyTest.KEY.getBytes())), "--dry-run"), 2,
+                "hands each credential out once, and a build for several platforms");
+        repo.write("docker/Dockerfile", "FROM busybox:1.36\n");
+        assertTrue(dryRun(new Publish(), Map.of(), "--provenance", "false", "--platform", "linux/arm64").contains(" --platform linux/arm64 --provenance false"));
+        repo.write("component.json", repo.componentJson("\"0\"", ""));
         recorder = new Harness.Recorder().fail("git rev-parse").answer("docker info", "[[\"Backing Filesystem\",\"extfs\"]]");
+        assertTrue(dryRun(new Publish(), Map.of(), "--provenance", "false", "--tags", "rc").contains("docker push " + rc), "attestations off as asked: only a push");
+        repo.write("component.json", repo.componentJson("\"0\"", "\"platforms\": [\"linux/amd64\", \"linux/arm64/v8\"]"));
         Harness.assertOneErrorLine(run(new Publish(), Map.of(), "--dry-run", "--sbom", "true"), 2, "cannot be pushed by the builder in use (docker driver, classic image store)");
         recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx version");
         Harness.assertOneErrorLine(run(new Publish(), Map.of(), "--dry-run"), 2, "images for several platforms (--platform) need BuildKit");
@@ -284,14 +292,20 @@ class ScriptTest {
                 bad("component.json with text after it", "build.java", json("{\"name\": \"x\", \"version\": \"1\"} {}"), Map.of(), List.of(), "text after its end"),
                 bad("component.json nested 1000 deep", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"deep\": " + "[".repeat(1000) + "]".repeat(1000) + "}"),
                         Map.of(), List.of(), "nested too deep"),
-                bad("a cache that is not a repository", "build.java", none, Map.of(), List.of("--cache=Not A/Repo"), "is not a repository"),
-                bad("a cache with a tag", "test.java", none, Map.of("BUILD_CACHE", "localhost:5000/cache:v1"), List.of(), "is not a repository"),
+                bad("a cache that is not a repository", "build.java", none, Map.of(), List.of("--cache=Not A/Repo"), "is not true, false or a repository"),
+                bad("a cache with a tag", "test.java", none, Map.of("BUILD_CACHE", "localhost:5000/cache:v1"), List.of(), "is not true, false or a repository"),
                 bad("cache a number", "package.java", json("{\"name\": \"x\", \"version\": \"1\", \"cache\": 5}"), Map.of(), List.of(), "\"cache\" must be true, false"),
                 bad("a cache without a registry", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"cache\": true}"), Map.of(), List.of(),
                         "the registry cache needs a registry"),
                 bad("a builder name with a semicolon", "build.java", none, Map.of("BUILDX_BUILDER", "ci;rm"), List.of(), "is not a builder name"),
                 bad("platforms that are not a list", "publish.java", none, Map.of(), List.of("--platform", "linux amd64"), "must be a list such as linux/amd64,linux/arm64"),
                 bad("an attestation with a space", "publish.java", none, Map.of(), List.of("--provenance", "mode max"), "is not a BuildKit attestation setting"),
+                bad("a cache of one word", "build.java", none, Map.of("BUILD_CACHE", "yes"), List.of(), "is not true, false or a repository"),
+                bad("platforms a number", "publish.java", json("{\"name\": \"x\", \"version\": \"1\", \"registry\": \"r:5000\", \"platforms\": 5}"), Map.of(),
+                        List.of(), "\"platforms\" must be a string or a list of strings"),
+                bad("platforms without publishing", "pipeline.java", none, Map.of(), List.of("--platform", "linux/arm64"), "add --publish"),
+                bad("a key copied into an image the cache pushes", "build.java", repo -> repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nCOPY docker/id_rsa /root/.ssh/\n"),
+                        Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(SafetyTest.KEY.getBytes())), List.of("--cache"), "which --cache pushes to"),
                 // hostile repositories: each of these once wrote, deleted or printed something outside the repository
                 bad("hostile: an output with a line break", "build.java", none, Map.of(), List.of("--output", "/app/obj:../escape\n"), "is not a place the kit may write"),
                 bad("hostile: outputs chained with line separators", "build.java", json("{\"name\": \"x\", \"version\": \"1\", \"outputs\": "
