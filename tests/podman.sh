@@ -15,7 +15,8 @@ export CONTAINERS_CONF="$dir/containers.conf"
 # Not `podman pull docker-daemon:...`: that speaks Docker API 1.22, which Docker 25 and later refuse.
 podman image exists docker.io/library/busybox:1.36 ||
   DOCKER_HOST=unix:///var/run/docker.sock docker save busybox:1.36 | podman load -q >/dev/null
-nohup podman system service --time=0 "unix://$socket" >"$dir/service.log" 2>&1 &
+# from a folder that stays: conmon fails on a service whose working folder was deleted since
+(cd "$dir" && nohup podman system service --time=0 "unix://$socket" >"$dir/service.log" 2>&1 &)
 for _ in $(seq 1 100); do
   curl -sf --unix-socket "$socket" http://podman/_ping >/dev/null 2>&1 && exit 0
   sleep 0.1
