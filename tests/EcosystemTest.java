@@ -222,7 +222,7 @@ class EcosystemTest {
                 }
             }
         }
-        assertEquals(List.of("github", "gitlab"), found);
+        assertEquals(List.of("github", "gitlab"), found.stream().distinct().sorted().toList(), "both CI's examples");
         assertTrue(commands >= 6, "too few commands found in the CI examples: " + commands);
     }
 }

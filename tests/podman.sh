@@ -16,7 +16,8 @@ export CONTAINERS_CONF="$dir/containers.conf"
 podman image exists docker.io/library/busybox:1.36 ||
   DOCKER_HOST=unix:///var/run/docker.sock docker save busybox:1.36 | podman load -q >/dev/null
 # from a folder that stays: conmon fails on a service whose working folder was deleted since
-(cd "$dir" && nohup podman system service --time=0 "unix://$socket" >"$dir/service.log" 2>&1 &)
+cd "$dir"
+nohup podman system service --time=0 "unix://$socket" >"$dir/service.log" 2>&1 &
 for _ in $(seq 1 100); do
   curl -sf --unix-socket "$socket" http://podman/_ping >/dev/null 2>&1 && exit 0
   sleep 0.1
