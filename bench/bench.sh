@@ -35,7 +35,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 
 bash "$root/tests/base-images.sh"
 mkdir -p "$work/repo"
-cp -r "$root"/{build.java,test.java,package.java,publish.java,pipeline.java,clean.java,lib,docker,src,dependencies.txt,.dockerignore,jbang} "$work/repo/"
+cp -r "$root"/{build.java,test.java,package.java,publish.java,pipeline.java,release.java,clean.java,lib,docker,src,dependencies.txt,.dockerignore,jbang} "$work/repo/"
 sed "s/\"name\": \"beacons\"/\"name\": \"$name\"/" "$root/component.json" > "$work/repo/component.json"
 cd "$work/repo"
 image="localhost:5000/$name:1.0.0-0"
