@@ -279,6 +279,17 @@ final class Harness {
         Outputs.delete(dir.resolveSibling(dir.getFileName() + "-outside"));
     }
 
+    /** Stops a server process the tests started (10 s at the most) and deletes its folder. */
+    static void stop(Process process, Path dir) {
+        process.destroy();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Outputs.delete(dir);
+    }
+
     /** A real registry (Debian's docker-registry) with htpasswd authentication on a free loopback port. */
     static final class Registry implements AutoCloseable {
         final int port = freePort();
@@ -323,13 +334,7 @@ final class Harness {
 
         @Override
         public void close() throws IOException {
-            process.destroy();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Outputs.delete(dir);
+            Harness.stop(process, dir);
         }
     }
 

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -188,13 +187,7 @@ class ReleaseTest {
 
         @Override
         public void close() throws IOException {
-            process.destroy();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Outputs.delete(dir);
+            Harness.stop(process, dir);
         }
     }
 
@@ -232,13 +225,7 @@ class ReleaseTest {
 
         @Override
         public void close() throws IOException {
-            process.destroy();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Outputs.delete(dir);
+            Harness.stop(process, dir);
         }
     }
 }
