@@ -62,7 +62,7 @@ class Build implements Callable<Integer> {
         image.readCache();
         run.commands.step("docker build", Docker.build(DOCKERFILE, List.of(component.buildImage()), component.imageLabels(), Kit.join(secrets.options(), image.options())),
                 secrets.environment());
-        image.writeCache(component.buildImage());
+        image.writeCache();
 
         if (outputs.list.isEmpty()) {
             run.console.step("no outputs to copy (language \"" + component.language() + "\"): the build image is the result");

@@ -85,7 +85,7 @@ class Package implements Callable<Integer> {
         Credentials.Build secrets = credentials.provide();
         image.readCache();
         run.commands.step("docker build", PackageStep.build(component, labels, Kit.join(secrets.options(), image.options())), secrets.environment());
-        image.writeCache(component.releaseImage());
+        image.writeCache();
 
         run.console.step("starting " + component.releaseImage() + " (compose project " + compose.project + ")");
         compose.downBeforeAndAfter();

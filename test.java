@@ -64,7 +64,7 @@ class Test implements Callable<Integer> {
             if (built.exit() != 0) {
                 throw Kit.failure("the test image did not build (docker build: " + built.reason(run.console) + "): no test ran; the build's output is above");
             }
-            image.writeCache(component.testImage());
+            image.writeCache();
             services = compose.services().stream().filter(service -> !service.equals(SERVICE)).toList();
         }
         if (services == null || !services.isEmpty()) {

@@ -2,6 +2,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import picocli.CommandLine.Option;
 
 /**
@@ -127,10 +129,13 @@ final class ImageBuild {
 
     /** The driver of BUILDER (null: the current one), or {@link #LEGACY} when docker builds without BuildKit. */
     static String driver(ScriptRun run, String builder) {
-        if ("0".equals(run.environment.get("DOCKER_BUILDKIT")) || run.commands.ask(Docker.buildxVersion()) == null) {
+        if ("0".equals(run.environment.get("DOCKER_BUILDKIT"))) {
             return LEGACY;
         }
-        String inspect = run.commands.ask(Docker.inspectBuilder(builder));
+        String inspect = run.commands.ask(Docker.inspectBuilder(builder));   // one question where buildx is there: each costs a quarter second
+        if (inspect == null && run.commands.ask(Docker.buildxVersion()) == null) {
+            return LEGACY;
+        }
         if (inspect == null && builder != null) {
             throw Kit.badInput("no buildx builder " + Component.quote(builder) + ": docker buildx ls lists them, docker buildx create makes one");
         }
@@ -164,6 +169,9 @@ final class ImageBuild {
                     "--cache-to", "type=registry,ref=" + cacheImage + ",mode=max,ignore-error=true"));
             case OFF -> {
             }
+        }
+        if (load && (cache == Cache.PULLED || cache == Cache.INLINE)) {
+            options.addAll(List.of("-t", cacheImage));   // the image is the next cache: tagged as it is built, pushed by writeCache
         }
         return options;
     }
@@ -199,20 +207,40 @@ final class ImageBuild {
         }
     }
 
-    /** After the build of IMAGE: it goes to the registry as the next cache, where the cache is in the image. */
-    void writeCache(String image) {
+    /**
+     * After the build, whose image the build tagged as the cache: pushed as the next cache, where the
+     * cache is in the image, and the tag dropped (the image keeps its own). That runs beside the rest
+     * of the step; the run waits for it as it ends.
+     */
+    void writeCache() {
         if (cache != Cache.PULLED && cache != Cache.INLINE) {
             return;
         }
         run.console.step("writing the cache " + cacheImage);
-        Commands.Outcome pushed = run.commands.attemptQuietly(List.of("docker", "tag", image, cacheImage), Map.of(), null);
-        if (pushed.exit() == 0) {
-            pushed = run.commands.attemptQuietly(Docker.push(cacheImage), Map.of(), null);
-            run.commands.cleanUp(Docker.removeImages(List.of(cacheImage)));   // the tag only: the image keeps its own
+        FutureTask<String> write = new FutureTask<>(() -> {
+            Commands.Outcome pushed = run.commands.attemptQuietly(Docker.push(cacheImage), Map.of(), null);
+            run.commands.cleanUp(Docker.removeImages(List.of(cacheImage)));
+            return pushed.exit() != 0 ? pushed.reason(run.console) : null;
+        });
+        if (run.dryRun) {
+            write.run();
+        } else {
+            new Thread(write, "cache push").start();
         }
-        if (pushed.exit() != 0) {
-            run.console.warn("the cache " + cacheImage + " could not be written (" + pushed.reason(run.console) + "): the next build runs without it");
-        }
+        run.atEnd(() -> {
+            String failed;
+            try {
+                failed = write.get();
+            } catch (ExecutionException e) {
+                failed = e.getCause().getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed = "interrupted";
+            }
+            if (failed != null) {
+                run.console.warn("the cache " + cacheImage + " could not be written (" + failed + "): the next build runs without it");
+            }
+        });
     }
 
     /**

@@ -82,6 +82,7 @@ class ImageBuildTest {
     void aColdEngineBuildsFromTheRegistryCacheAndWithoutItRunsEveryStepAgain() throws Exception {
         String first = build("true");
         assertTrue(registry.tags(repo.name, USER, PASSWORD).contains("cache-build"), "the cache went to the component's registry");
+        assertTrue(Harness.docker("images", "--quiet", repo.image("cache-build")).isBlank(), "the push ran beside the copies, and the step waited for it to drop its tag");
         coldEngine();
         assertEquals(first, build("true"), "the RUN line's layer came from the registry cache");
         coldEngine();

@@ -130,15 +130,17 @@ class ScriptTest {
     void theRegistryCacheTakesTheFormTheBuilderAllows() throws IOException {
         String cache = repo.image("cache-build");
         String image = repo.image("1.0.0-0-build");
-        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx version");
+        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx");
         String legacy = dryRun(new Build(), Map.of(), "--cache");
-        assertTrue(legacy.contains("docker pull " + cache + "\n") && legacy.contains(" --cache-from " + cache + " -t " + image + " ")
-                && legacy.contains("docker tag " + image + " " + cache + "\ndocker push " + cache + "\ndocker rmi " + cache + "\n"), "legacy builder: pulled, read, pushed: " + legacy);
+        assertTrue(legacy.contains("docker pull " + cache + "\n") && legacy.contains(" --cache-from " + cache + " -t " + cache + " -t " + image + " ")
+                && legacy.contains("docker push " + cache + "\ndocker rmi " + cache + "\n"), "legacy builder: pulled, read, tagged as built, pushed: " + legacy);
 
         recorder = new Harness.Recorder().fail("git rev-parse").answer("docker buildx inspect", "Name:   default\nDriver: docker\n");
         String inline = dryRun(new Build(), Map.of("BUILD_CACHE", "true"));
-        assertTrue(inline.contains(" --cache-from " + cache + " --cache-to type=inline -t " + image + " ") && inline.contains("docker push " + cache + "\n")
+        assertTrue(inline.contains(" --cache-from " + cache + " --cache-to type=inline -t " + cache + " -t " + image + " ") && inline.contains("docker push " + cache + "\n")
                 && !inline.contains("docker pull"), "BuildKit's docker driver: an inline cache, pushed with the image: " + inline);
+        assertEquals(List.of("docker buildx inspect"), recorder.commands.stream().map(Commands::shell).filter(line -> line.startsWith("docker buildx")).toList(),
+                "where buildx answers, one question decides the form");
 
         recorder = new Harness.Recorder().fail("git rev-parse").answer("docker buildx inspect ci", "Name:   ci\nDriver: docker-container\n");
         String registry = dryRun(new Build(), Map.of("BUILDX_BUILDER", "ci", "BUILD_CACHE", "localhost:5000/team/cache"));
@@ -150,7 +152,7 @@ class ScriptTest {
         repo.write("component.json", repo.componentJson("\"0\"", "\"cache\": true"));
         String test = dryRun(new Test(), Map.of(), "--compose", "standalone");
         assertTrue(test.contains("docker build --force-rm -f docker/Dockerfile.test --cache-from " + repo.image("cache-test") + " --cache-to type=inline -t "
-                + repo.image("1.0.0-0-test")), "the kit builds the test image, so the cache is used: " + test);
+                + repo.image("cache-test") + " -t " + repo.image("1.0.0-0-test")), "the kit builds the test image, so the cache is used: " + test);
         assertTrue(dryRun(new Package(), Map.of(), "--compose", "standalone", "--cache=false").lines().noneMatch(line -> line.contains("cache")), "--cache=false wins");
     }
 
@@ -166,7 +168,7 @@ class ScriptTest {
     void aBuilderIsCheckedAndAnotherDriverLoadsTheImageIntoTheEngine() {
         recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx inspect nosuch");
         Harness.assertOneErrorLine(run(new Build(), Map.of(), "--dry-run", "--builder", "nosuch"), 2, "no buildx builder \"nosuch\"");
-        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx version");
+        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx");
         Harness.assertOneErrorLine(run(new Build(), Map.of(), "--dry-run", "--builder", "ci"), 2, "--builder ci needs BuildKit");
         recorder = new Harness.Recorder().fail("git rev-parse").answer("docker buildx inspect remote", "Driver: remote\n");
         assertTrue(dryRun(new Build(), Map.of(), "--builder", "remote").contains("docker build --force-rm -f docker/Dockerfile.build --builder remote --load -t "));
@@ -194,7 +196,7 @@ class ScriptTest {
         assertTrue(dryRun(new Publish(), Map.of(), "--provenance", "false", "--tags", "rc").contains("docker push " + rc), "attestations off as asked: only a push");
         repo.write("component.json", repo.componentJson("\"0\"", "\"platforms\": [\"linux/amd64\", \"linux/arm64/v8\"]"));
         Harness.assertOneErrorLine(run(new Publish(), Map.of(), "--dry-run", "--sbom", "true"), 2, "cannot be pushed by the builder in use (docker driver, classic image store)");
-        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx version");
+        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx");
         Harness.assertOneErrorLine(run(new Publish(), Map.of(), "--dry-run"), 2, "images for several platforms (--platform) need BuildKit");
     }
 
