@@ -145,13 +145,13 @@ final class Kit {
 
     /** Runs one command with SEAMS: one line per error, the exit codes above, its run's clean-ups when it returns. The pipeline runs each step so. */
     static int execute(Object command, Seams seams, String... args) {
-        CommandLine line = commandLine(command);
+        CommandLine line = commandLine(command, args);
         int exit = executeOnce(line, seams, args);
         Retry retry = mixin(line, Retry.class);
         if (exit == FAILED && retry != null && retry.wanted(seams.environment())) {
             console(line).step("the step failed: running it once more (RETRY)");
             try {
-                exit = executeOnce(commandLine(command.getClass().getDeclaredConstructor().newInstance()), seams, args);
+                exit = executeOnce(commandLine(command.getClass().getDeclaredConstructor().newInstance(), args), seams, args);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
@@ -190,8 +190,8 @@ final class Kit {
         return null;
     }
 
-    /** The command line of a script: one-line errors, the images section in --help, completion scripts. */
-    static CommandLine commandLine(Object command) {
+    /** The command line of a script for ARGS: one-line errors, the images section in --help, completion scripts. */
+    static CommandLine commandLine(Object command, String... args) {
         // No option is a java.sql or java.time type: picocli need not look those converters up (20 ms of every start).
         System.setProperty("picocli.converters.excludes", "java\\.sql\\..*,java\\.time\\..*");
         CommandLine commandLine = new CommandLine(command);
@@ -215,7 +215,9 @@ final class Kit {
             }
             return FAILED;
         });
-        commandLine.addSubcommand(new AutoComplete.GenerateCompletion());
+        if (List.of(args).contains("generate-completion") || List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            commandLine.addSubcommand(new AutoComplete.GenerateCompletion());   // only where asked or listed: it costs every start 20 ms
+        }
         commandLine.getHelpSectionMap().put("images", help -> imagesHelp());
         List<String> sections = new ArrayList<>(commandLine.getHelpSectionKeys());
         sections.add(sections.indexOf(UsageMessageSpec.SECTION_KEY_DESCRIPTION) + 1, "images");
