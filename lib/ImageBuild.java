@@ -2,6 +2,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import picocli.CommandLine.Option;
@@ -129,7 +131,7 @@ final class ImageBuild {
 
     /** The driver of BUILDER (null: the current one), or {@link #LEGACY} when docker builds without BuildKit. */
     static String driver(ScriptRun run, String builder) {
-        if ("0".equals(run.environment.get("DOCKER_BUILDKIT"))) {
+        if (Set.of("0", "f", "F", "false", "FALSE", "False").contains(run.environment.getOrDefault("DOCKER_BUILDKIT", "").strip())) {   // as docker reads it
             return LEGACY;
         }
         String inspect = run.commands.ask(Docker.inspectBuilder(builder));   // one question where buildx is there: each costs a quarter second
@@ -209,38 +211,51 @@ final class ImageBuild {
 
     /**
      * After the build, whose image the build tagged as the cache: pushed as the next cache, where the
-     * cache is in the image, and the tag dropped (the image keeps its own). That runs beside the rest
-     * of the step; the run waits for it as it ends.
+     * cache is in the image. The push runs beside the rest of the step; the run waits for it as it
+     * ends (see {@link #cacheWritten}).
      */
     void writeCache() {
         if (cache != Cache.PULLED && cache != Cache.INLINE) {
             return;
         }
         run.console.step("writing the cache " + cacheImage);
-        FutureTask<String> write = new FutureTask<>(() -> {
+        FutureTask<String> push = new FutureTask<>(() -> {
             Commands.Outcome pushed = run.commands.attemptQuietly(Docker.push(cacheImage), Map.of(), null);
-            run.commands.cleanUp(Docker.removeImages(List.of(cacheImage)));
             return pushed.exit() != 0 ? pushed.reason(run.console) : null;
         });
+        run.atEnd(() -> cacheWritten(push));
         if (run.dryRun) {
-            write.run();
+            push.run();
         } else {
-            new Thread(write, "cache push").start();
+            new Thread(push, "cache push").start();
         }
-        run.atEnd(() -> {
-            String failed;
-            try {
-                failed = write.get();
-            } catch (ExecutionException e) {
-                failed = e.getCause().getMessage();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failed = "interrupted";
+    }
+
+    /**
+     * As the run ends: waits for PUSH, or stops it once the run is interrupted (zt-exec destroys the
+     * command of an interrupted thread), so a signal never waits on a registry; then drops the cache
+     * tag (the image keeps its own) and warns when the cache was not written.
+     */
+    private void cacheWritten(FutureTask<String> push) {
+        String failed;
+        try {
+            while (!push.isDone() && !run.interrupted) {   // Ctrl-C's hook sets it while the run waits here
+                Thread.sleep(50);
             }
-            if (failed != null) {
-                run.console.warn("the cache " + cacheImage + " could not be written (" + failed + "): the next build runs without it");
-            }
-        });
+            push.cancel(true);   // nothing when it is done
+            failed = push.get();
+        } catch (CancellationException e) {
+            failed = "interrupted";
+        } catch (ExecutionException e) {
+            failed = e.getCause().getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed = "interrupted";
+        }
+        run.commands.cleanUp(Docker.removeImages(List.of(cacheImage)));
+        if (failed != null && !run.interrupted) {
+            run.console.warn("the cache " + cacheImage + " could not be written (" + failed + "): the next build runs without it");
+        }
     }
 
     /**

@@ -82,9 +82,12 @@ final class ScriptRun implements AutoCloseable {
         }
     }
 
-    /** Runs the clean-ups now, newest first, each once; a failing one is a line, not the end of the others. */
+    /**
+     * Runs the clean-ups now, newest first, each once; a failing one is a line, not the end of the
+     * others. A second caller (Ctrl-C's hook while the run is closing itself) waits for the first.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
         while (true) {
             Runnable next;
             synchronized (cleanUps) {

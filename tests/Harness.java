@@ -125,6 +125,11 @@ final class Harness {
             exec(List.of("kill", "-" + name, "--", "-" + pid()));
         }
 
+        /** Sends a signal to the script's JVM alone (the child of the script's sh line), as a supervisor's `kill PID` does: the commands it runs go on. */
+        void signalAlone(String name) {
+            exec(List.of("pkill", "-" + name, "-P", Long.toString(pid()), "java"));
+        }
+
         Result await() {
             try {
                 int exit = process.getFuture().get(10, TimeUnit.MINUTES).getExitValue();

@@ -2,7 +2,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -202,6 +207,69 @@ class SafetyTest {
         }
     }
 
+    @Test
+    void aSignalToTheJvmAloneStopsTheCachePushTheRunWaitsFor() throws Exception {
+        try (WriteHanging registry = new WriteHanging()) {
+            String cache = "localhost:" + registry.port() + "/pipkit-cache";
+            List<String> temporary = temporaryFiles();
+            Harness.Running running = repo.start(Map.of("BUILD_CACHE", cache), "build.java");
+            // the step's own work is done, and the run waits for the push, which hangs
+            Harness.waitFor(() -> running.output().contains("built " + repo.image("1.0.0-0-build")) && registry.writes.get() > 0
+                    || !running.process().getProcess().isAlive(), "the step to finish while its cache push hangs");
+            long start = System.nanoTime();
+            running.signalAlone("TERM");
+            Harness.Result result = running.await();
+            assertEquals(143, result.exit(), result.all());
+            assertTrue(System.nanoTime() - start < 30_000_000_000L, "the signal did not wait on the registry");
+            assertFalse(result.err().contains("could not be written"), "an interrupted push is no warning: " + result.err());
+            assertTrue(Harness.docker("images", "--quiet", cache + ":cache-build").isBlank(), "the cache tag went with the run");
+            assertNothingLeftBehind(temporary);
+        }
+    }
+
+    /** A registry that has nothing (every read: not found) and never answers a write: a push hangs on it. */
+    static final class WriteHanging implements AutoCloseable {
+        final HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        final CountDownLatch closed = new CountDownLatch(1);
+        final AtomicInteger writes = new AtomicInteger();
+
+        WriteHanging() throws IOException {
+            server.setExecutor(Executors.newCachedThreadPool());
+            server.createContext("/", exchange -> {
+                exchange.getResponseHeaders().add("Docker-Distribution-API-Version", "registry/2.0");
+                if (exchange.getRequestMethod().equals("GET") || exchange.getRequestMethod().equals("HEAD")) {
+                    byte[] body = (exchange.getRequestURI().getPath().equals("/v2/") ? "{}" : "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"unknown\"}]}")
+                            .getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/v2/") ? 200 : 404,
+                            exchange.getRequestMethod().equals("HEAD") ? -1 : body.length);
+                    if (exchange.getRequestMethod().equals("GET")) {
+                        exchange.getResponseBody().write(body);
+                    }
+                } else {
+                    writes.incrementAndGet();
+                    try {
+                        closed.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                exchange.close();
+            });
+            server.start();
+        }
+
+        int port() {
+            return server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            closed.countDown();
+            server.stop(0);
+        }
+    }
+
     /** A registry that accepts connections and never answers: pushes and logins hang on it. */
     static final class Silent implements AutoCloseable {
         final ServerSocket server = new ServerSocket(0);
@@ -304,7 +372,7 @@ class SafetyTest {
 
     @Test
     void aSecondBuildInTheSameFolderStopsWithAClearMessage() throws Exception {
-        repo.write("docker/Dockerfile.build", repo.read("docker/Dockerfile.build") + "RUN echo first-build && sleep 5\n");
+        repo.write("docker/Dockerfile.build", repo.read("docker/Dockerfile.build") + "RUN echo first-build " + repo.name + " && sleep 5\n");   // this run's line: never from an earlier run's cache
         Harness.Running first = repo.start(Map.of("BUILD_NUMBER", "8"), "build.java");
         Harness.waitFor(() -> first.output().contains("first-build"), "the first build");
         Harness.Result second = repo.run(Map.of("BUILD_NUMBER", "9"), "build.java");
@@ -637,7 +705,7 @@ class SafetyTest {
             repo.write("docker/Dockerfile.build", form.equals("secret")
                     ? "FROM busybox:1.36\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc --mount=type=secret,id=id_rsa,target=/root/.ssh/id_rsa"
                         + " mkdir -p /app/obj && grep -c _authToken /root/.npmrc > /app/obj/npmrc-lines && head -1 /root/.ssh/id_rsa > /app/obj/key-header\n"
-                    : "FROM buildpack-deps:bookworm-scm\nRUN --mount=type=ssh mkdir -p /app/obj && ssh-add -L > /app/obj/agent.pub\n");
+                    : "FROM buildpack-deps:bookworm-scm\nRUN --mount=type=ssh : " + repo.name + " && mkdir -p /app/obj && ssh-add -L > /app/obj/agent.pub\n");
             Map<String, String> environment = Map.of("GIT_PRIVATE_KEY", form.equals("ssh") ? Base64.getEncoder().encodeToString(key.getBytes()) : key,
                     "NPM_TOKEN", NPM_TOKEN, "BUILD_NUMBER", "12");
             List<String> temporary = temporaryFiles();

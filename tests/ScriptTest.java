@@ -133,7 +133,8 @@ class ScriptTest {
         recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx");
         String legacy = dryRun(new Build(), Map.of(), "--cache");
         assertTrue(legacy.contains("docker pull " + cache + "\n") && legacy.contains(" --cache-from " + cache + " -t " + cache + " -t " + image + " ")
-                && legacy.contains("docker push " + cache + "\ndocker rmi " + cache + "\n"), "legacy builder: pulled, read, tagged as built, pushed: " + legacy);
+                && legacy.contains("docker push " + cache + "\ndocker create ") && legacy.endsWith("docker rmi " + cache + "\n"),
+                "legacy builder: pulled, read, tagged as built, pushed beside the copies, untagged as the run ends: " + legacy);
 
         recorder = new Harness.Recorder().fail("git rev-parse").answer("docker buildx inspect", "Name:   default\nDriver: docker\n");
         String inline = dryRun(new Build(), Map.of("BUILD_CACHE", "true"));
