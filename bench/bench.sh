@@ -185,6 +185,8 @@ printf '{"name": "%s-p7", "registry": "localhost:%s", "version": "1.0.0", "build
 cd "$work/p7"
 cold() {
   docker rmi "localhost:$registry_port/$name-p7:1.0.0-0-build" >/dev/null 2>&1 || true
+  # and what an earlier build left untagged (with the legacy builder, its parent layers: a cache too)
+  docker image prune --force --filter "label=pipkit.component=$name-p7" >/dev/null
   if docker buildx version >/dev/null 2>&1; then docker builder prune --all --force --filter "description~=$name" >/dev/null; fi
 }
 for _ in $(seq 1 30); do curl -sf "http://127.0.0.1:$registry_port/v2/" >/dev/null && break; sleep 0.2; done
