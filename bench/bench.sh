@@ -199,7 +199,9 @@ for i in $(seq 1 "$p7_runs"); do
   # itself (a pulled cache image only through --cache-from)
   cold; t=$(now); ./jbang build.java -q --cache=false; p7_none+=("$(seconds "$t")")
   t=$(now); ./jbang build.java -q; p7_warm+=("$(seconds "$t")")
-  t=$(now); ./jbang build.java -q --cache; p7_warm_cache+=("$(seconds "$t")")
+  # the same command warm, as a machine that always runs it has it: once untimed, so the engine
+  # holds the image the registry's cache is (the legacy builder pulls it before it builds)
+  ./jbang build.java -q --cache; t=$(now); ./jbang build.java -q --cache; p7_warm_cache+=("$(seconds "$t")")
   cold; t=$(now); ./jbang build.java -q --cache; p7_cache+=("$(seconds "$t")")
 done
 p7n=$(printf '%s\n' "${p7_none[@]}" | median); p7c=$(printf '%s\n' "${p7_cache[@]}" | median); p7w=$(printf '%s\n' "${p7_warm[@]}" | median)
