@@ -212,7 +212,7 @@ final class ImageBuild {
     /**
      * After the build, whose image the build tagged as the cache: pushed as the next cache, where the
      * cache is in the image. The push runs beside the rest of the step; the run waits for it as it
-     * ends (see {@link #cacheWritten}).
+     * ends (see {@link #awaitCachePush}).
      */
     void writeCache() {
         if (cache != Cache.PULLED && cache != Cache.INLINE) {
@@ -223,7 +223,7 @@ final class ImageBuild {
             Commands.Outcome pushed = run.commands.attemptQuietly(Docker.push(cacheImage), Map.of(), null);
             return pushed.exit() != 0 ? pushed.reason(run.console) : null;
         });
-        run.atEnd(() -> cacheWritten(push));
+        run.atEnd(() -> awaitCachePush(push));
         if (run.dryRun) {
             push.run();
         } else {
@@ -236,8 +236,11 @@ final class ImageBuild {
      * command of an interrupted thread), so a signal never waits on a registry; then drops the cache
      * tag (the image keeps its own) and warns when the cache was not written.
      */
-    private void cacheWritten(FutureTask<String> push) {
+    private void awaitCachePush(FutureTask<String> push) {
         String failed;
+        if (!push.isDone()) {
+            run.console.step("waiting for the push of the cache " + cacheImage);
+        }
         try {
             while (!push.isDone() && !run.interrupted) {   // Ctrl-C's hook sets it while the run waits here
                 Thread.sleep(50);

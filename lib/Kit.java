@@ -215,7 +215,8 @@ final class Kit {
             }
             return FAILED;
         });
-        if (List.of(args).contains("generate-completion") || List.of(args).contains("--help") || List.of(args).contains("-h")) {
+        List<String> arguments = List.of(args);
+        if (arguments.contains("generate-completion") || arguments.contains("--help") || arguments.contains("-h")) {
             commandLine.addSubcommand(new AutoComplete.GenerateCompletion());   // only where asked or listed: it costs every start 20 ms
         }
         commandLine.getHelpSectionMap().put("images", help -> imagesHelp());

@@ -223,6 +223,7 @@ class SafetyTest {
             assertTrue(System.nanoTime() - start < 30_000_000_000L, "the signal did not wait on the registry");
             assertFalse(result.err().contains("could not be written"), "an interrupted push is no warning: " + result.err());
             assertTrue(Harness.docker("images", "--quiet", cache + ":cache-build").isBlank(), "the cache tag went with the run");
+            Harness.waitFor(() -> Harness.exec(List.of("pgrep", "-f", "docker push " + cache)).getExitValue() != 0, "the push to be stopped, not left running");
             assertNothingLeftBehind(temporary);
         }
     }

@@ -142,6 +142,10 @@ class ScriptTest {
                 && !inline.contains("docker pull"), "BuildKit's docker driver: an inline cache, pushed with the image: " + inline);
         assertEquals(List.of("docker buildx inspect"), recorder.commands.stream().map(Commands::shell).filter(line -> line.startsWith("docker buildx")).toList(),
                 "where buildx answers, one question decides the form");
+        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx inspect");
+        assertTrue(dryRun(new Build(), Map.of(), "--cache").contains(" --cache-to type=inline "), "buildx there, its current builder not saying: the docker driver");
+        recorder = new Harness.Recorder().fail("git rev-parse");
+        assertTrue(dryRun(new Build(), Map.of("DOCKER_BUILDKIT", "false"), "--cache").contains("docker pull " + cache + "\n"), "DOCKER_BUILDKIT=false, as docker reads it");
 
         recorder = new Harness.Recorder().fail("git rev-parse").answer("docker buildx inspect ci", "Name:   ci\nDriver: docker-container\n");
         String registry = dryRun(new Build(), Map.of("BUILDX_BUILDER", "ci", "BUILD_CACHE", "localhost:5000/team/cache"));
