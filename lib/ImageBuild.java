@@ -1,4 +1,7 @@
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,9 @@ import picocli.CommandLine.Option;
  */
 final class ImageBuild {
     static final String LEGACY = "legacy builder";
+    /** Where docker looks for CLI plugins after the folders of the user's config (docker's cli-plugins manager, on Linux). */
+    private static final List<String> SYSTEM_PLUGINS = List.of("/usr/local/lib/docker/cli-plugins", "/usr/local/libexec/docker/cli-plugins",
+            "/usr/lib/docker/cli-plugins", "/usr/libexec/docker/cli-plugins");
 
     enum Cache { OFF, PULLED, INLINE, REGISTRY }
 
@@ -36,7 +42,7 @@ final class ImageBuild {
                         + "true keeps it as <registry>/<name>:cache-<step>, a repository REF as REF:cache-<step>; false turns it off.")
         String cache;
 
-        @Option(names = "--builder", paramLabel = "NAME", description = "The buildx builder to build with (env BUILDX_BUILDER; default: docker's current one).")
+        @Option(names = "--builder", paramLabel = "NAME", description = "The buildx builder to build with (env BUILDX_BUILDER; default: the docker context's own, as for docker build).")
         String builder;
     }
 
@@ -58,7 +64,7 @@ final class ImageBuild {
     }
 
     private final ScriptRun run;
-    /** The builder named by --builder or BUILDX_BUILDER, or null for docker's current one. */
+    /** The builder named by --builder or BUILDX_BUILDER, or null for the one docker build takes. */
     final String builder;
     /** The builder's driver (docker, docker-container, remote, kubernetes), or {@link #LEGACY}. */
     final String driver;
@@ -129,15 +135,23 @@ final class ImageBuild {
         return setting + ":cache-" + step;
     }
 
-    /** The driver of BUILDER (null: the current one), or {@link #LEGACY} when docker builds without BuildKit. */
+    /**
+     * The driver of the builder docker build runs on, or {@link #LEGACY} when docker builds without
+     * BuildKit. Unless a builder is named (BUILDER: --builder, BUILDX_BUILDER), docker build takes the
+     * docker context's own, with the docker driver, whatever `docker buildx use` (or
+     * setup-buildx-action) chose; so buildx is asked only where `docker buildx install` made docker
+     * build an alias of buildx build, which takes that choice. Each question costs a quarter second.
+     */
     static String driver(ScriptRun run, String builder) {
-        if (Set.of("0", "f", "F", "false", "FALSE", "False").contains(run.environment.getOrDefault("DOCKER_BUILDKIT", "").strip())) {   // as docker reads it
+        JsonNode config = PackageStep.dockerConfig(run.environment);
+        if (Set.of("0", "f", "F", "false", "FALSE", "False").contains(run.environment.getOrDefault("DOCKER_BUILDKIT", "").strip())   // as docker reads it
+                || !buildx(run, config)) {
             return LEGACY;
         }
-        String inspect = run.commands.ask(Docker.inspectBuilder(builder));   // one question where buildx is there: each costs a quarter second
-        if (inspect == null && run.commands.ask(Docker.buildxVersion()) == null) {
-            return LEGACY;
+        if (builder == null && config.path("aliases").path("builder").isMissingNode()) {
+            return "docker";
         }
+        String inspect = run.commands.ask(Docker.inspectBuilder(builder));
         if (inspect == null && builder != null) {
             throw Kit.badInput("no buildx builder " + Component.quote(builder) + ": docker buildx ls lists them, docker buildx create makes one");
         }
@@ -149,6 +163,28 @@ final class ImageBuild {
                     + " set DOCKER_CONTEXT=" + builder + " to run the whole step there");
         }
         return driver;
+    }
+
+    /**
+     * Whether docker has the buildx plugin: a docker-buildx where docker looks for plugins (the
+     * config's cliPluginsExtraDirs, its cli-plugins folder, the system's), else buildx's own answer,
+     * for systems that keep plugins elsewhere.
+     */
+    static boolean buildx(ScriptRun run, JsonNode config) {
+        List<String> folders = new ArrayList<>();
+        config.path("cliPluginsExtraDirs").forEach(folder -> folders.add(folder.asText()));
+        folders.add(PackageStep.dockerConfigFolder(run.environment).resolve("cli-plugins").toString());
+        folders.addAll(SYSTEM_PLUGINS);
+        for (String folder : folders) {
+            try {
+                if (Files.isExecutable(Path.of(folder, "docker-buildx"))) {
+                    return true;
+                }
+            } catch (InvalidPathException e) {
+                // no folder docker could look in either
+            }
+        }
+        return run.commands.ask(Docker.buildxVersion()) != null;
     }
 
     /** What `docker build` takes on top of the Dockerfile's options. */

@@ -1,4 +1,5 @@
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ final class PackageStep {
 
     /** Whether the user chose a docker context (DOCKER_CONTEXT, or `docker context use` in their config). */
     static boolean contextChosen(Map<String, String> environment) {
-        return environment.containsKey("DOCKER_CONTEXT") || dockerConfig(environment).contains("\"currentContext\"");
+        return environment.containsKey("DOCKER_CONTEXT") || dockerConfig(environment).has("currentContext");
     }
 
     /** The user's docker config folder: DOCKER_CONFIG, else ~/.docker. */
@@ -85,11 +86,13 @@ final class PackageStep {
         return environment.containsKey("DOCKER_CONFIG") ? Path.of(environment.get("DOCKER_CONFIG")) : Path.of(System.getProperty("user.home"), ".docker");
     }
 
-    private static String dockerConfig(Map<String, String> environment) {
+    /** The user's docker config.json, or a missing node where there is none (or none docker could read either). */
+    static JsonNode dockerConfig(Map<String, String> environment) {
         try {
-            return Files.readString(dockerConfigFolder(environment).resolve("config.json"));
+            JsonNode config = Component.tree(Files.readString(dockerConfigFolder(environment).resolve("config.json")));
+            return config != null ? config : MissingNode.getInstance();
         } catch (IOException e) {
-            return "";
+            return MissingNode.getInstance();
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,6 +97,29 @@ class ImageBuildTest {
         assertEquals(0, built.exit(), built.all());
         assertTrue(built.err().contains("could not be written"), built.all());
         assertTrue(Files.exists(repo.dir.resolve("obj/stamp")), "the build did its work");
+    }
+
+    @Test
+    void aBuilderChosenWithBuildxUseIsNotWhereDockerBuildBuildsSoTheCacheFollowsTheEngine() throws Exception {
+        // as setup-buildx-action leaves a runner: a docker-container builder made and chosen with `docker buildx use`
+        // (never started: that needs the moby/buildkit image); docker build still builds on the context's own builder
+        Path buildxConfig = Files.createTempDirectory("pipkit-buildx-config-");
+        try {
+            String builder = "pipkit-chosen-" + repo.name;
+            String buildx = MultiPlatformTest.CURRENT.resolve("usr/libexec/docker/cli-plugins/docker-buildx").toString();   // on either stack
+            for (String command : List.of("create --name " + builder + " --driver docker-container", "use " + builder)) {
+                var made = Harness.exec(Stream.concat(Stream.of("env", "BUILDX_CONFIG=" + buildxConfig, buildx), Stream.of(command.split(" "))).toList());
+                assertEquals(0, made.getExitValue(), made.outputUTF8());
+            }
+            environment.put("BUILDX_CONFIG", buildxConfig.toString());
+            String first = build("true");
+            assertTrue(registry.tags(repo.name, USER, PASSWORD).contains("cache-build"), "the cache was written");
+            coldEngine();
+            assertEquals(first, build("true"), "and read: the RUN line's layer came from the registry cache");
+            assertTrue(Harness.docker("ps", "--all", "--quiet", "--filter", "name=buildx_buildkit_" + builder).isBlank(), "the chosen builder was never started");
+        } finally {
+            Outputs.delete(buildxConfig);
+        }
     }
 
     @Test

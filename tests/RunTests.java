@@ -30,7 +30,7 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * ./jbang tests/RunTests.java [--fast] [TestClass ...]: every test class of this folder (found on
+ * ./jbang tests/RunTests.java [--fast] [TestClass[#method] ...]: every test class of this folder (found on
  * the class path: listing them in //SOURCES is registering them), or the ones named. --fast runs
  * only the tests not tagged "engine": no Docker engine, no root, no network.
  */
@@ -42,7 +42,7 @@ class RunTests {
         if (names.isEmpty()) {
             selectors.add(DiscoverySelectors.selectClasspathRoots(Set.of(Path.of(RunTests.class.getProtectionDomain().getCodeSource().getLocation().toURI()))).get(0));
         }
-        names.forEach(name -> selectors.add(DiscoverySelectors.selectClass(name)));
+        names.forEach(name -> selectors.add(name.contains("#") ? DiscoverySelectors.selectMethod(name) : DiscoverySelectors.selectClass(name)));
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request().selectors(selectors);
         if (fast) {
             request.filters(TagFilter.excludeTags(Harness.ENGINE));

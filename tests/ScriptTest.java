@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -42,6 +43,7 @@ class ScriptTest {
     void removeIt() throws IOException {
         Outputs.delete(repo.dir);
         Outputs.delete(repo.dir.resolveSibling(repo.dir.getFileName() + "-outside"));
+        Outputs.delete(repo.dir.resolveSibling(repo.dir.getFileName() + "-docker"));
     }
 
     /** COMMAND run in the copy (-C) with ENVIRONMENT and the recorder. */
@@ -126,29 +128,54 @@ class ScriptTest {
         return result.out();
     }
 
+    /** An environment whose docker config folder (beside the copy) holds a buildx plugin, where docker looks for one, and CONFIG as config.json. */
+    Map<String, String> withBuildx(String config, String... more) throws IOException {
+        Path folder = repo.dir.resolveSibling(repo.dir.getFileName() + "-docker");
+        Files.createDirectories(folder.resolve("cli-plugins"));
+        Path plugin = Files.writeString(folder.resolve("cli-plugins/docker-buildx"), "#!/bin/sh\nexit 1\n");   // never run: being there is what counts
+        assertTrue(plugin.toFile().setExecutable(true));
+        Files.writeString(folder.resolve("config.json"), config);
+        Map<String, String> environment = new HashMap<>(Map.of("DOCKER_CONFIG", folder.toString()));
+        for (int i = 0; i < more.length; i += 2) {
+            environment.put(more[i], more[i + 1]);
+        }
+        return environment;
+    }
+
+    /** The buildx questions the recorder was asked. */
+    List<String> buildxQuestions() {
+        return recorder.commands.stream().map(Commands::shell).filter(line -> line.startsWith("docker buildx")).toList();
+    }
+
     @org.junit.jupiter.api.Test
     void theRegistryCacheTakesTheFormTheBuilderAllows() throws IOException {
         String cache = repo.image("cache-build");
         String image = repo.image("1.0.0-0-build");
-        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx");
-        String legacy = dryRun(new Build(), Map.of(), "--cache");
+        recorder = new Harness.Recorder().fail("git rev-parse");
+        String legacy = dryRun(new Build(), Map.of("DOCKER_BUILDKIT", "0"), "--cache");
         assertTrue(legacy.contains("docker pull " + cache + "\n") && legacy.contains(" --cache-from " + cache + " -t " + cache + " -t " + image + " ")
                 && legacy.contains("docker push " + cache + "\ndocker create ") && legacy.endsWith("docker rmi " + cache + "\n"),
                 "legacy builder: pulled, read, tagged as built, pushed beside the copies, untagged as the run ends: " + legacy);
+        assertTrue(dryRun(new Build(), Map.of("DOCKER_BUILDKIT", "False"), "--cache").contains("docker pull " + cache + "\n"), "DOCKER_BUILDKIT=False, as docker reads it");
 
-        recorder = new Harness.Recorder().fail("git rev-parse").answer("docker buildx inspect", "Name:   default\nDriver: docker\n");
-        String inline = dryRun(new Build(), Map.of("BUILD_CACHE", "true"));
+        // `docker buildx use` (setup-buildx-action's) chose a docker-container builder, which docker build does not take
+        recorder = new Harness.Recorder().fail("git rev-parse").answer("docker buildx inspect", "Name:   team\nDriver: docker-container\n");
+        String inline = dryRun(new Build(), withBuildx("{}", "BUILD_CACHE", "true"));
         assertTrue(inline.contains(" --cache-from " + cache + " --cache-to type=inline -t " + cache + " -t " + image + " ") && inline.contains("docker push " + cache + "\n")
-                && !inline.contains("docker pull"), "BuildKit's docker driver: an inline cache, pushed with the image: " + inline);
-        assertEquals(List.of("docker buildx inspect"), recorder.commands.stream().map(Commands::shell).filter(line -> line.startsWith("docker buildx")).toList(),
-                "where buildx answers, one question decides the form");
+                && !inline.contains("docker pull") && !inline.contains("--load"), "BuildKit's docker driver, the context's own: an inline cache, pushed with the image: " + inline);
+        assertEquals(List.of(), buildxQuestions(), "docker build takes the context's builder: buildx is asked nothing");
+
+        // `docker buildx install` made docker build an alias of buildx build, which takes that choice
+        String alias = "{\"aliases\": {\"builder\": \"buildx\"}}";
+        recorder = new Harness.Recorder().fail("git rev-parse").answer("docker buildx inspect", "Name:   team\nDriver: docker-container\n");
+        assertTrue(dryRun(new Build(), withBuildx(alias), "--cache").contains(" --load --cache-from type=registry,ref=" + cache + " --cache-to type=registry,ref="
+                + cache + ",mode=max,ignore-error=true -t " + image + " "), "buildx's current builder, asked once: " + recorder.commands);
+        assertEquals(List.of("docker buildx inspect"), buildxQuestions());
         recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx inspect");
-        assertTrue(dryRun(new Build(), Map.of(), "--cache").contains(" --cache-to type=inline "), "buildx there, its current builder not saying: the docker driver");
-        recorder = new Harness.Recorder().fail("git rev-parse");
-        assertTrue(dryRun(new Build(), Map.of("DOCKER_BUILDKIT", "false"), "--cache").contains("docker pull " + cache + "\n"), "DOCKER_BUILDKIT=false, as docker reads it");
+        assertTrue(dryRun(new Build(), withBuildx(alias), "--cache").contains(" --cache-to type=inline "), "buildx there, its current builder not saying: the docker driver");
 
         recorder = new Harness.Recorder().fail("git rev-parse").answer("docker buildx inspect ci", "Name:   ci\nDriver: docker-container\n");
-        String registry = dryRun(new Build(), Map.of("BUILDX_BUILDER", "ci", "BUILD_CACHE", "localhost:5000/team/cache"));
+        String registry = dryRun(new Build(), withBuildx("{}", "BUILDX_BUILDER", "ci", "BUILD_CACHE", "localhost:5000/team/cache"));
         String own = "localhost:5000/team/cache:cache-build";
         assertTrue(registry.contains(" --builder ci --load --cache-from type=registry,ref=" + own + " --cache-to type=registry,ref=" + own
                 + ",mode=max,ignore-error=true -t " + image + " ") && !registry.contains("docker push"), "another driver: type=registry, every stage: " + registry);
@@ -162,6 +189,16 @@ class ScriptTest {
     }
 
     @org.junit.jupiter.api.Test
+    void whereNoBuildxPluginIsInDockersFoldersDockerIsAsked() throws IOException {
+        // this machine's own folders: the current stack links buildx into one, the legacy stack has none; the kit must agree with docker
+        Path empty = Files.createDirectories(repo.dir.resolveSibling(repo.dir.getFileName() + "-docker"));
+        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx");
+        String build = dryRun(new Build(), Map.of("DOCKER_CONFIG", empty.toString()), "--cache");
+        assertEquals(Harness.buildKit(), build.contains(" --cache-to type=inline "), build);
+        assertEquals(Harness.buildKit() ? List.of() : List.of("docker buildx version"), buildxQuestions(), "a plugin found is not asked about; none found, docker is");
+    }
+
+    @org.junit.jupiter.api.Test
     void withoutACacheOrABuilderNothingMoreIsAskedOrPassed() {
         String build = dryRun(new Build(), Map.of());
         assertFalse(build.contains("cache") || build.contains("--builder") || build.contains("--load"), build);
@@ -170,13 +207,13 @@ class ScriptTest {
     }
 
     @org.junit.jupiter.api.Test
-    void aBuilderIsCheckedAndAnotherDriverLoadsTheImageIntoTheEngine() {
+    void aBuilderIsCheckedAndAnotherDriverLoadsTheImageIntoTheEngine() throws IOException {
         recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx inspect nosuch");
-        Harness.assertOneErrorLine(run(new Build(), Map.of(), "--dry-run", "--builder", "nosuch"), 2, "no buildx builder \"nosuch\"");
-        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx");
-        Harness.assertOneErrorLine(run(new Build(), Map.of(), "--dry-run", "--builder", "ci"), 2, "--builder ci needs BuildKit");
+        Harness.assertOneErrorLine(run(new Build(), withBuildx("{}"), "--dry-run", "--builder", "nosuch"), 2, "no buildx builder \"nosuch\"");
+        recorder = new Harness.Recorder().fail("git rev-parse");
+        Harness.assertOneErrorLine(run(new Build(), Map.of("DOCKER_BUILDKIT", "0"), "--dry-run", "--builder", "ci"), 2, "--builder ci needs BuildKit");
         recorder = new Harness.Recorder().fail("git rev-parse").answer("docker buildx inspect remote", "Driver: remote\n");
-        assertTrue(dryRun(new Build(), Map.of(), "--builder", "remote").contains("docker build --force-rm -f docker/Dockerfile.build --builder remote --load -t "));
+        assertTrue(dryRun(new Build(), withBuildx("{}"), "--builder", "remote").contains("docker build --force-rm -f docker/Dockerfile.build --builder remote --load -t "));
     }
 
     @org.junit.jupiter.api.Test
@@ -201,8 +238,8 @@ class ScriptTest {
         assertTrue(dryRun(new Publish(), Map.of(), "--provenance", "false", "--tags", "rc").contains("docker push " + rc), "attestations off as asked: only a push");
         repo.write("component.json", repo.componentJson("\"0\"", "\"platforms\": [\"linux/amd64\", \"linux/arm64/v8\"]"));
         Harness.assertOneErrorLine(run(new Publish(), Map.of(), "--dry-run", "--sbom", "true"), 2, "cannot be pushed by the builder in use (docker driver, classic image store)");
-        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx");
-        Harness.assertOneErrorLine(run(new Publish(), Map.of(), "--dry-run"), 2, "images for several platforms (--platform) need BuildKit");
+        recorder = new Harness.Recorder().fail("git rev-parse");
+        Harness.assertOneErrorLine(run(new Publish(), Map.of("DOCKER_BUILDKIT", "0"), "--dry-run"), 2, "images for several platforms (--platform) need BuildKit");
     }
 
     @ParameterizedTest

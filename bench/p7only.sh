@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Benchmarks the kit against the same docker and compose commands run from plain sh, on the sample
+# service, and prints the figures P1-P7 (README, Performance). Each figure is a median over
+# alternating runs in this one invocation: the machines are noisy, so only side-by-side ratios
+# mean anything. Usage: bash bench/bench.sh [RUNS]   (default 5; needs a running engine)
+set -euo pipefail
+runs=${1:-5}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/pipkit-bench-XXXXXX)
+name="pipkit-bench-$$"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18093)
+export HTTP_PORT=$port NO_COLOR=1 PIPKIT_COMPONENT=$name   # the sh steps label what compose builds, as the kit does
+export PATH="$root:$PATH"   # the shebang lines find ./jbang
+
+cleanup() {
+  (cd "$work/repo" 2>/dev/null && "$root/jbang" clean.java --latest --all-builds --quiet >/dev/null 2>&1) || true
+  (cd "$work/p7" 2>/dev/null && "$root/jbang" clean.java --latest --all-builds --quiet >/dev/null 2>&1) || true
+  docker rm -f "$name-sh" >/dev/null 2>&1 || true
+  [ -z "${registry_pid:-}" ] || kill "$registry_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+# The sh steps use the compose the kit picks by default: the plugin where docker has it, else docker-compose.
+if [ -x /usr/local/lib/docker/cli-plugins/docker-compose ] || [ -x "$HOME/.docker/cli-plugins/docker-compose" ]; then
+  compose() { docker compose "$@"; }
+else
+  compose() { docker-compose "$@"; }
+fi
+fail() { echo "bench: $1 failed" >&2; exit 1; }   # the sh steps hide docker's chatter (the legacy builder's notice)
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+seconds() { local start=$1; awk -v s="$start" -v e="$(now)" 'BEGIN {printf "%.3f", e-s}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+
+bash "$root/tests/base-images.sh"
+mkdir -p "$work/repo"
+cp -r "$root"/{build.java,test.java,package.java,publish.java,pipeline.java,release.java,clean.java,lib,docker,src,dependencies.txt,.dockerignore,jbang} "$work/repo/"
+sed "s/\"name\": \"beacons\"/\"name\": \"$name\"/" "$root/component.json" > "$work/repo/component.json"
+cd "$work/repo"
+image="localhost:5000/$name:1.0.0-0"
+
+# The same steps as plain sh: what the scripts run, nothing more.
+sh_build() {
+  rm -rf obj dist/lib && mkdir -p dist
+  docker build -q --force-rm -f docker/Dockerfile.build -t "$image-build" --label "pipkit.component=$name" . >/dev/null 2>&1 || fail "sh: docker build"
+  docker create --name "$name-sh" "$image-build" true >/dev/null
+  docker cp "$name-sh:/app/obj" obj && docker cp "$name-sh:/app/lib" dist/lib
+  docker rm -f "$name-sh" >/dev/null
+}
+sh_test() {
+  local project="$name-shtest"
+  IMAGE="$image-test" compose -p "$project" -f docker/docker-compose.test.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
+  IMAGE="$image-test" compose -p "$project" -f docker/docker-compose.test.yml build >/dev/null 2>&1
+  IMAGE="$image-test" compose -p "$project" -f docker/docker-compose.test.yml up --no-build --abort-on-container-exit --exit-code-from test >/dev/null 2>&1
+  docker inspect --format '{{.State.Status}} {{.State.ExitCode}} {{.State.StartedAt}}' "$(docker ps -a -q --filter "label=com.docker.compose.project=$project" \
+    --filter label=com.docker.compose.service=test)" >/dev/null
+  IMAGE="$image-test" compose -p "$project" -f docker/docker-compose.test.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
+}
+sh_package() {
+  local project="$name-shpackage"
+  docker build -q --force-rm -f docker/Dockerfile -t "$image-rc" -t "localhost:5000/$name:latest" --label "pipkit.component=$name" . >/dev/null 2>&1 || fail "sh: docker build"
+  IMAGE="$image-rc" compose -p "$project" -f docker/docker-compose.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
+  IMAGE="$image-rc" compose -p "$project" -f docker/docker-compose.yml up -d >/dev/null 2>&1
+  until curl -sf "http://localhost:$port/heartbeat" >/dev/null; do sleep 0.1; done
+  curl -sf -X POST -d '{"filter":{"site_id":"1"}}' "http://localhost:$port/v1/beacons/get_beacons" >/dev/null
+  IMAGE="$image-rc" compose -p "$project" -f docker/docker-compose.yml down -v --remove-orphans -t 5 >/dev/null 2>&1
+}
+
+# A JDK 25 or later, for P1 with the AOT cache (the wrapper trains it over its first runs).
+jdk25=""
+for release in /usr/lib/jvm/*/release; do
+  v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
+  [[ "${v:-0}" -ge 25 ]] && jdk25=${release%/release} && break
+done
+aot_ready() {   # until no background JVM is making a cache from a recorded run
+  for _ in $(seq 1 300); do pgrep -f -- "-XX:AOTMode=create" >/dev/null || return 0; sleep 0.1; done
+}
+
+# P7: a cold engine, as a fresh CI runner has it (the component's images gone and, with BuildKit,
+# the build cache of its RUN lines: only those, marked with the run's name), building the Java
+# template, whose dependency layer resolves real plugins and libraries from Maven Central: with the
+# registry cache an earlier run filled, against the same cold build without it, and against a warm
+# local build: the same command (--cache, which asks buildx its builder and pushes the next cache)
+# and one without the setting. The registry is Debian's docker-registry on a free loopback port.
+p7_runs=${P7_RUNS:-3}
+registry_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
+mkdir -p "$work/p7" "$work/registry"
+printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' "$work/registry/data" "$registry_port" > "$work/registry/config.yml"
+docker-registry serve "$work/registry/config.yml" >"$work/registry/log" 2>&1 & registry_pid=$!
+bash "$root/tests/base-images.sh" all >/dev/null
+cp -r "$root"/{build.java,clean.java,lib,jbang} "$work/p7/"
+cp -r "$root"/templates/java/docker "$root"/tests/fixtures/java/{pom.xml,src} "$work/p7/"
+sed -i "s/^RUN /RUN : $name \&\& /" "$work/p7/docker/Dockerfile.build"   # the mark that finds its cache records
+printf '{"name": "%s-p7", "registry": "localhost:%s", "version": "1.0.0", "build": "0", "language": "java"}\n' "$name" "$registry_port" > "$work/p7/component.json"
+cd "$work/p7"
+cold() {
+  docker rmi "localhost:$registry_port/$name-p7:1.0.0-0-build" >/dev/null 2>&1 || true
+  # and what an earlier build left untagged (with the legacy builder, its parent layers: a cache too)
+  docker image prune --force --filter "label=pipkit.component=$name-p7" >/dev/null
+  if docker buildx version >/dev/null 2>&1; then docker builder prune --all --force --filter "description~=$name" >/dev/null; fi
+}
+for _ in $(seq 1 30); do curl -sf "http://127.0.0.1:$registry_port/v2/" >/dev/null && break; sleep 0.2; done
+echo "==> P7: filling the registry cache (a full Maven build)" >&2
+./jbang build.java -q --cache
+p7_none=(); p7_cache=(); p7_warm=(); p7_warm_cache=()
+for i in $(seq 1 "$p7_runs"); do
+  echo "==> P7 run $i of $p7_runs" >&2
+  # warm right after the build without the cache: the legacy builder reuses only layers it built
+  # itself (a pulled cache image only through --cache-from)
+  cold; t=$(now); ./jbang build.java -q --cache=false; p7_none+=("$(seconds "$t")")
+  t=$(now); ./jbang build.java -q; p7_warm+=("$(seconds "$t")")
+  # the same command warm, as a machine that always runs it has it: once untimed, so the engine
+  # holds the image the registry's cache is (the legacy builder pulls it before it builds)
+  ./jbang build.java -q --cache; t=$(now); ./jbang build.java -q --cache; p7_warm_cache+=("$(seconds "$t")")
+  cold; t=$(now); ./jbang build.java -q --cache; p7_cache+=("$(seconds "$t")")
+done
+p7n=$(printf '%s\n' "${p7_none[@]}" | median); p7c=$(printf '%s\n' "${p7_cache[@]}" | median); p7w=$(printf '%s\n' "${p7_warm[@]}" | median)
+p7wc=$(printf '%s\n' "${p7_warm_cache[@]}" | median)
+cd "$work/repo"
+
+cat <<REPORT
+P7 cold engine, Java template (median of ${p7_runs}): no cache ${p7n} s, registry cache ${p7c} s, warm local ${p7wc} s with --cache (${p7w} s without);\
+ cache/warm $(ratio "$p7c" "$p7wc")x with the same command, $(ratio "$p7c" "$p7w")x against no setting (target <= 1.3x); speed-up over no cache (target >= 3x): $(ratio "$p7n" "$p7c")x
+REPORT
