@@ -170,7 +170,7 @@ p6=$(/usr/bin/time -f %M ./jbang build.java -q 2>&1 >/dev/null | tail -1)
 # the build cache of its RUN lines: only those, marked with the run's name), building the Java
 # template, whose dependency layer resolves real plugins and libraries from Maven Central: with the
 # registry cache an earlier run filled, against the same cold build without it, and against a warm
-# local build: the same command (--cache, which asks buildx its builder and pushes the next cache)
+# local build: the same command (--cache, which reads the cache manifest and pushes the next cache)
 # and one without the setting. The registry is Debian's docker-registry on a free loopback port.
 p7_runs=${P7_RUNS:-3}
 registry_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
