@@ -2,6 +2,9 @@
 //DESCRIPTION Pushes the release image (rc and latest) to the component's registry, logging in with DOCKER_USER/DOCKER_PASS when set (replaces publish.ps1).
 //SOURCES lib/Kit.java
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,8 +87,10 @@ class Publish implements Callable<Integer> {
             run.console.step("logging in to " + (server == null ? "Docker Hub" : server) + " as " + user);
             if (run.dryRun) {
                 Path plugins = PackageStep.dockerConfigFolder(run.environment).resolve("cli-plugins");
+                String kept = builderConfig(run.environment);
                 run.console.print((keepLogin ? "" : "export DOCKER_CONFIG=\"$(mktemp -d)\" BUILDX_CONFIG=" + Commands.shell(List.of(buildx)) + "\n"
-                        + (Files.isDirectory(plugins) ? "ln -s " + Commands.shell(List.of(plugins.toAbsolutePath().toString())) + " \"$DOCKER_CONFIG/cli-plugins\"\n" : ""))
+                        + (Files.isDirectory(plugins) ? "ln -s " + Commands.shell(List.of(plugins.toAbsolutePath().toString())) + " \"$DOCKER_CONFIG/cli-plugins\"\n" : "")
+                        + (kept != null ? "printf '%s\\n' " + Commands.shell(List.of(kept)) + " > \"$DOCKER_CONFIG/config.json\"\n" : ""))
                         + "printf '%s\\n' \"$DOCKER_PASS\" | " + Commands.shell(login(server, user)));
             } else {
                 if (!keepLogin) {
@@ -161,7 +166,7 @@ class Publish implements Callable<Integer> {
         }
     }
 
-    /** An empty docker config folder for this run only, deleted when the run ends. */
+    /** A docker config folder for this run only, without the user's logins, deleted when the run ends. */
     static String throwawayConfig(ScriptRun run) {
         try {
             Path config = Files.createTempDirectory("pipkit-docker-config-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -171,10 +176,29 @@ class Publish implements Callable<Integer> {
             if (Files.isDirectory(plugins)) {
                 Files.createSymbolicLink(config.resolve("cli-plugins"), plugins.toAbsolutePath());
             }
+            String kept = builderConfig(run.environment);
+            if (kept != null) {
+                Files.writeString(config.resolve("config.json"), kept + "\n");
+            }
             return config.toString();
         } catch (IOException e) {
             throw Kit.failure("cannot create a temporary docker config: " + e.getMessage());
         }
+    }
+
+    /**
+     * What a throwaway config keeps of the user's (null: nothing): how docker finds buildx and which
+     * builder docker build takes (cliPluginsExtraDirs, aliases), which the build's plan was made with.
+     */
+    static String builderConfig(Map<String, String> environment) {
+        JsonNode user = PackageStep.dockerConfig(environment);
+        ObjectNode kept = JsonNodeFactory.instance.objectNode();
+        for (String field : List.of("cliPluginsExtraDirs", "aliases")) {
+            if (user.has(field)) {
+                kept.set(field, user.get(field));
+            }
+        }
+        return kept.isEmpty() ? null : kept.toString();
     }
 
     static boolean isSet(String value) {

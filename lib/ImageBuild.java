@@ -1,6 +1,7 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,8 @@ final class ImageBuild {
 
     /** The plan for STEP's image (build, test or release); bad settings are bad input. Changes nothing. */
     static ImageBuild plan(ScriptRun run, Component component, Options options, String step) {
-        String builder = options.builder != null ? options.builder : run.environment.get("BUILDX_BUILDER");
+        String variable = run.environment.getOrDefault("BUILDX_BUILDER", "");
+        String builder = options.builder != null ? options.builder : variable.isEmpty() ? null : variable;   // an empty one names none, as docker has it
         if (builder != null && !builder.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
             throw Kit.badInput("--builder/BUILDX_BUILDER " + Component.quote(builder) + " is not a builder name: docker buildx ls lists them");
         }
@@ -166,25 +168,37 @@ final class ImageBuild {
     }
 
     /**
-     * Whether docker has the buildx plugin: a docker-buildx where docker looks for plugins (the
-     * config's cliPluginsExtraDirs, its cli-plugins folder, the system's), else buildx's own answer,
-     * for systems that keep plugins elsewhere.
+     * Whether docker has the buildx plugin. Docker runs the first docker-buildx in the config's
+     * cliPluginsExtraDirs, its cli-plugins folder and the system's, and builds without BuildKit when
+     * that one cannot run; where there is none in these folders (other systems keep plugins
+     * elsewhere), buildx itself is asked.
      */
     static boolean buildx(ScriptRun run, JsonNode config) {
-        List<String> folders = new ArrayList<>();
-        config.path("cliPluginsExtraDirs").forEach(folder -> folders.add(folder.asText()));
-        folders.add(PackageStep.dockerConfigFolder(run.environment).resolve("cli-plugins").toString());
-        folders.addAll(SYSTEM_PLUGINS);
-        for (String folder : folders) {
+        List<Path> folders = new ArrayList<>();
+        for (JsonNode folder : config.path("cliPluginsExtraDirs")) {
             try {
-                if (Files.isExecutable(Path.of(folder, "docker-buildx"))) {
-                    return true;
+                if (folder.isTextual() && !folder.asText().isBlank()) {
+                    folders.add(run.directory.resolve(folder.asText()));   // docker runs in the repository: a relative folder is read from there
                 }
             } catch (InvalidPathException e) {
-                // no folder docker could look in either
+                // a NUL, or a name this locale cannot make: not looked in
             }
         }
-        return run.commands.ask(Docker.buildxVersion()) != null;
+        folders.add(PackageStep.dockerConfigFolder(run.environment).resolve("cli-plugins"));
+        SYSTEM_PLUGINS.forEach(folder -> folders.add(Path.of(folder)));
+        Path plugin = firstPlugin(folders, "docker-buildx");
+        return plugin != null ? Files.isRegularFile(plugin) && Files.isExecutable(plugin) : run.commands.ask(Docker.buildxVersion()) != null;
+    }
+
+    /** The first NAME in FOLDERS that docker would take for a plugin (a file or a link, not a folder), or null. */
+    static Path firstPlugin(List<Path> folders, String name) {
+        for (Path folder : folders) {
+            Path plugin = folder.resolve(name);
+            if (Files.exists(plugin, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(plugin, LinkOption.NOFOLLOW_LINKS)) {
+                return plugin;
+            }
+        }
+        return null;
     }
 
     /** What `docker build` takes on top of the Dockerfile's options. */

@@ -3,6 +3,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,9 +82,14 @@ final class PackageStep {
         return environment.containsKey("DOCKER_CONTEXT") || dockerConfig(environment).has("currentContext");
     }
 
-    /** The user's docker config folder: DOCKER_CONFIG, else ~/.docker. */
+    /** The user's docker config folder, as docker finds it: DOCKER_CONFIG (unless blank), else $HOME/.docker. */
     static Path dockerConfigFolder(Map<String, String> environment) {
-        return environment.containsKey("DOCKER_CONFIG") ? Path.of(environment.get("DOCKER_CONFIG")) : Path.of(System.getProperty("user.home"), ".docker");
+        String folder = environment.getOrDefault("DOCKER_CONFIG", "");
+        try {
+            return folder.isBlank() ? Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")), ".docker") : Path.of(folder);
+        } catch (InvalidPathException e) {
+            throw Kit.badInput("DOCKER_CONFIG or HOME has characters this locale cannot name a file with: set LANG=C.UTF-8");
+        }
     }
 
     /** The user's docker config.json, or a missing node where there is none (or none docker could read either). */

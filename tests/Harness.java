@@ -567,7 +567,7 @@ final class Harness {
      * Runs a script's command (new Build(), say) in this JVM, as its main would, with ENVIRONMENT
      * and a RECORDER for every process it starts: what it printed and its exit code.
      */
-    static Result inProcess(Object script, Map<String, String> environment, Recorder recorder, String... args) {
+    static Result inProcess(Object script, Map<String, String> environment, Commands.Exec recorder, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> all = new HashMap<>(Map.of("PATH", System.getenv("PATH"), "NO_COLOR", "1"));

@@ -39,7 +39,7 @@ class ImageBuildTest {
         var login = Harness.exec(List.of("sh", "-c", "printf '%s\\n' '" + PASSWORD + "' | DOCKER_CONFIG=" + config + " docker login " + registry.address()
                 + " -u " + USER + " --password-stdin"));
         assertEquals(0, login.getExitValue(), login.outputUTF8());
-        buildKit = Harness.exec(List.of("docker", "buildx", "version")).getExitValue() == 0;
+        buildKit = Harness.exec(List.of("env", "DOCKER_CONFIG=" + config, "docker", "buildx", "version")).getExitValue() == 0;
     }
 
     @AfterAll
@@ -88,6 +88,16 @@ class ImageBuildTest {
         assertEquals(first, build("true"), "the RUN line's layer came from the registry cache");
         coldEngine();
         assertNotEquals(first, build("false"), "without the cache the cold engine runs the line again: the engine was truly cold");
+    }
+
+    @Test
+    void theCachesFormIsThatOfTheBuilderDockerBuildTakesOnThisStack() throws IOException {
+        // the current stack links buildx into a system plugin folder, which the kit finds without a question; the legacy stack has none
+        environment.put("BUILD_CACHE", "true");
+        Harness.Result planned = repo.run(environment, "build.java", "--dry-run");
+        assertEquals(0, planned.exit(), planned.all());
+        assertEquals(buildKit, planned.out().contains(" --cache-to type=inline "), planned.out());
+        assertEquals(!buildKit, planned.out().contains("docker pull " + repo.image("cache-build")), planned.out());
     }
 
     @Test

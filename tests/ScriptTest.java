@@ -128,17 +128,22 @@ class ScriptTest {
         return result.out();
     }
 
-    /** An environment whose docker config folder (beside the copy) holds a buildx plugin, where docker looks for one, and CONFIG as config.json. */
-    Map<String, String> withBuildx(String config, String... more) throws IOException {
-        Path folder = repo.dir.resolveSibling(repo.dir.getFileName() + "-docker");
-        Files.createDirectories(folder.resolve("cli-plugins"));
-        Path plugin = Files.writeString(folder.resolve("cli-plugins/docker-buildx"), "#!/bin/sh\nexit 1\n");   // never run: being there is what counts
-        assertTrue(plugin.toFile().setExecutable(true));
+    /** An environment whose docker config folder (beside the copy) has CONFIG as its config.json, and the variables MORE (name, value, ...). */
+    Map<String, String> dockerConfig(String config, String... more) throws IOException {
+        Path folder = Files.createDirectories(repo.dir.resolveSibling(repo.dir.getFileName() + "-docker"));
         Files.writeString(folder.resolve("config.json"), config);
         Map<String, String> environment = new HashMap<>(Map.of("DOCKER_CONFIG", folder.toString()));
         for (int i = 0; i < more.length; i += 2) {
             environment.put(more[i], more[i + 1]);
         }
+        return environment;
+    }
+
+    /** As {@link #dockerConfig}, with a buildx plugin in the folder's cli-plugins, where docker looks first after the config's own folders. */
+    Map<String, String> withBuildx(String config, String... more) throws IOException {
+        Map<String, String> environment = dockerConfig(config, more);
+        Path plugins = Files.createDirectories(Path.of(environment.get("DOCKER_CONFIG"), "cli-plugins"));
+        assertTrue(Files.writeString(plugins.resolve("docker-buildx"), "#!/bin/sh\nexit 1\n").toFile().setExecutable(true));   // never run: being there is what counts
         return environment;
     }
 
@@ -189,13 +194,54 @@ class ScriptTest {
     }
 
     @org.junit.jupiter.api.Test
-    void whereNoBuildxPluginIsInDockersFoldersDockerIsAsked() throws IOException {
-        // this machine's own folders: the current stack links buildx into one, the legacy stack has none; the kit must agree with docker
-        Path empty = Files.createDirectories(repo.dir.resolveSibling(repo.dir.getFileName() + "-docker"));
-        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx");
-        String build = dryRun(new Build(), Map.of("DOCKER_CONFIG", empty.toString()), "--cache");
-        assertEquals(Harness.buildKit(), build.contains(" --cache-to type=inline "), build);
-        assertEquals(Harness.buildKit() ? List.of() : List.of("docker buildx version"), buildxQuestions(), "a plugin found is not asked about; none found, docker is");
+    void buildxIsLookedForWhereDockerLooksAndTheFirstFoundDecides() throws IOException {
+        Path folders = Files.createDirectories(repo.dir.resolveSibling(repo.dir.getFileName() + "-plugins"));
+        try {
+            Path first = Files.createDirectories(folders.resolve("first"));
+            Path second = Files.createDirectories(folders.resolve("second"));
+            assertTrue(Files.writeString(second.resolve("docker-buildx"), "#!/bin/sh\n").toFile().setExecutable(true));
+            Files.writeString(first.resolve("docker-buildx"), "no x bit\n");
+            assertEquals(first.resolve("docker-buildx"), ImageBuild.firstPlugin(List.of(first, second), "docker-buildx"), "the first, runnable or not");
+            assertEquals(null, ImageBuild.firstPlugin(List.of(folders), "docker-buildx"));
+
+            // cliPluginsExtraDirs come first, on any machine: docker takes a plugin it cannot run and builds without BuildKit
+            String config = "{\"cliPluginsExtraDirs\": [\"" + first + "\", \"" + second + "\"]}";
+            recorder = new Harness.Recorder().fail("git rev-parse");
+            assertTrue(dryRun(new Build(), dockerConfig(config), "--cache").contains("docker pull " + repo.image("cache-build") + "\n"), "the legacy builder's form");
+            Files.delete(first.resolve("docker-buildx"));
+            Files.createDirectories(first.resolve("docker-buildx"));   // a folder of that name is no plugin: the next one is
+            assertTrue(dryRun(new Build(), dockerConfig(config), "--cache").contains(" --cache-to type=inline "), "BuildKit's form");
+            assertEquals(List.of(), buildxQuestions(), "a plugin found is not asked about");
+
+            // a relative folder is the repository's, where docker runs; one that is not a string is none
+            repo.write("tools/docker-buildx", "no x bit\n");
+            assertTrue(dryRun(new Build(), dockerConfig("{\"cliPluginsExtraDirs\": [\"tools\", 7, {\"a\": [\"" + second + "\"]}]}"), "--cache")
+                    .contains("docker pull "), "tools/docker-buildx in the repository, first");
+            for (String broken : List.of("{\"cliPluginsExtraDirs\": {\"a\": 1}, \"aliases\": [1]}", "{\"cliPluginsExtraDirs\": [\"a\\u0000b\"]}", "[".repeat(200), "not json")) {
+                assertEquals(0, run(new Build(), dockerConfig(broken), "--dry-run", "--cache").exit(), "a config docker could not read either: " + broken);
+            }
+        } finally {
+            Outputs.delete(folders);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aThrowawayLoginConfigKeepsHowDockerFindsBuildxAndWhichBuilderDockerBuildTakes() throws IOException {
+        String user = "{\"auths\": {\"localhost:5000\": {\"auth\": \"dXNlcjpzZWNyZXQ=\"}}, \"aliases\": {\"builder\": \"buildx\"}, \"cliPluginsExtraDirs\": [\"/opt/plugins\"]}";
+        String kept = "{\"cliPluginsExtraDirs\":[\"/opt/plugins\"],\"aliases\":{\"builder\":\"buildx\"}}";
+        Map<String, String> login = dockerConfig(user, "DOCKER_USER", "me", "DOCKER_PASS", "the-password");
+        String dry = dryRun(new Publish(), login, "--tags", "rc");
+        assertTrue(dry.contains("printf '%s\\n' '" + kept + "' > \"$DOCKER_CONFIG/config.json\"\n"), dry);
+        List<String> seen = new ArrayList<>();
+        Commands.Exec reading = (command, environment, directory, out, err, input) -> {
+            if (command.subList(0, 2).equals(List.of("docker", "login"))) {
+                seen.add(Files.readString(Path.of(environment.get("DOCKER_CONFIG"), "config.json")).strip());
+            }
+            return recorder.run(command, environment, directory, out, err, input);
+        };
+        Harness.Result published = Harness.inProcess(new Publish(), login, reading, "-C", repo.dir.toString(), "--tags", "rc");
+        assertEquals(0, published.exit(), published.all());
+        assertEquals(List.of(kept), seen, "the login's config: the builder's part of the user's, no login of theirs");
     }
 
     @org.junit.jupiter.api.Test
@@ -212,6 +258,9 @@ class ScriptTest {
         Harness.assertOneErrorLine(run(new Build(), withBuildx("{}"), "--dry-run", "--builder", "nosuch"), 2, "no buildx builder \"nosuch\"");
         recorder = new Harness.Recorder().fail("git rev-parse");
         Harness.assertOneErrorLine(run(new Build(), Map.of("DOCKER_BUILDKIT", "0"), "--dry-run", "--builder", "ci"), 2, "--builder ci needs BuildKit");
+        recorder = new Harness.Recorder().fail("git rev-parse");
+        assertFalse(dryRun(new Build(), withBuildx("{}", "BUILDX_BUILDER", "")).contains("--builder"), "an empty BUILDX_BUILDER names none, as for docker");
+        assertEquals(List.of(), buildxQuestions());
         recorder = new Harness.Recorder().fail("git rev-parse").answer("docker buildx inspect remote", "Driver: remote\n");
         assertTrue(dryRun(new Build(), withBuildx("{}"), "--builder", "remote").contains("docker build --force-rm -f docker/Dockerfile.build --builder remote --load -t "));
     }
