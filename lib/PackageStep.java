@@ -82,11 +82,11 @@ final class PackageStep {
         return environment.containsKey("DOCKER_CONTEXT") || dockerConfig(environment).has("currentContext");
     }
 
-    /** The user's docker config folder, as docker finds it: DOCKER_CONFIG (unless blank), else $HOME/.docker. */
+    /** The user's docker config folder, as docker finds it: DOCKER_CONFIG (unless empty), else $HOME/.docker. */
     static Path dockerConfigFolder(Map<String, String> environment) {
         String folder = environment.getOrDefault("DOCKER_CONFIG", "");
         try {
-            return folder.isBlank() ? Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")), ".docker") : Path.of(folder);
+            return folder.isEmpty() ? Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")), ".docker") : Path.of(folder);
         } catch (InvalidPathException e) {
             throw Kit.badInput("DOCKER_CONFIG or HOME has characters this locale cannot name a file with: set LANG=C.UTF-8");
         }
