@@ -1,4 +1,4 @@
-///usr/bin/env jbang "$0" "$@" ; exit $?
+///usr/bin/env true; exec jbang "$0" "$@"
 //DESCRIPTION Builds the component's build image and copies the compiled outputs out of it (replaces build.ps1).
 //SOURCES lib/Kit.java
 

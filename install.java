@@ -1,4 +1,4 @@
-///usr/bin/env jbang "$0" "$@" ; exit $?
+///usr/bin/env true; exec jbang "$0" "$@"
 //DESCRIPTION Puts the kit into an existing microservice repository: the scripts, lib/, a language's docker/ set and a component.json.
 //SOURCES lib/Kit.java
 

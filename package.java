@@ -1,4 +1,4 @@
-///usr/bin/env jbang "$0" "$@" ; exit $?
+///usr/bin/env true; exec jbang "$0" "$@"
 //DESCRIPTION Builds the release image (rc and latest) from docker/Dockerfile, starts it with docker/docker-compose.yml and checks that it answers (replaces package.ps1).
 //SOURCES lib/Kit.java
 

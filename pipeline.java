@@ -1,4 +1,4 @@
-///usr/bin/env jbang "$0" "$@" ; exit $?
+///usr/bin/env true; exec jbang "$0" "$@"
 //DESCRIPTION Runs build, test and package (and publish, release when asked) in order, stops at the first failure, and prints a summary.
 //SOURCES lib/Kit.java
 //SOURCES build.java test.java package.java publish.java release.java

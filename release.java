@@ -1,4 +1,4 @@
-///usr/bin/env jbang "$0" "$@" ; exit $?
+///usr/bin/env true; exec jbang "$0" "$@"
 //DESCRIPTION Publishes the component's library packages (npm, Maven, NuGet, PyPI, pub) at its version, skipping a version the registry already has (replaces release.ps1).
 //SOURCES lib/Kit.java
 

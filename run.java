@@ -1,4 +1,4 @@
-///usr/bin/env jbang "$0" "$@" ; exit $?
+///usr/bin/env true; exec jbang "$0" "$@"
 //DESCRIPTION Runs the release image with docker/docker-compose.yml in the foreground; Ctrl-C brings it all down (replaces run.ps1).
 //SOURCES lib/Kit.java
 

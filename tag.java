@@ -1,4 +1,4 @@
-///usr/bin/env jbang "$0" "$@" ; exit $?
+///usr/bin/env true; exec jbang "$0" "$@"
 //DESCRIPTION Tags the release in git as v<version>-<build> and pushes the tag (replaces tag.ps1).
 //SOURCES lib/Kit.java
 

@@ -159,7 +159,7 @@ class EcosystemTest {
         assertEquals(new TreeSet<>(SCRIPTS), new TreeSet<>(scripts));
         for (String script : scripts) {
             String text = Files.readString(Harness.ROOT.resolve(script));
-            assertTrue(text.startsWith("///usr/bin/env jbang \"$0\" \"$@\" ; exit $?\n") && text.contains("\n//DESCRIPTION "), script);
+            assertTrue(text.startsWith("///usr/bin/env true; exec jbang \"$0\" \"$@\"\n") && text.contains("\n//DESCRIPTION "), script);
             assertTrue(Files.isExecutable(Harness.ROOT.resolve(script)), script + " has no run bit");
         }
     }

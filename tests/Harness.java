@@ -125,9 +125,9 @@ final class Harness {
             exec(List.of("kill", "-" + name, "--", "-" + pid()));
         }
 
-        /** Sends a signal to the script's JVM alone (the child of the script's sh line), as a supervisor's `kill PID` does: the commands it runs go on. */
+        /** Sends a signal to the script's process alone, as `timeout`, `kill PID` and service managers do: the commands it runs get none. */
         void signalAlone(String name) {
-            exec(List.of("pkill", "-" + name, "-P", Long.toString(pid()), "java"));
+            exec(List.of("kill", "-" + name, Long.toString(pid())));
         }
 
         Result await() {

@@ -1,4 +1,4 @@
-///usr/bin/env jbang "$0" "$@" ; exit $?
+///usr/bin/env true; exec jbang "$0" "$@"
 //DESCRIPTION Runs the kit's tests: the fast ones in this JVM, then the end-to-end ones on a real Docker engine; ends with "N passed, N failed".
 //JAVA 17+
 //DEPS org.junit.jupiter:junit-jupiter-engine:5.11.4

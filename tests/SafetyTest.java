@@ -179,6 +179,20 @@ class SafetyTest {
         interrupt("test.java", "test-2-started", signal, Map.of());
     }
 
+    @Test
+    void aSignalToTheScriptsProcessAloneEndsTheRunAndWhatItStarted() throws Exception {
+        // `timeout`, `kill PID`, CI runners and service managers signal the process they started, not its group: that process must
+        // be the JVM, which then ends what it started, not a shell that dies and leaves the JVM running on
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo test-$((1+1))-started; sleep 600\"]\n");
+        List<String> temporary = temporaryFiles();
+        Harness.Running running = repo.start(Map.of(), "test.java");
+        Harness.waitFor(() -> running.output().contains("test-2-started") || !running.process().getProcess().isAlive(), "the test container to start");
+        running.signalAlone("TERM");
+        Harness.Result result = running.await();
+        assertEquals(143, result.exit(), result.all());
+        assertNothingLeftBehind(temporary);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"INT", "TERM"})
     void interruptDuringTheReadinessWait(String signal) throws Exception {

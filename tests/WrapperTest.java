@@ -246,7 +246,7 @@ class WrapperTest {
     @Test
     void aGlobInSourcesIsReadFromTheScriptsFolderNotTheCurrentOne() throws IOException {
         repo.write("parts/Greeting.java", "class Greeting { static final String TEXT = \"hello 1\"; }\n");
-        repo.write("hello.java", "///usr/bin/env jbang \"$0\" \"$@\" ; exit $?\n//SOURCES parts/*.java\n"
+        repo.write("hello.java", "///usr/bin/env true; exec jbang \"$0\" \"$@\"\n//SOURCES parts/*.java\n"
                 + "class hello { public static void main(String... args) { System.out.println(Greeting.TEXT); } }\n");
         Files.createDirectories(repo.dir.resolve("elsewhere/parts"));
         String run = "cd " + repo.dir.resolve("elsewhere") + " && JBANG_KIT_HOME=" + kit + " JBANG_KIT_PINNED=1 ../jbang ../hello.java";
