@@ -125,7 +125,7 @@ final class Harness {
             exec(List.of("kill", "-" + name, "--", "-" + pid()));
         }
 
-        /** Sends a signal to the script's process alone, as `timeout`, `kill PID` and service managers do: the commands it runs get none. */
+        /** Sends a signal to the script's process alone, as `kill PID` and `timeout --foreground` do: the commands it runs get none. */
         void signalAlone(String name) {
             exec(List.of("kill", "-" + name, Long.toString(pid())));
         }

@@ -181,8 +181,8 @@ class SafetyTest {
 
     @Test
     void aSignalToTheScriptsProcessAloneEndsTheRunAndWhatItStarted() throws Exception {
-        // `timeout`, `kill PID`, CI runners and service managers signal the process they started, not its group: that process must
-        // be the JVM, which then ends what it started, not a shell that dies and leaves the JVM running on
+        // `kill PID` and `timeout --foreground` signal the process they started, not its group: that process must be the JVM,
+        // which then ends what it started, not a shell that dies and leaves the JVM running on
         repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo test-$((1+1))-started; sleep 600\"]\n");
         List<String> temporary = temporaryFiles();
         Harness.Running running = repo.start(Map.of(), "test.java");
