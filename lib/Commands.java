@@ -32,6 +32,8 @@ import org.zeroturnaround.exec.ProcessExecutor;
  */
 final class Commands {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+    /** A Go program's log line below fatal: docker's and compose's goroutines log so beside the command's own error. */
+    private static final Pattern BACKGROUND_LOG = Pattern.compile("time=\"[^\"]*\" level=(trace|debug|info|warning|error) ");
     /** Terminal codes: colours, cursor moves, erasing (compose v2 prints some even when its output is not a terminal). */
     private static final Pattern TERMINAL_CODES = Pattern.compile("\u001b\\[[0-9;?]*[A-Za-z]|\r(?!\n)");
 
@@ -263,10 +265,17 @@ final class Commands {
             return bytes.toString(StandardCharsets.UTF_8);
         }
 
-        /** The last line it holds, masked. */
+        /**
+         * The line that says why it failed, masked: the last one, but for a log line of docker's or
+         * compose's background work (`time="..." level=error msg=...`), which can land after the error.
+         */
         String lastLine(Console console) {
             String[] lines = text().strip().split("\\R");
-            return console.mask(lines[lines.length - 1].strip());
+            int last = lines.length - 1;
+            while (last > 0 && BACKGROUND_LOG.matcher(lines[last]).lookingAt()) {
+                last--;
+            }
+            return console.mask(lines[last].strip());
         }
     }
 

@@ -253,6 +253,19 @@ class ScriptTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aFailedCommandIsExplainedByItsErrorNotByALogLineItsBackgroundWorkPrintedAfter() {
+        // what docker build printed (CI, legacy stack) with no engine at DOCKER_HOST: the context's tar writer logged after the error
+        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker build").answer("docker build",
+                "Cannot connect to the Docker daemon at tcp://127.0.0.1:9. Is the docker daemon running?\n"
+                        + "time=\"2026-11-26T11:09:51Z\" level=error msg=\"Can't add file .dockerignore to tar: io: read/write on closed pipe\"\n");
+        Harness.assertOneErrorLine(run(new Build(), Map.of("DOCKER_BUILDKIT", "0")), 1, "docker build failed (exit 1: Cannot connect to the Docker daemon at tcp://127.0.0.1:9.");
+        // a command that died of a logged fatal error is explained by it
+        recorder = new Harness.Recorder().fail("git rev-parse").fail("docker build").answer("docker build",
+                "Step 1/2 : FROM busybox\ntime=\"2026-11-26T11:09:51Z\" level=fatal msg=\"the reason\"\n");
+        Harness.assertOneErrorLine(run(new Build(), Map.of("DOCKER_BUILDKIT", "0")), 1, "level=fatal msg=\"the reason\"");
+    }
+
+    @org.junit.jupiter.api.Test
     void aBuilderIsCheckedAndAnotherDriverLoadsTheImageIntoTheEngine() throws IOException {
         recorder = new Harness.Recorder().fail("git rev-parse").fail("docker buildx inspect nosuch");
         Harness.assertOneErrorLine(run(new Build(), withBuildx("{}"), "--dry-run", "--builder", "nosuch"), 2, "no buildx builder \"nosuch\"");
