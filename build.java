@@ -44,8 +44,8 @@ class Build implements Callable<Integer> {
     @Override
     public Integer call() {
         ScriptRun run = options.start();
-        Component component = Component.read(run.directory).takeBuildNumber(run, buildNumber);
-        String dockerfile = Kit.readDockerfile(run.directory, DOCKERFILE);
+        Component component = Component.read(run.directory).takeBuildNumber(run.environment, run.console, buildNumber);
+        String dockerfile = Repository.read(run.directory, DOCKERFILE);
         Outputs outputs = Outputs.plan(run, component, this.outputs, dockerfile);
         outputs.checkDestinations();
         Credentials credentials = Credentials.needed(run, DOCKERFILE, dockerfile);
@@ -67,13 +67,9 @@ class Build implements Callable<Integer> {
         if (outputs.list.isEmpty()) {
             run.console.step("no outputs to copy (language \"" + component.language() + "\"): the build image is the result");
         } else {
-            String runId = Kit.runId();
-            String container = component.name + "-build-" + runId;
-            run.track("container", container, () -> run.commands.cleanUp(Docker.remove(container)));
-            run.commands.quietly("docker create", Docker.create(container, component.buildImage(), component.labels(runId, "build")));
-            outputs.copyOut(container, runId);
+            outputs.copyOut(component);
         }
         run.console.step(run.dryRun ? "dry run: nothing was changed" : "built " + component.buildImage());
-        return Kit.OK;
+        return Exit.OK;
     }
 }

@@ -52,18 +52,26 @@ class Clean implements Callable<Integer> {
 
         run.console.step("removing containers, networks and volumes left by the kit's runs of " + component.name
                 + (allFolders ? " (from every folder)" : " from this folder"));
+        // each step's journal in this folder: what a killed run of it left (temp files included), as its next run would remove it
         List<String> live = new ArrayList<>();
-        for (String step : List.of("build", "test", "package", "run")) {
-            if (RunLock.running(run.directory, step)) {
-                live.add(step);
-                run.console.step("a " + step + " is running in this folder: what it made is left alone");
+        for (Step step : Step.ALL.stream().filter(step -> !step.makes().isEmpty()).toList()) {
+            if (RunLock.running(run.directory, step.name())) {
+                live.add(step.name());
+                run.console.step("a " + step.name() + " is running in this folder: what it made is left alone");
+            } else if (!run.dryRun) {
+                RunLock left = RunLock.ifLeft(run.directory, run.console, step.name());
+                if (left != null) {
+                    run.reap(component, step.name(), left.left);
+                    left.release();
+                }
             }
         }
-        List<String> filters = new ArrayList<>(List.of(Kit.LABEL + ".component=" + component.name));
+        // then what the engine holds by the kit's labels, journalled or not (another folder's, with --all-folders)
+        List<String> filters = new ArrayList<>(List.of(Docker.LABEL + ".component=" + component.name));
         if (!allFolders) {
-            filters.add(Kit.LABEL + ".folder=" + run.directory);
+            filters.add(Docker.LABEL + ".folder=" + run.directory);
         }
-        List<String> containers = lines(run.commands.require("containers", Docker.listContainers(filters, "{{.ID}} {{.Label \"" + Kit.LABEL + ".step\"}}")));
+        List<String> containers = lines(run.commands.require("containers", Docker.listContainers(filters, "{{.ID}} {{.Label \"" + Docker.LABEL + ".step\"}}")));
         remove(run, failures, "containers", containers.stream().filter(line -> !live.contains(line.substring(line.indexOf(' ') + 1)))
                 .map(line -> line.split(" ")[0]).toList(), ids -> Docker.removeAll("container", ids));
         for (String project : projects(run, component)) {
@@ -83,14 +91,14 @@ class Clean implements Callable<Integer> {
         remove(run, failures, "images", images.stream().filter(image -> !used.contains(image)).toList(), Docker::removeImages);
         // rebuilding a tag leaves the image it pointed to untagged; those of this component carry its label
         // (a container of an untagged image names it by its short id)
-        remove(run, failures, "untagged images", lines(run.commands.require("images", Docker.untagged(Kit.LABEL + ".component=" + component.name))).stream()
+        remove(run, failures, "untagged images", lines(run.commands.require("images", Docker.untagged(Docker.LABEL + ".component=" + component.name))).stream()
                 .filter(id -> !used.contains(id)).toList(), Docker::removeImages);
 
         if (!failures.isEmpty()) {
-            throw Kit.failure("could not remove " + String.join(", ", failures) + " (see above)");
+            throw Exit.failure("could not remove " + String.join(", ", failures) + " (see above)");
         }
         run.console.step(run.dryRun ? "dry run: nothing was removed" : "cleared " + component.name);
-        return Kit.OK;
+        return Exit.OK;
     }
 
     /** The compose projects of this component's runs: "<name>-<step>-<run id>", as Compose.project names them. */

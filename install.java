@@ -20,15 +20,15 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "install",
         description = "Copies the kit (the scripts, lib/, jbang, jbang.cmd) and the docker/ set of one language into TARGET, and writes its "
-                + "component.json. ScriptRun it from the kit's folder. A file of the target's that would change is never overwritten without --force; an existing component.json never is.",
+                + "component.json. Run it from the kit's folder. A file of the target's that would change is never overwritten without --force; an existing component.json never is.",
         footerHeading = "%nEnvironment:%n", footer = {
             "  none",
             "%nExample:",
             "  ./jbang install.java --language python --registry pipdevs ../beacons-python"})
 class Install implements Callable<Integer> {
-    static final List<String> LANGUAGES = List.of("java", "python", "node", "go", "dotnet", "dart");
-    static final List<String> KIT_FILES = List.of("build.java", "test.java", "package.java", "publish.java", "run.java", "clean.java", "tag.java", "release.java",
-            "pipeline.java", "jbang", "jbang.cmd", "jbang-catalog.json");
+    /** What a repository gets besides lib/: every step's script but this one, the JBang wrapper and the catalog. */
+    static final List<String> KIT_FILES = Kit.join(Step.ALL.stream().filter(step -> !step.name().equals("install")).map(Step::script).toList(),
+            List.of("jbang", "jbang.cmd", "jbang-catalog.json"));
 
     @Mixin
     Kit.Usage usage;
@@ -36,7 +36,7 @@ class Install implements Callable<Integer> {
     @Parameters(paramLabel = "TARGET", description = "The microservice repository to put the kit into.")
     Path target;
 
-    @Option(names = {"-l", "--language"}, required = true, paramLabel = "LANGUAGE", description = "java, python, node, go, dotnet or dart.")
+    @Option(names = {"-l", "--language"}, required = true, paramLabel = "LANGUAGE", description = "node, go, java, python, dart or dotnet (or another name of one: golang, typescript...).")
     String language;
 
     @Option(names = "--name", paramLabel = "NAME", description = "The component's name (default: the target folder's name, asked on a terminal).")
@@ -63,18 +63,19 @@ class Install implements Callable<Integer> {
         Console console = new Console(System.out, System.err, false, false, System.getenv());
         Path kit = Path.of("").toAbsolutePath();
         if (!Files.isDirectory(kit.resolve("templates")) || !Files.exists(kit.resolve("lib/Component.java"))) {
-            throw Kit.badInput("run install.java from the kit's folder (the one with templates/ and lib/)");
+            throw Exit.badInput("run install.java from the kit's folder (the one with templates/ and lib/)");
         }
-        if (!LANGUAGES.contains(language.toLowerCase(Locale.ROOT))) {
-            throw Kit.badInput("--language must be one of " + String.join(", ", LANGUAGES) + ", not " + language);
+        Language known = Language.named(language);
+        if (known == null) {
+            throw Exit.badInput("--language must be one of " + Language.names() + ", not " + language);
         }
-        language = language.toLowerCase(Locale.ROOT);
+        language = known.name();
         Path to = target.toAbsolutePath().normalize();
         if (!Files.isDirectory(to)) {
-            throw Kit.badInput("target " + target + " is not a folder: create the repository first");
+            throw Exit.badInput("target " + target + " is not a folder: create the repository first");
         }
         if (to.equals(kit)) {
-            throw Kit.badInput("the target is the kit itself: give the microservice repository's folder");
+            throw Exit.badInput("the target is the kit itself: give the microservice repository's folder");
         }
 
         Map<Path, Path> copies = new LinkedHashMap<>();
@@ -92,11 +93,11 @@ class Install implements Callable<Integer> {
 
         for (Path destination : copies.values()) {
             if (!Repository.linkFree(to, to.relativize(destination).toString())) {
-                throw Kit.badInput(to.relativize(destination) + " in " + target + " is or passes through a symbolic link: the installer never writes through links");
+                throw Exit.badInput(to.relativize(destination) + " in " + target + " is or passes through a symbolic link: the installer never writes through links");
             }
         }
         if (Files.isSymbolicLink(to.resolve(Component.FILE))) {
-            throw Kit.badInput(Component.FILE + " in " + target + " is a symbolic link: the installer never writes through links");
+            throw Exit.badInput(Component.FILE + " in " + target + " is a symbolic link: the installer never writes through links");
         }
         List<String> conflicts = new ArrayList<>();
         for (Map.Entry<Path, Path> copy : copies.entrySet()) {
@@ -106,7 +107,7 @@ class Install implements Callable<Integer> {
         }
         Path componentJson = to.resolve(Component.FILE);
         if (!conflicts.isEmpty() && !force) {
-            throw Kit.badInput("these files of " + target + " would be overwritten: " + String.join(", ", conflicts) + " (use --force to overwrite them)");
+            throw Exit.badInput("these files of " + target + " would be overwritten: " + String.join(", ", conflicts) + " (use --force to overwrite them)");
         }
 
         for (Map.Entry<Path, Path> copy : copies.entrySet()) {
@@ -129,7 +130,7 @@ class Install implements Callable<Integer> {
             }
         }
         console.step(dryRun ? "dry run: nothing was changed" : "installed the kit (" + language + ") into " + to + "; next: cd " + to + " && ./jbang build.java");
-        return Kit.OK;
+        return Exit.OK;
     }
 
     private String componentJson(Path to) {

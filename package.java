@@ -60,12 +60,12 @@ class Package implements Callable<Integer> {
     public Integer call() {
         ScriptRun run = options.start();
         Component component = Component.read(run.directory);
-        Credentials credentials = Credentials.needed(run, PackageStep.DOCKERFILE, Kit.readDockerfile(run.directory, PackageStep.DOCKERFILE)).neverInALayer();
+        Credentials credentials = Credentials.needed(run, PackageStep.DOCKERFILE, Repository.read(run.directory, PackageStep.DOCKERFILE)).neverInALayer();
         Compose compose = Compose.forStep(run, flavour.name, component, "package", PackageStep.COMPOSE_FILE);
         compose.environment.put("IMAGE", component.releaseImage());
         compose.environment.put("HTTP_PORT", Integer.toString(Compose.port(port)));
         if (timeout < 1) {
-            throw Kit.badInput("--timeout " + timeout + ": wait at least 1 second");
+            throw Exit.badInput("--timeout " + timeout + ": wait at least 1 second");
         }
         List<PackageStep.Request> requests = PackageStep.smokeRequests(component, smoke);
         if (host == null || host.isBlank()) {
@@ -92,7 +92,7 @@ class Package implements Callable<Integer> {
         compose.check("docker compose up", "up", "-d");
         if (run.dryRun) {
             run.console.step("dry run: nothing was changed; would wait for " + readiness + ", then send " + requests.size() + " smoke request(s)");
-            return Kit.OK;
+            return Exit.OK;
         }
 
         Probe probe = new Probe();
@@ -100,16 +100,16 @@ class Package implements Callable<Integer> {
         if (!PackageStep.waitUntilHealthy(run, compose, component, port, Duration.ofSeconds(timeout))
                 || !probe.waitUntilReady(readiness, Duration.ofSeconds(timeout), Duration.ofMillis(100))) {
             compose.showLogs(50);
-            throw Kit.failure("the service did not answer within " + timeout + " s: " + probe.lastError);
+            throw Exit.failure("the service did not answer within " + timeout + " s: " + probe.lastError);
         }
         for (PackageStep.Request request : requests) {
             run.console.step("smoke: " + request.method() + " " + request.route());
             if (!probe.succeeds(request.method(), PackageStep.uri(host, port, request.route()), request.body())) {
                 compose.showLogs(50);
-                throw Kit.failure("smoke request failed: " + probe.lastError);
+                throw Exit.failure("smoke request failed: " + probe.lastError);
             }
         }
         run.console.step("packaged " + component.releaseImage() + "; the service answered");
-        return Kit.OK;
+        return Exit.OK;
     }
 }

@@ -78,7 +78,7 @@ class Pipeline implements Callable<Integer> {
         List<String> compose = new ArrayList<>(images);
         compose.addAll(List.of("--compose", flavour.name));
         if (platforms.any() && !publish) {
-            throw Kit.badInput("--platform, --provenance and --sbom are publish's: add --publish");
+            throw Exit.badInput("--platform, --provenance and --sbom are publish's: add --publish");
         }
         if (publish && platforms.any()) {
             // the builder must be able to push what publish will build: said before build, test and package change anything
@@ -101,9 +101,9 @@ class Pipeline implements Callable<Integer> {
         }
 
         List<Result> results = new ArrayList<>();
-        int exit = Kit.OK;
+        int exit = Exit.OK;
         for (Step step : steps) {
-            if (exit != Kit.OK) {
+            if (exit != Exit.OK) {
                 results.add(new Result(step.name(), "skipped", 0, 0, ""));
                 continue;
             }
@@ -111,8 +111,8 @@ class Pipeline implements Callable<Integer> {
             long started = System.nanoTime();
             exit = Kit.execute(step.command().get(), options.seams, step.arguments().toArray(String[]::new));
             double seconds = (System.nanoTime() - started) / 1e9;
-            String image = exit == Kit.OK || step.name().equals("test") ? imageOf(directory, step) : "";
-            results.add(new Result(step.name(), exit == Kit.OK ? "passed" : "failed", exit, seconds, image));
+            String image = exit == Exit.OK || step.name().equals("test") ? imageOf(directory, step) : "";
+            results.add(new Result(step.name(), exit == Exit.OK ? "passed" : "failed", exit, seconds, image));
         }
         printTable(run.console, results);
         if (json != null && !(options.dryRun && !json.equals("-"))) {
@@ -131,7 +131,7 @@ class Pipeline implements Callable<Integer> {
     private static String imageOf(Path directory, Step step) {
         try {
             return step.image().apply(Component.read(directory));
-        } catch (Kit.Failure e) {
+        } catch (Exit.Failure e) {
             return "";
         }
     }
@@ -147,7 +147,7 @@ class Pipeline implements Callable<Integer> {
 
     private void writeJson(Console console, List<Result> results, int exit) {
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("result", exit == Kit.OK ? "passed" : "failed");
+        summary.put("result", exit == Exit.OK ? "passed" : "failed");
         summary.put("exit", exit);
         summary.put("steps", results);
         try {
@@ -158,7 +158,7 @@ class Pipeline implements Callable<Integer> {
                 java.nio.file.Files.writeString(Path.of(json), text);
             }
         } catch (IOException e) {
-            throw Kit.failure("cannot write " + json + ": " + e.getMessage());
+            throw Exit.failure("cannot write " + json + ": " + e.getMessage());
         }
     }
 }

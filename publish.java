@@ -57,37 +57,37 @@ class Publish implements Callable<Integer> {
         ScriptRun run = options.start();
         Component component = Component.read(run.directory);
         if (component.registry.isEmpty()) {
-            throw Kit.badInput(component.file + " has no \"registry\": set the registry or Docker Hub namespace to push to");
+            throw Exit.badInput(component.file + " has no \"registry\": set the registry or Docker Hub namespace to push to");
         }
         List<String> images = images(component);
         Map<String, String> environment = new LinkedHashMap<>();
         String user = run.environment.get("DOCKER_USER");
         String password = run.environment.get("DOCKER_PASS");
         if (isSet(user) != isSet(password)) {
-            throw Kit.badInput("set both DOCKER_USER and DOCKER_PASS to log in, or neither to use the current docker login");
+            throw Exit.badInput("set both DOCKER_USER and DOCKER_PASS to log in, or neither to use the current docker login");
         }
         String server = component.loginServer();
         // for other platforms or attestations, the release image is built again by buildx and pushed as it is built
         ImageBuild image = ImageBuild.plan(run, component, building, "release");
         List<String> build = image.pushOptions(component, release);
         Credentials credentials = build.isEmpty() ? null
-                : image.allow(Credentials.needed(run, PackageStep.DOCKERFILE, Kit.readDockerfile(run.directory, PackageStep.DOCKERFILE)).neverInALayer(), "the release image");
+                : image.allow(Credentials.needed(run, PackageStep.DOCKERFILE, Repository.read(run.directory, PackageStep.DOCKERFILE)).neverInALayer(), "the release image");
         String platforms = image.platforms(component, release);
         if (credentials != null && credentials.served() && platforms != null && platforms.contains(",")) {
-            throw Kit.badInput("ARG " + Credentials.URL_ARGUMENT + " hands each credential out once, and a build for several platforms runs the Dockerfile once per"
+            throw Exit.badInput("ARG " + Credentials.URL_ARGUMENT + " hands each credential out once, and a build for several platforms runs the Dockerfile once per"
                     + " platform: use RUN --mount=type=secret or --mount=type=ssh");
         }
-        String buildx = run.environment.getOrDefault("BUILDX_CONFIG", PackageStep.dockerConfigFolder(run.environment).resolve("buildx").toString());
+        String buildx = run.environment.getOrDefault("BUILDX_CONFIG", DockerConfig.folder(run.environment).resolve("buildx").toString());
         // a throwaway config knows none of the user's docker contexts: the engine of the one in use is named outright
-        String engine = isSet(user) && !keepLogin && !isSet(run.environment.get("DOCKER_HOST")) && PackageStep.contextChosen(run.environment)
+        String engine = isSet(user) && !keepLogin && !isSet(run.environment.get("DOCKER_HOST")) && DockerConfig.contextChosen(run.environment)
                 ? run.commands.ask(Docker.contextHost()) : null;
 
         run.lock(component, "publish");
         if (isSet(user)) {
             run.console.step("logging in to " + (server == null ? "Docker Hub" : server) + " as " + user);
             if (run.dryRun) {
-                Path plugins = PackageStep.dockerConfigFolder(run.environment).resolve("cli-plugins");
-                String kept = builderConfig(run.environment);
+                Path plugins = DockerConfig.folder(run.environment).resolve("cli-plugins");
+                String kept = DockerConfig.builderSettings(run.environment);
                 run.console.print((keepLogin ? "" : "export DOCKER_CONFIG=\"$(mktemp -d)\" BUILDX_CONFIG=" + Commands.shell(List.of(buildx)) + "\n"
                         + (Files.isDirectory(plugins) ? "ln -s " + Commands.shell(List.of(plugins.toAbsolutePath().toString())) + " \"$DOCKER_CONFIG/cli-plugins\"\n" : "")
                         + (kept != null ? "printf '%s\\n' " + Commands.shell(List.of(kept)) + " > \"$DOCKER_CONFIG/config.json\"\n" : ""))
@@ -119,7 +119,7 @@ class Publish implements Callable<Integer> {
             run.commands.step("docker build", Docker.build(PackageStep.DOCKERFILE, images, PackageStep.labels(component, run), Kit.join(secrets.options(), build)), both);
         }
         run.console.step(run.dryRun ? "dry run: nothing was pushed" : "published " + String.join(" and ", images));
-        return Kit.OK;
+        return Exit.OK;
     }
 
     List<String> images(Component component) {
@@ -131,7 +131,7 @@ class Publish implements Callable<Integer> {
             switch (tag.strip()) {
                 case "rc" -> images.add(component.releaseImage());
                 case "latest" -> images.add(component.latestImage());
-                default -> throw Kit.badInput("--tags takes rc and/or latest, not " + Component.quote(tag));
+                default -> throw Exit.badInput("--tags takes rc and/or latest, not " + Json.quote(tag));
             }
         }
         return images;
@@ -156,7 +156,7 @@ class Publish implements Callable<Integer> {
             }
             String reason = outcome.tail().text().toLowerCase();
             if (reason.contains("denied") || reason.contains("unauthorized") || reason.contains("authentication required") || reason.contains("credentials")) {
-                throw Kit.failure("docker push " + image + " was refused (" + outcome.reason(run.console) + "): set DOCKER_USER and DOCKER_PASS, or docker login first");
+                throw Exit.failure("docker push " + image + " was refused (" + outcome.reason(run.console) + "): set DOCKER_USER and DOCKER_PASS, or docker login first");
             }
             if (reason.contains("does not exist") || reason.contains("no such image") || reason.contains("cannot connect to the docker daemon")
                     || attempt >= retries) {
@@ -168,37 +168,21 @@ class Publish implements Callable<Integer> {
 
     /** A docker config folder for this run only, without the user's logins, deleted when the run ends. */
     static String throwawayConfig(ScriptRun run) {
+        Path config = run.temporaryFolder("docker-config");
         try {
-            Path config = Files.createTempDirectory("pipkit-docker-config-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            run.track("temp", config.toString(), () -> Outputs.delete(config));
             // plugins installed for the user alone (buildx, compose) live in their config folder: the throwaway one links to them
-            Path plugins = PackageStep.dockerConfigFolder(run.environment).resolve("cli-plugins");
+            Path plugins = DockerConfig.folder(run.environment).resolve("cli-plugins");
             if (Files.isDirectory(plugins)) {
                 Files.createSymbolicLink(config.resolve("cli-plugins"), plugins.toAbsolutePath());
             }
-            String kept = builderConfig(run.environment);
+            String kept = DockerConfig.builderSettings(run.environment);
             if (kept != null) {
                 Files.writeString(config.resolve("config.json"), kept + "\n");
             }
             return config.toString();
         } catch (IOException e) {
-            throw Kit.failure("cannot create a temporary docker config: " + e.getMessage());
+            throw Exit.failure("cannot write a temporary docker config: " + e.getMessage());
         }
-    }
-
-    /**
-     * What a throwaway config keeps of the user's (null: nothing): how docker finds buildx and which
-     * builder docker build takes (cliPluginsExtraDirs, aliases), which the build's plan was made with.
-     */
-    static String builderConfig(Map<String, String> environment) {
-        JsonNode user = PackageStep.dockerConfig(environment);
-        ObjectNode kept = JsonNodeFactory.instance.objectNode();
-        for (String field : List.of("cliPluginsExtraDirs", "aliases")) {
-            if (user.has(field)) {
-                kept.set(field, user.get(field));
-            }
-        }
-        return kept.isEmpty() ? null : kept.toString();
     }
 
     static boolean isSet(String value) {

@@ -40,8 +40,8 @@ import picocli.CommandLine.Option;
             "%nExample:",
             "  NPM_TOKEN=*** ./jbang release.java"})
 class Release implements Callable<Integer> {
-    /** The package types, and the language whose package each is. */
-    static final Map<String, String> TYPES = Map.of("npm", "node", "maven", "java", "nuget", "dotnet", "pypi", "python", "pub", "dart");
+    /** The package types release publishes: each language's (see {@link Language#packageType}). */
+    static final List<String> TYPES = Language.ALL.stream().map(Language::packageType).filter(type -> type != null).toList();
 
     @Mixin
     Kit.Options options;
@@ -83,7 +83,7 @@ class Release implements Callable<Integer> {
         }
         if (publications.isEmpty()) {
             run.console.step("no library package to publish: component.json lists no npm, maven, nuget, pypi or pub artifact, and its language has none");
-            return Kit.OK;
+            return Exit.OK;
         }
 
         run.lock(component, "release");
@@ -96,7 +96,7 @@ class Release implements Callable<Integer> {
             }
         }
         run.console.step(run.dryRun ? "dry run: nothing was published" : "released " + component.name + " " + component.version);
-        return Kit.OK;
+        return Exit.OK;
     }
 
     /** The package types to publish: component.json's non-docker artifacts, else the language's (named or inferred). */
@@ -104,23 +104,22 @@ class Release implements Callable<Integer> {
         List<String> types = new ArrayList<>();
         for (JsonNode artifact : component.fields.path("artifacts")) {
             String type = artifact.path("type").asText().toLowerCase(Locale.ROOT);
-            if (TYPES.containsKey(type) && !types.contains(type)) {
+            if (TYPES.contains(type) && !types.contains(type)) {
                 types.add(type);
-            } else if (!type.equals("docker") && !TYPES.containsKey(type)) {
-                throw Kit.badInput(component.file + ": the artifact type " + Component.quote(type) + " is none the kit publishes: docker, npm, maven, nuget, pypi or pub");
+            } else if (!type.equals("docker") && !TYPES.contains(type)) {
+                throw Exit.badInput(component.file + ": the artifact type " + Json.quote(type) + " is none the kit publishes: docker, " + String.join(", ", TYPES));
             }
         }
         if (!types.isEmpty() || !component.fields.path("artifacts").isEmpty()) {
             return types;
         }
-        String language = Outputs.language(component.language().isEmpty() ? languageOf(run) : component.language());
-        return TYPES.entrySet().stream().filter(type -> type.getValue().equals(language)).map(Map.Entry::getKey).toList();
-    }
-
-    private static String languageOf(ScriptRun run) {
-        String dockerfile = Files.exists(run.directory.resolve("docker/Dockerfile.build")) ? Kit.readDockerfile(run.directory, "docker/Dockerfile.build") : "";
-        Map.Entry<String, String> inferred = Outputs.inferLanguage(run.directory, dockerfile);
-        return inferred == null ? "" : inferred.getKey();
+        Language language = Language.named(component.language());
+        if (component.language().isEmpty()) {
+            String dockerfile = Files.exists(run.directory.resolve("docker/Dockerfile.build")) ? Repository.read(run.directory, "docker/Dockerfile.build") : "";
+            Language.Inferred inferred = Language.infer(run.directory, dockerfile);
+            language = inferred == null ? null : inferred.language();
+        }
+        return language == null || language.packageType() == null ? List.of() : List.of(language.packageType());
     }
 
     /** twine's login from the environment: an API token is the password of the user __token__. */
@@ -141,7 +140,7 @@ class Release implements Callable<Integer> {
         } catch (java.net.URISyntaxException e) {
             // said below
         }
-        throw Kit.badInput(variable + " " + Component.quote(value) + " is not an http(s) URL such as https://registry.example.com/");
+        throw Exit.badInput(variable + " " + Json.quote(value) + " is not an http(s) URL such as https://registry.example.com/");
     }
 
     static String source(ScriptRun run, String variable, String fallback) {
@@ -153,24 +152,9 @@ class Release implements Callable<Integer> {
     static Map<String, String> required(ScriptRun run, String variable) {
         String value = run.environment.get(variable);
         if (value == null || value.isBlank()) {
-            throw Kit.badInput(variable + " is not set: the release needs it (see --help)");
+            throw Exit.badInput(variable + " is not set: the release needs it (see --help)");
         }
         return Map.of(variable, value);
-    }
-
-    /** A throwaway owner-only file outside the repository with CONTENT, removed when the run ends (a dry run: named, not written). */
-    static Path throwaway(ScriptRun run, String name, String content) {
-        if (!run.changesFiles()) {
-            return Path.of("/tmp/pipkit-" + name);
-        }
-        try {
-            Path file = Files.createTempFile("pipkit-" + name + "-", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            run.track("temp", file.toString(), () -> Outputs.delete(file));
-            Files.writeString(file, content, StandardCharsets.UTF_8);
-            return file;
-        } catch (IOException e) {
-            throw Kit.failure("cannot write a temporary file for the release: " + e.getMessage());
-        }
     }
 
     /** NuGet, PyPI, pub: a build command, then a publish command that skips what the registry has, with the credential in its environment. */
@@ -212,17 +196,17 @@ class Release implements Callable<Integer> {
             Path manifest = run.directory.resolve("package.json");
             JsonNode pkg;
             try {
-                pkg = Component.tree(Files.readString(manifest));
+                pkg = Json.tree(Files.readString(manifest));
             } catch (IOException e) {
-                throw Kit.badInput("package.json cannot be read (" + e.getMessage() + "): the npm package is described there");
+                throw Exit.badInput("package.json cannot be read (" + e.getMessage() + "): the npm package is described there");
             }
             String name = pkg == null ? "" : pkg.path("name").asText("");
             String version = pkg == null ? "" : pkg.path("version").asText("");
             if (pkg != null && pkg.path("private").asBoolean(false)) {
-                throw Kit.badInput("package.json says \"private\": true, so npm publishes nothing: remove it, or list no npm artifact");
+                throw Exit.badInput("package.json says \"private\": true, so npm publishes nothing: remove it, or list no npm artifact");
             }
             if (name.isEmpty() || !version.equals(component.version)) {
-                throw Kit.badInput("package.json names " + Component.quote(name) + " version " + Component.quote(version) + ": the release publishes the component's "
+                throw Exit.badInput("package.json names " + Json.quote(name) + " version " + Json.quote(version) + ": the release publishes the component's "
                         + "version " + component.version + ": make them equal");
             }
             String registry = source(run, "NPM_REGISTRY", "https://registry.npmjs.org/");
@@ -239,7 +223,7 @@ class Release implements Callable<Integer> {
                 run.console.secret(basic);
                 credentials = host + ":_auth=" + basic + "\n";   // NPM_EMAIL: release.ps1's `npm login` wanted it; npm 9 and later do not
             } else {
-                throw Kit.badInput("set NPM_TOKEN, or NPM_USER, NPM_PASS and NPM_EMAIL, to publish " + name + " to " + registry);
+                throw Exit.badInput("set NPM_TOKEN, or NPM_USER, NPM_PASS and NPM_EMAIL, to publish " + name + " to " + registry);
             }
             return new Npm(name, version, registry, "registry=" + registry + "\n" + credentials);
         }
@@ -251,7 +235,7 @@ class Release implements Callable<Integer> {
 
         private Map<String, String> environment(ScriptRun run) {
             if (environment == null) {
-                environment = Map.of("NPM_CONFIG_USERCONFIG", throwaway(run, "npmrc", credentials).toString());
+                environment = Map.of("NPM_CONFIG_USERCONFIG", run.temporaryFile("npmrc", credentials).toString());
             }
             return environment;
         }
@@ -279,9 +263,9 @@ class Release implements Callable<Integer> {
                 factory.setExpandEntityReferences(false);
                 pom = factory.newDocumentBuilder().parse(run.directory.resolve("pom.xml").toFile()).getDocumentElement();
             } catch (java.io.FileNotFoundException e) {
-                throw Kit.badInput("pom.xml cannot be read: the Maven package is described there");
+                throw Exit.badInput("pom.xml cannot be read: the Maven package is described there");
             } catch (Exception e) {
-                throw Kit.badInput("pom.xml is not a plain pom (well-formed XML, no DOCTYPE): the Maven package is described there");
+                throw Exit.badInput("pom.xml is not a plain pom (well-formed XML, no DOCTYPE): the Maven package is described there");
             }
             String group = child(pom, "groupId");
             if (group.isEmpty() && pom.getElementsByTagName("parent").getLength() > 0) {
@@ -290,16 +274,16 @@ class Release implements Callable<Integer> {
             String artifact = child(pom, "artifactId");
             String version = child(pom, "version");
             if (group.isEmpty() || artifact.isEmpty() || !version.equals(component.version)) {
-                throw Kit.badInput("pom.xml says " + group + ":" + artifact + ":" + version + ": the release publishes the component's version "
+                throw Exit.badInput("pom.xml says " + group + ":" + artifact + ":" + version + ": the release publishes the component's version "
                         + component.version + ": make them equal");
             }
             String repository = source(run, "MAVEN_REPOSITORY", "");
             if (repository.isEmpty()) {
-                throw Kit.badInput("set MAVEN_REPOSITORY to the repository to deploy " + artifact + " to, e.g. https://repo.example.com/releases");
+                throw Exit.badInput("set MAVEN_REPOSITORY to the repository to deploy " + artifact + " to, e.g. https://repo.example.com/releases");
             }
             url(repository, "MAVEN_REPOSITORY");
             if (!group.matches("[A-Za-z0-9_.-]+") || !artifact.matches("[A-Za-z0-9_.-]+") || !version.matches("[A-Za-z0-9_.-]+")) {
-                throw Kit.badInput("pom.xml's coordinates " + Component.quote(group + ":" + artifact + ":" + version) + " are not plain Maven coordinates");
+                throw Exit.badInput("pom.xml's coordinates " + Json.quote(group + ":" + artifact + ":" + version) + " are not plain Maven coordinates");
             }
             return new Maven(group, artifact, version, repository.replaceFirst("/$", ""), run.environment.getOrDefault("MAVEN_USER", ""),
                     run.environment.getOrDefault("MAVEN_PASS", ""));
@@ -330,21 +314,21 @@ class Release implements Callable<Integer> {
             try {
                 int status = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status == 401 || status == 403) {
-                    throw Kit.failure(repository + " refused to say whether " + describe() + " is there (HTTP " + status + "): check MAVEN_USER and MAVEN_PASS");
+                    throw Exit.failure(repository + " refused to say whether " + describe() + " is there (HTTP " + status + "): check MAVEN_USER and MAVEN_PASS");
                 }
                 return status / 100 == 2;
             } catch (IOException e) {
-                throw Kit.failure("cannot reach " + repository + " (" + e.getMessage() + "): check MAVEN_REPOSITORY");
+                throw Exit.failure("cannot reach " + repository + " (" + e.getMessage() + "): check MAVEN_REPOSITORY");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw Kit.failure("interrupted while asking " + repository);
+                throw Exit.failure("interrupted while asking " + repository);
             }
         }
 
         @Override
         public void publish(ScriptRun run) {
             // the settings name the variables, not their values: the password stays in mvn's environment
-            Path settings = throwaway(run, "maven-settings", "<settings><servers><server><id>pipkit-release</id><username>${env.MAVEN_USER}</username>"
+            Path settings = run.temporaryFile("maven-settings", "<settings><servers><server><id>pipkit-release</id><username>${env.MAVEN_USER}</username>"
                     + "<password>${env.MAVEN_PASS}</password></server></servers></settings>\n");
             run.commands.step("mvn deploy", List.of("mvn", "-B", "--settings", settings.toString(), "deploy", "-DskipTests",
                     "-DaltDeploymentRepository=pipkit-release::default::" + repository), Map.of("MAVEN_USER", user, "MAVEN_PASS", password));

@@ -49,7 +49,7 @@ class Run implements Callable<Integer> {
             compose.check("docker compose up", "up", "-d");
             run.console.step("running in the background; to stop it, run this in " + run.directory + ":");
             run.console.print(Commands.shell(compose.down(), compose.environment));
-            return Kit.OK;
+            return Exit.OK;
         }
         compose.downBeforeAndAfter();
         int exit = compose.run("up", "--abort-on-container-exit");
@@ -59,6 +59,6 @@ class Run implements Callable<Integer> {
             run.console.error("the service stopped with exit code " + exit);
             return exit;
         }
-        return Kit.OK;
+        return Exit.OK;
     }
 }

@@ -43,10 +43,10 @@ class Tag implements Callable<Integer> {
         Component component = Component.read(run.directory);
         String tag = component.gitTag();
         if (run.commands.ask(Git.repository()) == null) {
-            throw Kit.badInput(run.directory + " is not a git repository (or git is not installed): tag.java tags the repository's HEAD");
+            throw Exit.badInput(run.directory + " is not a git repository (or git is not installed): tag.java tags the repository's HEAD");
         }
         if (!force && run.commands.ask(Git.tagExists(tag)) != null) {
-            throw Kit.badInput("tag " + tag + " exists already: raise \"version\" or the build number, or pass --force to move it");
+            throw Exit.badInput("tag " + tag + " exists already: raise \"version\" or the build number, or pass --force to move it");
         }
         Map<String, String> token = tokenHeader(run);
 
@@ -63,7 +63,7 @@ class Tag implements Callable<Integer> {
             pushed.orFail("git push", run.console);
         }
         run.console.step(run.dryRun ? "dry run: nothing was changed" : "tagged " + tag);
-        return Kit.OK;
+        return Exit.OK;
     }
 
     /**

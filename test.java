@@ -44,7 +44,7 @@ class Test implements Callable<Integer> {
         compose.environment.put("IMAGE", component.testImage());
         // the test image gets credentials as the build image does; compose cannot hand them over, nor use the registry cache or
         // a builder of the user's, so then the kit builds it
-        String dockerfile = Files.exists(run.directory.resolve(DOCKERFILE)) ? Kit.readDockerfile(run.directory, DOCKERFILE) : "";
+        String dockerfile = Files.exists(run.directory.resolve(DOCKERFILE)) ? Repository.read(run.directory, DOCKERFILE) : "";
         Credentials credentials = Credentials.needed(run, DOCKERFILE, dockerfile);
         ImageBuild image = ImageBuild.plan(run, component, building, "test");
         image.allow(credentials, "the test image");
@@ -62,7 +62,7 @@ class Test implements Callable<Integer> {
             Commands.Outcome built = run.commands.attempt(Docker.build(DOCKERFILE, List.of(component.testImage()), component.imageLabels(),
                     Kit.join(secrets.options(), image.options())), secrets.environment());
             if (built.exit() != 0) {
-                throw Kit.failure("the test image did not build (docker build: " + built.reason(run.console) + "): no test ran; the build's output is above");
+                throw Exit.failure("the test image did not build (docker build: " + built.reason(run.console) + "): no test ran; the build's output is above");
             }
             image.writeCache();
             services = compose.services().stream().filter(service -> !service.equals(SERVICE)).toList();
@@ -72,14 +72,14 @@ class Test implements Callable<Integer> {
             build.addAll(services == null ? List.of() : services);
             Commands.Outcome built = run.commands.attempt(build, compose.environment);
             if (built.exit() != 0) {
-                throw Kit.failure("the test image did not build (docker compose build: " + built.reason(run.console) + "): no test ran; the build's output is above");
+                throw Exit.failure("the test image did not build (docker compose build: " + built.reason(run.console) + "): no test ran; the build's output is above");
             }
         }
         run.console.step("testing " + component.testImage());
         int up = compose.run("up", "--no-build", "--abort-on-container-exit", "--exit-code-from", SERVICE);
         if (run.dryRun) {
             run.console.step("dry run: nothing was changed");
-            return Kit.OK;
+            return Exit.OK;
         }
         Compose.Verdict verdict = Compose.verdict(up, compose.containerState(SERVICE));
         if (verdict.exit() != 0) {
@@ -88,6 +88,6 @@ class Test implements Callable<Integer> {
             return verdict.exit();
         }
         run.console.step("tests passed");
-        return Kit.OK;
+        return Exit.OK;
     }
 }

@@ -71,12 +71,16 @@ final class Commands {
                 if (!shown) {
                     console.err.print(console.mask(tail.text()));
                 }
-                throw Kit.failure(what + " failed (" + reason(console) + ")");
+                throw Exit.failure(what + " failed (" + reason(console) + ")");
             }
         }
     }
 
-    private final ScriptRun run;
+    private final Console console;
+    private final Path directory;
+    private final boolean dryRun;
+    /** Refuses a change before the run is locked (see {@link ScriptRun#lock}). */
+    private final Runnable beforeChange;
     private final Exec exec;
     /**
      * What every child gets on top of the kit's environment: no secret variable (a child that needs
@@ -86,18 +90,22 @@ final class Commands {
      */
     private final Map<String, String> base = new HashMap<>();
 
-    Commands(ScriptRun run, Exec exec) {
-        this.run = run;
+    /** The commands of a run in DIRECTORY with ENVIRONMENT (a dry run prints them); BEFORE_CHANGE throws when a change may not happen yet. */
+    Commands(Console console, Path directory, boolean dryRun, Map<String, String> environment, Runnable beforeChange, Exec exec) {
+        this.console = console;
+        this.directory = directory;
+        this.dryRun = dryRun;
+        this.beforeChange = beforeChange;
         this.exec = exec;
-        Kit.SECRET_VARIABLES.forEach(variable -> base.put(variable, null));
-        if (!Console.TERMINAL && run.environment.get("BUILDKIT_PROGRESS") == null) {
+        Console.SECRET_VARIABLES.forEach(variable -> base.put(variable, null));
+        if (!Console.TERMINAL && environment.get("BUILDKIT_PROGRESS") == null) {
             base.put("BUILDKIT_PROGRESS", "plain");
         }
     }
 
     /** Runs a command that changes something, its output streaming through; fails with one line (naming WHAT) when it fails. */
     void step(String what, List<String> command, Map<String, String> environment) {
-        attempt(command, environment).orFail(what, run.console);
+        attempt(command, environment).orFail(what, console);
     }
 
     void step(String what, List<String> command) {
@@ -106,22 +114,22 @@ final class Commands {
 
     /** Runs a command that changes something, its output streaming through (not with --quiet); the caller judges the outcome. */
     Outcome attempt(List<String> command, Map<String, String> environment) {
-        return change(command, environment, !run.console.quiet, null);
+        return change(command, environment, !console.quiet, null);
     }
 
     /** Runs a command whose output is noise (an id, a path) unless it fails or --verbose asks for it; fails with one line. */
     void quietly(String what, List<String> command) {
-        attemptQuietly(command, Map.of(), null).orFail(what, run.console);
+        attemptQuietly(command, Map.of(), null).orFail(what, console);
     }
 
     /** As {@link #quietly}, the caller judging the outcome; INPUT (a password, say) is fed to stdin, never into the arguments. */
     Outcome attemptQuietly(List<String> command, Map<String, String> environment, String input) {
-        return change(command, environment, run.console.verbose, input);
+        return change(command, environment, console.verbose, input);
     }
 
     /** Runs a command whose output explains a failure (the services' logs): shown even with --quiet; not in a dry run. */
     void logs(List<String> command, Map<String, String> environment) {
-        if (!run.dryRun) {
+        if (!dryRun) {
             change(command, environment, true, null);
         }
     }
@@ -129,12 +137,12 @@ final class Commands {
     /** Runs a clean-up: its output is kept back, and a failure is a warning, never an exception. */
     void cleanUp(List<String> command, Map<String, String> environment) {
         try {
-            Outcome outcome = change(command, environment, run.console.verbose, null);
+            Outcome outcome = change(command, environment, console.verbose, null);
             if (outcome.exit != 0) {
-                run.console.warn(shell(command) + " failed: " + outcome.tail.lastLine(run.console));
+                console.warn(shell(command) + " failed: " + outcome.tail.lastLine(console));
             }
-        } catch (Kit.Failure e) {
-            run.console.warn(shell(command) + " failed: " + e.getMessage());
+        } catch (Exit.Failure e) {
+            console.warn(shell(command) + " failed: " + e.getMessage());
         }
     }
 
@@ -144,11 +152,11 @@ final class Commands {
 
     /** Asks a read-only question, in a dry run too: what it printed, or null when it failed or could not run. */
     String ask(List<String> command, Map<String, String> environment) {
-        run.console.detail("+ " + shell(command));
+        console.detail("+ " + shell(command));
         Tail answer = new Tail(Integer.MAX_VALUE);
         try {
             return execute(command, environment, answer, new Tail(), null) == 0 ? answer.text().strip() : null;
-        } catch (Kit.Failure e) {
+        } catch (Exit.Failure e) {
             return null;
         }
     }
@@ -159,27 +167,27 @@ final class Commands {
 
     /** Asks a read-only question whose answer the step needs: fails with one line (cannot list WHAT) when it fails. */
     String require(String what, List<String> command) {
-        run.console.detail("+ " + shell(command));
+        console.detail("+ " + shell(command));
         Tail tail = new Tail(Integer.MAX_VALUE);
         int exit = execute(command, Map.of(), tail, tail, null);
         if (exit != 0) {
-            throw Kit.failure("cannot list " + what + " (exit " + exit + ": " + tail.lastLine(run.console) + ")");
+            throw Exit.failure("cannot list " + what + " (exit " + exit + ": " + tail.lastLine(console) + ")");
         }
         return tail.text().strip();
     }
 
     /** A command that changes something: only once the run holds its lock; in a dry run printed instead. */
     private Outcome change(List<String> command, Map<String, String> environment, boolean show, String input) {
-        run.requireLocked();
+        beforeChange.run();
         String line = shell(command, environment);
-        if (run.dryRun) {
-            run.console.print(line);
+        if (dryRun) {
+            console.print(line);
             return new Outcome(0, new Tail(), true);
         }
-        run.console.detail("+ " + line);
+        console.detail("+ " + line);
         Tail tail = new Tail();
-        OutputStream out = show ? new Masked(run.console, run.console.out, tail) : tail;
-        OutputStream err = show ? new Masked(run.console, run.console.err, tail) : tail;
+        OutputStream out = show ? new Masked(console, console.out, tail) : tail;
+        OutputStream err = show ? new Masked(console, console.err, tail) : tail;
         int exit = execute(command, environment, out, err, input);
         flush(out);
         flush(err);
@@ -190,12 +198,12 @@ final class Commands {
         Map<String, String> all = new HashMap<>(base);
         all.putAll(environment);
         try {
-            return exec.run(command, all, run.directory, out, err, input);
+            return exec.run(command, all, directory, out, err, input);
         } catch (IOException e) {
-            throw Kit.badInput("cannot run " + command.get(0) + ": is it installed and on PATH?");
+            throw Exit.badInput("cannot run " + command.get(0) + ": is it installed and on PATH?");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw Kit.failure(command.get(0) + " " + command.get(1) + " was interrupted");
+            throw Exit.failure(command.get(0) + " " + command.get(1) + " was interrupted");
         }
     }
 

@@ -79,15 +79,15 @@ final class Component {
         String text;
         try {
             if (Files.isSymbolicLink(file) && !file.toRealPath().startsWith(dir.toRealPath())) {
-                throw Kit.badInput(file + " is a link to a file outside the repository: the kit reads and writes component.json only inside it");
+                throw Exit.badInput(file + " is a link to a file outside the repository: the kit reads and writes component.json only inside it");
             }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw Kit.badInput(file + " not found: run from the repository root or pass -C DIR");
+            throw Exit.badInput(file + " not found: run from the repository root or pass -C DIR");
         } catch (AccessDeniedException e) {
-            throw Kit.badInput(file + " is not readable: check its permissions");
+            throw Exit.badInput(file + " is not readable: check its permissions");
         } catch (IOException e) {
-            throw Kit.badInput("cannot read " + file + ": " + e.getMessage());
+            throw Exit.badInput("cannot read " + file + ": " + e.getMessage());
         }
         return parse(file, text);
     }
@@ -95,28 +95,28 @@ final class Component {
     static Component parse(Path file, String text) {
         JsonNode fields;
         try {
-            fields = tree(text);
+            fields = Json.tree(text);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
             String message = String.valueOf(e.getOriginalMessage());
             String why = message.startsWith("Duplicate field") ? ": a field is there twice"
                     : message.contains("nesting depth") ? ": nested too deep"
                     : message.startsWith("text after") ? ": text after its end" : "";
-            throw Kit.badInput(file + " is not valid JSON" + where + why + ": fix the file");
+            throw Exit.badInput(file + " is not valid JSON" + where + why + ": fix the file");
         } catch (IOException e) {
-            throw Kit.badInput(file + " is not valid JSON: " + e.getMessage());
+            throw Exit.badInput(file + " is not valid JSON: " + e.getMessage());
         }
         if (fields == null || !fields.isObject()) {
-            throw Kit.badInput(file + " must hold a JSON object like {\"name\": \"beacons\", \"registry\": \"pipdevs\", \"version\": \"1.0.0\", \"build\": \"0\"}");
+            throw Exit.badInput(file + " must hold a JSON object like {\"name\": \"beacons\", \"registry\": \"pipdevs\", \"version\": \"1.0.0\", \"build\": \"0\"}");
         }
         JsonNode build = fields.path("build");
         if (!build.isMissingNode() && !build.isNull() && !build.isTextual() && !build.isIntegralNumber()) {
-            throw Kit.badInput(file + ": \"build\" must be a string or a whole number, not " + build);
+            throw Exit.badInput(file + ": \"build\" must be a string or a whole number, not " + build);
         }
         for (String key : List.of("name", "registry", "version")) {
             JsonNode value = fields.path(key);
             if (!value.isMissingNode() && !value.isTextual()) {
-                throw Kit.badInput(file + ": \"" + key + "\" must be a string, not " + value);
+                throw Exit.badInput(file + ": \"" + key + "\" must be a string, not " + value);
             }
         }
         String buildText = build.isMissingNode() || build.isNull() ? "0" : build.asText();
@@ -128,53 +128,53 @@ final class Component {
     private void validate() {
         String where = file + ": ";
         if (name.isEmpty()) {
-            throw Kit.badInput(where + "\"name\" is missing: give the component a name such as \"beacons\"");
+            throw Exit.badInput(where + "\"name\" is missing: give the component a name such as \"beacons\"");
         }
         if (!NAME.matcher(name).matches()) {
-            throw Kit.badInput(where + "\"name\" " + quote(name)
+            throw Exit.badInput(where + "\"name\" " + Json.quote(name)
                     + " is not a valid image name: use lowercase letters, digits and . _ - between them");
         }
         if (registry.contains("://")) {
-            throw Kit.badInput(where + "\"registry\" " + quote(registry)
+            throw Exit.badInput(where + "\"registry\" " + Json.quote(registry)
                     + " must not have a scheme: write it as docker does, e.g. \"myregistry:5000\"");
         }
         if (!registry.isEmpty() && !REPOSITORY.matcher(repository()).matches()) {
-            throw Kit.badInput(where + "\"registry\" " + quote(registry)
+            throw Exit.badInput(where + "\"registry\" " + Json.quote(registry)
                     + " is not a valid registry or namespace: e.g. \"pipdevs\", \"myregistry:5000\" or \"ghcr.io/org\"");
         }
         if (repository().length() > 255) {
-            throw Kit.badInput(where + "the image name " + quote(repository()) + " is longer than 255 characters");
+            throw Exit.badInput(where + "the image name " + Json.quote(repository()) + " is longer than 255 characters");
         }
         if (version.isBlank()) {
-            throw Kit.badInput(where + "\"version\" is missing: set it, e.g. \"1.0.0\"");
+            throw Exit.badInput(where + "\"version\" is missing: set it, e.g. \"1.0.0\"");
         }
         if (!TAG_PART.matcher(version).matches()) {
-            throw Kit.badInput(where + "\"version\" " + quote(version)
+            throw Exit.badInput(where + "\"version\" " + Json.quote(version)
                     + " cannot be part of an image tag: use letters, digits and . _ -");
         }
         checkBuildNumber(build, where + "\"build\"");
         JsonNode artifacts = fields.path("artifacts");
         if (!artifacts.isMissingNode() && !artifacts.isArray()) {
-            throw Kit.badInput(where + "\"artifacts\" must be a list like [{\"name\": \"" + name + "\", \"tag\": \"<version>-<build>\", \"type\": \"docker\"}]");
+            throw Exit.badInput(where + "\"artifacts\" must be a list like [{\"name\": \"" + name + "\", \"tag\": \"<version>-<build>\", \"type\": \"docker\"}]");
         }
         for (JsonNode artifact : artifacts) {
             if (artifact.path("type").asText().equals("docker")) {
                 String image = artifact.path("name").asText(name);
                 String tag = artifact.path("tag").asText("latest").replace("<version>", version).replace("<build>", build);
                 if (!NAME.matcher(image).matches() || !TAG_PART.matcher(tag).matches() || tag.length() > 128) {
-                    throw Kit.badInput(where + "the docker artifact " + quote(artifact.toString()) + " names no valid image: a name like "
-                            + quote(name) + " and a tag like \"<version>-<build>\" or \"latest\"");
+                    throw Exit.badInput(where + "the docker artifact " + Json.quote(artifact.toString()) + " names no valid image: a name like "
+                            + Json.quote(name) + " and a tag like \"<version>-<build>\" or \"latest\"");
                 }
             }
         }
         if (buildTag().length() > 128) {
-            throw Kit.badInput(where + "the image tag " + quote(buildTag()) + " is longer than 128 characters");
+            throw Exit.badInput(where + "the image tag " + Json.quote(buildTag()) + " is longer than 128 characters");
         }
     }
 
     private static void checkBuildNumber(String value, String what) {
         if (!TAG_PART.matcher(value).matches()) {
-            throw Kit.badInput(what + " is " + quote(value)
+            throw Exit.badInput(what + " is " + Json.quote(value)
                     + ": a build number can hold only letters, digits and . _ - (it becomes part of an image tag)");
         }
     }
@@ -192,17 +192,17 @@ final class Component {
     }
 
     /**
-     * Takes the build number from the flag, else from the CI (see {@link #BUILD_NUMBER_VARIABLES});
-     * without either, the component is unchanged. {@link #write} puts it into the file.
+     * Takes the build number from the flag, else from the CI's ENVIRONMENT (see {@link #BUILD_NUMBER_VARIABLES}),
+     * saying which on CONSOLE; without either, the component is unchanged. {@link #write} puts it into the file.
      */
-    Component takeBuildNumber(ScriptRun run, String flag) {
-        Map.Entry<String, String> ci = ciBuildNumber(run.environment);
+    Component takeBuildNumber(Map<String, String> environment, Console console, String flag) {
+        Map.Entry<String, String> ci = ciBuildNumber(environment);
         if (flag == null && ci == null) {
             return this;
         }
         String source = flag != null ? "--build-number" : ci.getKey();
         Component updated = withBuild(flag != null ? flag : ci.getValue());
-        run.console.step("build number " + updated.build + " (from " + source + ")");
+        console.step("build number " + updated.build + " (from " + source + ")");
         return updated;
     }
 
@@ -212,73 +212,9 @@ final class Component {
         return new Component(file, text, fields, newBuild);
     }
 
-    /**
-     * The JSON tree of TEXT (null when there is none), as ObjectMapper.readTree reads it, but with
-     * jackson-core's parser: starting an ObjectMapper costs a script a tenth of a second.
-     */
-    static JsonNode tree(String text) throws IOException {
-        try (JsonParser parser = parser(text)) {
-            if (parser.nextToken() == null) {
-                return null;
-            }
-            JsonNode tree = node(parser);
-            if (parser.nextToken() != null) {
-                throw new JsonParseException(parser, "text after the end of the JSON value");
-            }
-            return tree;
-        }
-    }
-
-    /**
-     * A strict parser: a field twice is an error (build would write the first "build" and later
-     * steps read the second), and no more than 50 levels of nesting. A UTF-8 byte order mark, which
-     * PowerShell's Set-Content -Encoding UTF8 writes, is skipped (and kept when the file is written back).
-     */
-    private static JsonParser parser(String text) throws IOException {
-        JsonFactory factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(50).build()).build();
-        JsonParser parser = factory.createParser(withoutByteOrderMark(text));
-        parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        return parser;
-    }
-
-    private static String withoutByteOrderMark(String text) {
-        return text.startsWith("\uFEFF") ? " " + text.substring(1) : text;
-    }
-
-    private static JsonNode node(JsonParser parser) throws IOException {
-        JsonNodeFactory nodes = JsonNodeFactory.instance;
-        switch (parser.currentToken()) {
-            case START_OBJECT:
-                ObjectNode object = nodes.objectNode();
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    parser.nextToken();
-                    object.set(name, node(parser));
-                }
-                return object;
-            case START_ARRAY:
-                ArrayNode array = nodes.arrayNode();
-                while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    array.add(node(parser));
-                }
-                return array;
-            case VALUE_STRING:
-                return nodes.textNode(parser.getText());
-            case VALUE_NUMBER_INT:
-                return nodes.numberNode(parser.getBigIntegerValue());
-            case VALUE_NUMBER_FLOAT:
-                return nodes.numberNode(parser.getDecimalValue());
-            case VALUE_TRUE:
-            case VALUE_FALSE:
-                return nodes.booleanNode(parser.getBooleanValue());
-            default:
-                return nodes.nullNode();
-        }
-    }
-
     /** The file's text with "build" set to this component's build number, everything else as it was. */
     String updatedText() {
-        try (JsonParser parser = parser(text)) {
+        try (JsonParser parser = Json.parser(text)) {
             parser.nextToken();
             long lastValueEnd = -1;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -290,7 +226,7 @@ final class Component {
                 int end = (int) parser.currentLocation().getCharOffset();
                 if (field.equals("build")) {
                     boolean number = value == JsonToken.VALUE_NUMBER_INT && build.matches("[0-9]+");
-                    return text.substring(0, start) + (number ? build : quote(build)) + text.substring(end);
+                    return text.substring(0, start) + (number ? build : Json.quote(build)) + text.substring(end);
                 }
                 lastValueEnd = end;
             }
@@ -302,7 +238,7 @@ final class Component {
 
     /** Adds "build" after the last field, in the same layout as the field before it. */
     private String insertBuild(long lastValueEnd) {
-        String entry = "\"build\": " + quote(build);
+        String entry = "\"build\": " + Json.quote(build);
         if (lastValueEnd < 0) {
             int brace = text.indexOf('{');
             return text.substring(0, brace + 1) + entry + text.substring(brace + 1);
@@ -326,15 +262,15 @@ final class Component {
         try {
             // through a link (checked at read to stay inside the repository) to the file it names, so the link stays a link
             Path target = Files.isSymbolicLink(file) ? file.toRealPath() : file;
-            temp = target.toAbsolutePath().getParent().resolve(".component.json." + Kit.runId() + ".tmp");
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            temp = Files.createTempFile(target.toAbsolutePath().getParent(), ".component.json.", ".tmp");
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 channel.write(ByteBuffer.wrap(updated.getBytes(StandardCharsets.UTF_8)));
                 channel.force(true);
             }
             keepOwnerAndMode(target, temp);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw Kit.failure("cannot write " + file + " (" + e.getMessage() + "): check the folder is writable; the file is unchanged");
+            throw Exit.failure("cannot write " + file + " (" + e.getMessage() + "): check the folder is writable; the file is unchanged");
         } finally {
             if (temp != null) {
                 try {
@@ -449,38 +385,24 @@ final class Component {
             }
         }
         if (list == null || !outputs.isArray()) {
-            throw Kit.badInput(file + ": \"outputs\" must be a list of strings like [\"/app/obj:obj\"]");
+            throw Exit.badInput(file + ": \"outputs\" must be a list of strings like [\"/app/obj:obj\"]");
         }
         return list;
     }
 
     /** The label on the images the kit builds: the same on every build, so the layer cache holds. */
     Map<String, String> imageLabels() {
-        return Map.of(Kit.LABEL + ".component", name);
+        return Map.of(Docker.LABEL + ".component", name);
     }
 
     /** The labels that mark what the kit creates for this component, from this folder, in this run. */
     Map<String, String> labels(String run, String step) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(Kit.LABEL + ".component", name);
-        labels.put(Kit.LABEL + ".folder", file.toAbsolutePath().getParent().toString());
-        labels.put(Kit.LABEL + ".run", run);
-        labels.put(Kit.LABEL + ".step", step);
+        labels.put(Docker.LABEL + ".component", name);
+        labels.put(Docker.LABEL + ".folder", file.toAbsolutePath().getParent().toString());
+        labels.put(Docker.LABEL + ".run", run);
+        labels.put(Docker.LABEL + ".step", step);
         return labels;
     }
 
-    /** VALUE as a JSON string: quotes, backslashes and every control character or line separator escaped, so it prints on one line. */
-    static String quote(String value) {
-        StringBuilder quoted = new StringBuilder("\"");
-        value.codePoints().forEach(c -> {
-            if (c == '"' || c == '\\') {
-                quoted.append('\\').appendCodePoint(c);
-            } else if (Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
-                quoted.append(String.format("\\u%04x", c));
-            } else {
-                quoted.appendCodePoint(c);
-            }
-        });
-        return quoted.append('"').toString();
-    }
 }

@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 final class Compose {
     static final List<String> PLUGIN = List.of("docker", "compose");
     static final List<String> STANDALONE = List.of("docker-compose");
+    /** A run's compose project (see {@link #project}), removed by compose's labels when its compose file may be gone. */
+    static final ScriptRun.Resource PROJECT = new ScriptRun.Resource("project", Compose::ownProject, Compose::removeProject);
 
     final List<String> program;
     final String project;
@@ -46,8 +48,8 @@ final class Compose {
      * PIPKIT_COMPONENT for the files' build labels.
      */
     static Compose forStep(ScriptRun run, String flavour, Component component, String step, String file) {
-        String text = Kit.readDockerfile(run.directory, file);
-        Compose compose = new Compose(run, flavour(run, flavour), project(component, step, Kit.runId()), file);
+        String text = Repository.read(run.directory, file);
+        Compose compose = new Compose(run, flavour(run, flavour), project(component, step, run.id), file);
         compose.environment.put("PIPKIT_COMPONENT", component.name);
         compose.renames.putAll(fixedNames(text));
         return compose;
@@ -98,7 +100,7 @@ final class Compose {
             case "auto" -> {
                 // Looked up as docker and the shell look them up, without starting a program: that is a docker call
                 // (and for docker-compose, Python) only to ask.
-                if (pluginInstalled(run.environment)) {
+                if (pluginInstalled(run)) {
                     yield PLUGIN;
                 }
                 if (onPath(run.environment, "docker-compose")) {
@@ -107,22 +109,16 @@ final class Compose {
                 if (run.commands.ask(Docker.composeVersion()) != null) {
                     yield PLUGIN;
                 }
-                throw Kit.badInput("neither `docker compose` nor `docker-compose` is installed: install Docker Compose");
+                throw Exit.badInput("neither `docker compose` nor `docker-compose` is installed: install Docker Compose");
             }
-            default -> throw Kit.badInput("--compose must be auto, plugin or standalone, not " + choice);
+            default -> throw Exit.badInput("--compose must be auto, plugin or standalone, not " + choice);
         };
     }
 
-    /** The compose plugin in one of the folders the docker CLI searches for plugins. */
-    static boolean pluginInstalled(Map<String, String> environment) {
-        String config = environment.getOrDefault("DOCKER_CONFIG", System.getProperty("user.home") + "/.docker");
-        for (String folder : List.of(config + "/cli-plugins", "/usr/local/lib/docker/cli-plugins", "/usr/local/libexec/docker/cli-plugins",
-                "/usr/lib/docker/cli-plugins", "/usr/libexec/docker/cli-plugins")) {
-            if (Files.isExecutable(Path.of(folder, "docker-compose"))) {
-                return true;
-            }
-        }
-        return false;
+    /** The compose plugin where docker looks for its plugins. */
+    static boolean pluginInstalled(ScriptRun run) {
+        Path plugin = DockerConfig.plugin(run.environment, run.directory, "docker-compose");
+        return plugin != null && Files.isExecutable(plugin);
     }
 
     static boolean onPath(Map<String, String> environment, String program) {
@@ -137,7 +133,7 @@ final class Compose {
     /** The port a service is published on (HTTP_PORT): 1 to 65535. */
     static int port(int port) {
         if (port < 1 || port > 65535) {
-            throw Kit.badInput("the port " + port + " (--port or HTTP_PORT) is not a TCP port: use 1 to 65535");
+            throw Exit.badInput("the port " + port + " (--port or HTTP_PORT) is not a TCP port: use 1 to 65535");
         }
         return port;
     }
@@ -147,9 +143,10 @@ final class Compose {
         return (component.name + "-" + step + "-" + run).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
     }
 
-    /** The names {@link #project} gives this component's runs: NAME-(test|package|run)-RUNID. */
+    /** The names {@link #project} gives this component's runs: NAME-STEP-RUNID, for the steps that run compose (test, package, run). */
     static Pattern projects(Component component) {
-        return Pattern.compile(Pattern.quote(project(component, "", "").replaceAll("--$", "")) + "-(test|package|run)-[0-9a-f]{8}");
+        String steps = String.join("|", Step.making(PROJECT.word()).stream().map(Step::name).toList());
+        return Pattern.compile(Pattern.quote(project(component, "", "").replaceAll("--$", "")) + "-(" + steps + ")-[0-9a-f]{8}");
     }
 
     /**
@@ -198,23 +195,14 @@ final class Compose {
         if (override == null && run.locked()) {
             override = Path.of(System.getProperty("java.io.tmpdir"), "pipkit-compose-" + project + ".yml");
             StringBuilder text = new StringBuilder();
-            java.util.regex.Matcher version = Pattern.compile("(?m)^version:.*$").matcher(Kit.readDockerfile(run.directory, file));
+            java.util.regex.Matcher version = Pattern.compile("(?m)^version:.*$").matcher(Repository.read(run.directory, file));
             if (version.find()) {
                 text.append(version.group()).append('\n');
             }
             text.append("services:\n");
             renames.forEach((service, name) -> text.append("  ").append(service).append(":\n    container_name: ").append(name).append('-').append(project).append('\n'));
             if (run.changesFiles()) {
-                // a name no other user can guess or take first in the shared temp folder: owner-only, made here
-                try {
-                    Path file = Files.createTempFile("pipkit-compose-", ".yml",
-                            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-                    run.track("temp", file.toString(), () -> Outputs.delete(file));
-                    Files.writeString(file, text);
-                    override = file;
-                } catch (java.io.IOException e) {
-                    throw Kit.failure("cannot write the compose override file: " + e.getMessage());
-                }
+                override = run.temporaryFile("compose", text.toString());
                 run.console.step("fixed container names made this run's own: " + String.join(", ", renames.values()));
             } else {
                 run.console.print("cat > " + override + " <<'EOF'\n" + text + "EOF");
@@ -236,11 +224,11 @@ final class Compose {
         Commands.Outcome first = run.commands.attemptQuietly(down(), environment, null);
         if (first.exit() != 0 && run.commands.ask(command("config", "--quiet"), environment) == null) {
             // compose could not even read the file: say so, rather than "down failed"
-            throw Kit.badInput(file + " is not a compose file compose can read (" + first.reason(run.console) + "): fix it, `"
+            throw Exit.badInput(file + " is not a compose file compose can read (" + first.reason(run.console) + "): fix it, `"
                     + Commands.shell(command("config")) + "` shows where");
         }
         first.orFail("docker compose down", run.console);
-        run.track("project", project, () -> run.commands.cleanUp(down(), environment));
+        run.track(PROJECT, project, () -> run.commands.cleanUp(down(), environment));
     }
 
     /**
@@ -267,15 +255,15 @@ final class Compose {
      */
     static Verdict verdict(int composeExit, String state) {
         if (state == null) {
-            return new Verdict(Kit.FAILED, "the test container never started (docker compose up exited with " + composeExit + "): see the output above");
+            return new Verdict(Exit.FAILED, "the test container never started (docker compose up exited with " + composeExit + "): see the output above");
         }
         String[] parts = state.split(" ");
         if (parts.length < 3 || parts[2].startsWith("0001-") || !parts[1].matches("-?[0-9]+")) {
-            return new Verdict(Kit.FAILED, "the test container was created but never started (docker compose up exited with " + composeExit + "): see the output above");
+            return new Verdict(Exit.FAILED, "the test container was created but never started (docker compose up exited with " + composeExit + "): see the output above");
         }
         int exit = Integer.parseInt(parts[1]);
         if (!parts[0].equals("exited")) {
-            return new Verdict(Kit.FAILED, "the test container did not finish (it is " + parts[0] + "; docker compose up exited with " + composeExit + ")");
+            return new Verdict(Exit.FAILED, "the test container did not finish (it is " + parts[0] + "; docker compose up exited with " + composeExit + ")");
         }
         if (exit == 137 || exit == 143) {
             return new Verdict(exit, "the test container was stopped before it finished (exit " + exit + "): another service probably exited first; the logs are above");
@@ -286,7 +274,7 @@ final class Compose {
         if (composeExit != 0) {
             return new Verdict(composeExit, "docker compose up failed (exit " + composeExit + ") although the test container exited with 0: see the output above");
         }
-        return new Verdict(Kit.OK, "");
+        return new Verdict(Exit.OK, "");
     }
 
     /** The names of the file's services (a read-only question, asked in a dry run too). */

@@ -3,6 +3,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
@@ -13,6 +14,9 @@ import java.util.concurrent.CopyOnWriteArraySet;
  * the run starts, see {@link Commands}). Colour only on a terminal, never with NO_COLOR.
  */
 final class Console {
+    /** Environment variables whose values never reach the console, nor any child process (see {@link Commands}). */
+    static final List<String> SECRET_VARIABLES = List.of("DOCKER_PASS", "GIT_PRIVATE_KEY", "NPM_TOKEN", "GIT_TOKEN", "GITHUB_API_KEY", "NPM_PASS", "MAVEN_PASS",
+            "NUGET_KEY", "PYPI_TOKEN", "PUB_TOKEN");
     /** Whether the kit's output is a terminal. */
     static final boolean TERMINAL = System.console() != null;
     /** Secrets shorter than this are not masked: "****" in place of every "p" would garble the output and give the value away. */
@@ -36,7 +40,7 @@ final class Console {
 
     /** The secret variables' values, the key inside a base64 GIT_PRIVATE_KEY, and the docker config's user:password. */
     private void rememberSecrets(Map<String, String> environment) {
-        for (String variable : Kit.SECRET_VARIABLES) {
+        for (String variable : Console.SECRET_VARIABLES) {
             String value = environment.get(variable);
             if (value != null && !value.isBlank() && value.strip().length() < SHORTEST_MASKED) {
                 warn(variable + " is shorter than " + SHORTEST_MASKED + " characters, too short to be masked in what the kit prints: use a longer one");

@@ -41,6 +41,12 @@ final class Credentials {
     static final String KEY = "docker/id_rsa";
     static final String NPMRC = "docker/.npmrc";
     static final String URL_ARGUMENT = "PIPKIT_SECRET_URL";
+    /**
+     * A credential file the originals' form writes into docker/, journalled with the hash of what it
+     * holds: only a file still holding what the kit wrote goes (a forged line cannot name the user's own key).
+     */
+    static final ScriptRun.Resource FILE = new ScriptRun.Resource("credential", (run, component, value) -> ownCredential(run.directory, value),
+            (run, value) -> Repository.delete(run.directory.resolve(value.split(" ")[0])));
 
     /** How one credential reaches the build. */
     enum Form { SSH_AGENT, SECRET_MOUNT, SERVED, FILE }
@@ -78,7 +84,7 @@ final class Credentials {
         if ((dockerfile.contains(".npmrc") || dockerfile.contains("id=npmrc")) && !usersOwn(directory, NPMRC)) {
             String token = environment.get("NPM_TOKEN");
             if (token == null || token.isBlank()) {
-                throw Kit.badInput(dockerfileName + " uses an .npmrc but NPM_TOKEN is not set: set it to an npm access token");
+                throw Exit.badInput(dockerfileName + " uses an .npmrc but NPM_TOKEN is not set: set it to an npm access token");
             }
             secrets.put("npmrc", "//registry.npmjs.org/:_authToken=" + token.strip() + "\n");
         }
@@ -92,12 +98,12 @@ final class Credentials {
         }
         for (String id : secrets.keySet()) {
             if (forms.get(id) == Form.FILE && !Repository.linkFree(directory, fileOf(id))) {
-                throw Kit.badInput(fileOf(id) + " would be written through a symbolic link (docker/ or the file is one): the kit never writes through links");
+                throw Exit.badInput(fileOf(id) + " would be written through a symbolic link (docker/ or the file is one): the kit never writes through links");
             }
         }
         boolean buildKit = forms.containsValue(Form.SSH_AGENT) || forms.containsValue(Form.SECRET_MOUNT);
         if (buildKit && run.commands.ask(Docker.buildxVersion()) == null) {
-            throw Kit.badInput(dockerfileName + " mounts " + (forms.containsValue(Form.SSH_AGENT) ? "an SSH agent (RUN --mount=type=ssh)" : "secrets (RUN --mount=type=secret)")
+            throw Exit.badInput(dockerfileName + " mounts " + (forms.containsValue(Form.SSH_AGENT) ? "an SSH agent (RUN --mount=type=ssh)" : "secrets (RUN --mount=type=secret)")
                     + ", which needs BuildKit: install docker buildx, or use ARG " + URL_ARGUMENT + " (see README)");
         }
         return new Credentials(run, dockerfileName, secrets, forms);
@@ -105,15 +111,36 @@ final class Credentials {
 
     /** Whether FILE is there and the user's: not what a killed run of the kit wrote and left (that goes, and a new one is written). */
     private static boolean usersOwn(Path directory, String file) {
-        return Files.exists(directory.resolve(file), LinkOption.NOFOLLOW_LINKS) && !RunLock.leftover(directory, file);
+        return Files.exists(directory.resolve(file), LinkOption.NOFOLLOW_LINKS) && !leftover(directory, file);
+    }
+
+    /** Whether FILE (docker/id_rsa, say) is what a killed run of any step wrote and left: a journal lists it with its content's hash. */
+    static boolean leftover(Path directory, String file) {
+        return RunLock.journals(directory).stream().anyMatch(line -> line.startsWith(FILE.word() + " " + file + " ")
+                && ownCredential(directory, line.substring(FILE.word().length() + 1)));
+    }
+
+    /** Whether VALUE ("docker/id_rsa HASH") is a credential file the kit wrote, still as it wrote it. */
+    static boolean ownCredential(Path directory, String value) {
+        String[] parts = value.split(" ");
+        return parts.length == 2 && List.of(KEY, NPMRC).contains(parts[0]) && Repository.linkFree(directory, parts[0])
+                && Files.isRegularFile(directory.resolve(parts[0]), LinkOption.NOFOLLOW_LINKS) && parts[1].equals(hash(directory.resolve(parts[0])));
     }
 
     /** The SHA-256 of FILE's content, as the journal records a credential file (null when it cannot be read). */
     static String hash(Path file) {
         try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            return hash(Files.readAllBytes(file));
+        } catch (IOException e) {
             return null;
+        }
+    }
+
+    static String hash(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -136,13 +163,13 @@ final class Credentials {
     Credentials neverInALayer(String image) {
         for (String id : secrets.keySet()) {
             if (forms.get(id) == Form.FILE) {
-                throw Kit.badInput(dockerfileName + " would copy " + fileOf(id) + " into " + image + ":"
+                throw Exit.badInput(dockerfileName + " would copy " + fileOf(id) + " into " + image + ":"
                         + " use RUN --mount=type=secret or --mount=type=ssh (BuildKit), or ARG " + URL_ARGUMENT + " (see README)");
             }
         }
         for (String file : List.of(KEY, NPMRC)) {
             if (Files.exists(run.directory.resolve(file), LinkOption.NOFOLLOW_LINKS) && !ignored(run.directory, file)) {
-                throw Kit.badInput(file + " is in the build context of " + image + ": remove it, or name it in"
+                throw Exit.badInput(file + " is in the build context of " + image + ": remove it, or name it in"
                         + " .dockerignore (the kit writes it only for a step that asks for it, and removes it at the end)");
             }
         }
@@ -178,8 +205,8 @@ final class Credentials {
         for (Map.Entry<String, String> secret : secrets.entrySet()) {
             String id = secret.getKey();
             switch (forms.get(id)) {
-                case SSH_AGENT -> options.addAll(List.of("--ssh", "default=" + temporaryFile(id, secret.getValue())));
-                case SECRET_MOUNT -> options.addAll(List.of("--secret", "id=" + id + ",src=" + temporaryFile(id, secret.getValue())));
+                case SSH_AGENT -> options.addAll(List.of("--ssh", "default=" + run.temporaryFile("secret-" + id, secret.getValue())));
+                case SECRET_MOUNT -> options.addAll(List.of("--secret", "id=" + id + ",src=" + run.temporaryFile("secret-" + id, secret.getValue())));
                 case SERVED -> served.put(id, secret.getValue());
                 case FILE -> {
                     run.console.warn(dockerfileName + " copies " + fileOf(id) + " into the image, so it stays in a layer of "
@@ -223,26 +250,11 @@ final class Credentials {
                 run.atEnd(() -> server.stop(0));
                 port = server.getAddress().getPort();
             } catch (IOException e) {
-                throw Kit.failure("cannot serve the build's credentials on 127.0.0.1: " + e.getMessage());
+                throw Exit.failure("cannot serve the build's credentials on 127.0.0.1: " + e.getMessage());
             }
         }
         options.addAll(List.of("--network", "host", "--build-arg", URL_ARGUMENT));
         environment.put(URL_ARGUMENT, "http://127.0.0.1:" + port + "/" + token);
-    }
-
-    /** An owner-only temp file outside the repository holding CONTENT, deleted when the run ends (in a dry run only named). */
-    private Path temporaryFile(String id, String content) {
-        if (!run.changesFiles()) {
-            return Path.of("/tmp/pipkit-secret-" + id);
-        }
-        try {
-            Path file = Files.createTempFile("pipkit-secret-", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            run.track("temp", file.toString(), () -> Outputs.delete(file));
-            Files.writeString(file, content, StandardCharsets.UTF_8);
-            return file;
-        } catch (IOException e) {
-            throw Kit.failure("cannot write a temporary file for a build secret: " + e.getMessage());
-        }
     }
 
     /** GIT_PRIVATE_KEY as it is or base64-encoded, else ~/.ssh/id_rsa. */
@@ -253,10 +265,10 @@ final class Credentials {
                 try {
                     key = new String(Base64.getMimeDecoder().decode(key.strip()), StandardCharsets.UTF_8);
                 } catch (IllegalArgumentException e) {
-                    throw Kit.badInput("GIT_PRIVATE_KEY is neither a private key nor a base64-encoded one");
+                    throw Exit.badInput("GIT_PRIVATE_KEY is neither a private key nor a base64-encoded one");
                 }
                 if (!key.contains("-----BEGIN")) {
-                    throw Kit.badInput("GIT_PRIVATE_KEY is neither a private key nor a base64-encoded one");
+                    throw Exit.badInput("GIT_PRIVATE_KEY is neither a private key nor a base64-encoded one");
                 }
             }
             return key.endsWith("\n") ? key : key + "\n";
@@ -265,7 +277,7 @@ final class Credentials {
         try {
             return Files.readString(home, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw Kit.badInput(dockerfileName + " uses an SSH key (id_rsa) but there is none:"
+            throw Exit.badInput(dockerfileName + " uses an SSH key (id_rsa) but there is none:"
                     + " set GIT_PRIVATE_KEY (the key, or the key in base64) or create ~/.ssh/id_rsa");
         }
     }
@@ -276,20 +288,14 @@ final class Credentials {
             run.console.print("# " + name + " would be written for the build (owner-only) and removed afterwards");
             return;
         }
-        if (RunLock.leftover(run.directory, name)) {
-            Outputs.delete(file);   // a killed run's, as it wrote it
+        if (leftover(run.directory, name)) {
+            Repository.delete(file);   // a killed run's, as it wrote it
         }
         // journalled before it exists, with the hash of what it will hold (a kill in between leaves nothing unlisted); removed only once it is ours
         boolean[] created = {false};
-        String hash;
-        try {
-            hash = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        run.track("file", name + " " + hash, () -> {
+        run.track(FILE, name + " " + hash(content.getBytes(StandardCharsets.UTF_8)), () -> {
             if (created[0]) {
-                Outputs.delete(file);
+                Repository.delete(file);
             }
         });
         try {
@@ -297,9 +303,9 @@ final class Credentials {
             created[0] = true;
             Files.writeString(file, content, StandardCharsets.UTF_8);
         } catch (FileAlreadyExistsException e) {
-            throw Kit.failure(name + " appeared while the build was starting: another build is running here");
+            throw Exit.failure(name + " appeared while the build was starting: another build is running here");
         } catch (IOException e) {
-            throw Kit.failure("cannot write " + name + ": " + e.getMessage());
+            throw Exit.failure("cannot write " + name + ": " + e.getMessage());
         }
         run.console.detail("wrote " + name + " for the build; it is removed when the build ends");
     }

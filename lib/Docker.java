@@ -4,6 +4,9 @@ import java.util.Map;
 
 /** The docker command lines the steps run, as plain argument lists ({@link Commands} runs them). */
 final class Docker {
+    /** Prefix of the labels on everything the kit creates in the engine. */
+    static final String LABEL = "pipkit";
+
     private Docker() {
     }
 

@@ -30,10 +30,6 @@ import picocli.CommandLine.Option;
  */
 final class ImageBuild {
     static final String LEGACY = "legacy builder";
-    /** Where docker looks for CLI plugins after the folders of the user's config (docker's cli-plugins manager, on Linux). */
-    private static final List<String> SYSTEM_PLUGINS = List.of("/usr/local/lib/docker/cli-plugins", "/usr/local/libexec/docker/cli-plugins",
-            "/usr/lib/docker/cli-plugins", "/usr/libexec/docker/cli-plugins");
-
     enum Cache { OFF, PULLED, INLINE, REGISTRY }
 
     /** --cache and --builder (a picocli mixin of build, test, package and publish). */
@@ -86,7 +82,7 @@ final class ImageBuild {
         String variable = run.environment.getOrDefault("BUILDX_BUILDER", "");
         String builder = options.builder != null ? options.builder : variable.isEmpty() ? null : variable;   // an empty one names none, as docker has it
         if (builder != null && !builder.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")) {
-            throw Kit.badInput("--builder/BUILDX_BUILDER " + Component.quote(builder) + " is not a builder name: docker buildx ls lists them");
+            throw Exit.badInput("--builder/BUILDX_BUILDER " + Json.quote(builder) + " is not a builder name: docker buildx ls lists them");
         }
         String cacheImage = cacheImage(component, cacheSetting(run, component, options.cache), step);
         if (builder == null && cacheImage == null) {
@@ -94,7 +90,7 @@ final class ImageBuild {
         }
         String driver = driver(run, builder);
         if (builder != null && driver.equals(LEGACY)) {
-            throw Kit.badInput("--builder " + builder + " needs BuildKit: install docker buildx (and leave DOCKER_BUILDKIT unset)");
+            throw Exit.badInput("--builder " + builder + " needs BuildKit: install docker buildx (and leave DOCKER_BUILDKIT unset)");
         }
         Cache cache = cacheImage == null ? Cache.OFF : driver.equals(LEGACY) ? Cache.PULLED : driver.equals("docker") ? Cache.INLINE : Cache.REGISTRY;
         return new ImageBuild(run, builder, driver, cacheImage, cache);
@@ -114,7 +110,7 @@ final class ImageBuild {
             return "false";
         }
         if (!field.isBoolean() && !field.isTextual()) {
-            throw Kit.badInput(component.file + ": \"cache\" must be true, false or a repository such as \"myregistry:5000/beacons-cache\", not " + field);
+            throw Exit.badInput(component.file + ": \"cache\" must be true, false or a repository such as \"myregistry:5000/beacons-cache\", not " + field);
         }
         return field.asText().strip();
     }
@@ -126,12 +122,12 @@ final class ImageBuild {
         }
         if (setting.equalsIgnoreCase("true")) {
             if (component.registry.isEmpty()) {
-                throw Kit.badInput("the registry cache needs a registry: set component.json's \"registry\", or give the cache a repository (--cache REF)");
+                throw Exit.badInput("the registry cache needs a registry: set component.json's \"registry\", or give the cache a repository (--cache REF)");
             }
             return component.repository() + ":cache-" + step;
         }
         if (!Component.isRepository(setting) || !setting.contains("/")) {
-            throw Kit.badInput("cache " + Component.quote(setting) + " is not true, false or a repository with its registry or namespace"
+            throw Exit.badInput("cache " + Json.quote(setting) + " is not true, false or a repository with its registry or namespace"
                     + " (no tag, no scheme), e.g. myregistry:5000/beacons-cache");
         }
         return setting + ":cache-" + step;
@@ -145,9 +141,9 @@ final class ImageBuild {
      * build an alias of buildx build, which takes that choice. Each question costs a quarter second.
      */
     static String driver(ScriptRun run, String builder) {
-        JsonNode config = PackageStep.dockerConfig(run.environment);
+        JsonNode config = DockerConfig.read(run.environment);
         if (Set.of("0", "f", "F", "false", "FALSE", "False").contains(run.environment.getOrDefault("DOCKER_BUILDKIT", "").strip())   // as docker reads it
-                || !buildx(run, config)) {
+                || !buildx(run)) {
             return LEGACY;
         }
         if (builder == null && config.path("aliases").path("builder").isMissingNode()) {
@@ -155,13 +151,13 @@ final class ImageBuild {
         }
         String inspect = run.commands.ask(Docker.inspectBuilder(builder));
         if (inspect == null && builder != null) {
-            throw Kit.badInput("no buildx builder " + Component.quote(builder) + ": docker buildx ls lists them, docker buildx create makes one");
+            throw Exit.badInput("no buildx builder " + Json.quote(builder) + ": docker buildx ls lists them, docker buildx create makes one");
         }
         String driver = inspect == null ? "docker" : inspect.lines().filter(line -> line.startsWith("Driver:"))
                 .map(line -> line.substring("Driver:".length()).strip()).findFirst().orElse("docker");
         // every docker context is a builder of its name (docker driver), which buildx uses only from that context
         if (builder != null && driver.equals("docker") && !builder.equals(run.commands.ask(Docker.currentContext()))) {
-            throw Kit.badInput("the builder " + builder + " is the engine of docker context " + builder + ", which buildx builds on only from that context:"
+            throw Exit.badInput("the builder " + builder + " is the engine of docker context " + builder + ", which buildx builds on only from that context:"
                     + " set DOCKER_CONTEXT=" + builder + " to run the whole step there");
         }
         return driver;
@@ -173,32 +169,9 @@ final class ImageBuild {
      * that one cannot run; where there is none in these folders (other systems keep plugins
      * elsewhere), buildx itself is asked.
      */
-    static boolean buildx(ScriptRun run, JsonNode config) {
-        List<Path> folders = new ArrayList<>();
-        for (JsonNode folder : config.path("cliPluginsExtraDirs")) {
-            try {
-                if (folder.isTextual() && !folder.asText().isBlank()) {
-                    folders.add(run.directory.resolve(folder.asText()));   // docker runs in the repository: a relative folder is read from there
-                }
-            } catch (InvalidPathException e) {
-                // a NUL, or a name this locale cannot make: not looked in
-            }
-        }
-        folders.add(PackageStep.dockerConfigFolder(run.environment).resolve("cli-plugins"));
-        SYSTEM_PLUGINS.forEach(folder -> folders.add(Path.of(folder)));
-        Path plugin = firstPlugin(folders, "docker-buildx");
+    static boolean buildx(ScriptRun run) {
+        Path plugin = DockerConfig.plugin(run.environment, run.directory, "docker-buildx");
         return plugin != null ? Files.isRegularFile(plugin) && Files.isExecutable(plugin) : run.commands.ask(Docker.buildxVersion()) != null;
-    }
-
-    /** The first NAME in FOLDERS that docker would take for a plugin (a file or a link, not a folder), or null. */
-    static Path firstPlugin(List<Path> folders, String name) {
-        for (Path folder : folders) {
-            Path plugin = folder.resolve(name);
-            if (Files.exists(plugin, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(plugin, LinkOption.NOFOLLOW_LINKS)) {
-                return plugin;
-            }
-        }
-        return null;
     }
 
     /** What `docker build` takes on top of the Dockerfile's options. */
@@ -238,7 +211,7 @@ final class ImageBuild {
             credentials.neverInALayer(image + ", which --cache pushes to " + cacheImage);
         }
         if (credentials.served() && driver != null && !driver.equals("docker") && !driver.equals(LEGACY)) {
-            throw Kit.badInput("ARG " + Credentials.URL_ARGUMENT + " serves credentials on the engine's loopback, which the builder " + builder
+            throw Exit.badInput("ARG " + Credentials.URL_ARGUMENT + " serves credentials on the engine's loopback, which the builder " + builder
                     + " (" + driver + " driver) does not reach: use RUN --mount=type=secret or --mount=type=ssh");
         }
         return credentials;
@@ -321,7 +294,7 @@ final class ImageBuild {
         List<String> options = new ArrayList<>();
         if (platforms != null && !platforms.isBlank()) {
             if (!platforms.matches("[a-z0-9_]+/[a-z0-9_]+(/[a-z0-9_]+)?(,[a-z0-9_]+/[a-z0-9_]+(/[a-z0-9_]+)?)*")) {
-                throw Kit.badInput("platforms " + Component.quote(platforms) + " must be a list such as linux/amd64,linux/arm64");
+                throw Exit.badInput("platforms " + Json.quote(platforms) + " must be a list such as linux/amd64,linux/arm64");
             }
             options.addAll(List.of("--platform", platforms));
         }
@@ -333,10 +306,10 @@ final class ImageBuild {
         String what = options.isEmpty() ? "attestations (--provenance, --sbom)" : "images for several platforms (--platform)";
         String driver = this.driver != null ? this.driver : driver(run, builder);
         if (driver.equals(LEGACY)) {
-            throw Kit.badInput(what + " need BuildKit: install docker buildx (and leave DOCKER_BUILDKIT unset)");
+            throw Exit.badInput(what + " need BuildKit: install docker buildx (and leave DOCKER_BUILDKIT unset)");
         }
         if (driver.equals("docker") && !containerdStore(run)) {
-            throw Kit.badInput(what + " cannot be pushed by the builder " + (builder == null ? "in use" : builder) + " (docker driver, classic image store):"
+            throw Exit.badInput(what + " cannot be pushed by the builder " + (builder == null ? "in use" : builder) + " (docker driver, classic image store):"
                     + " turn on the engine's containerd image store, or --builder one with the docker-container, remote or kubernetes driver");
         }
         options.addAll(List.of("--provenance", provenance, "--sbom", sbom, "--push"));
@@ -357,7 +330,7 @@ final class ImageBuild {
         List<String> list = new ArrayList<>();
         field.forEach(each -> list.add(each.isTextual() ? each.asText() : "?"));
         if (!field.isTextual() && !(field.isArray() && !list.contains("?"))) {
-            throw Kit.badInput(component.file + ": \"platforms\" must be a string or a list of strings such as [\"linux/amd64\", \"linux/arm64\"], not " + field);
+            throw Exit.badInput(component.file + ": \"platforms\" must be a string or a list of strings such as [\"linux/amd64\", \"linux/arm64\"], not " + field);
         }
         return field.isTextual() ? field.asText() : String.join(",", list);
     }
@@ -367,7 +340,7 @@ final class ImageBuild {
             return "false";
         }
         if (!value.matches("[A-Za-z0-9=,._-]+")) {
-            throw Kit.badInput(option + " " + Component.quote(value) + " is not a BuildKit attestation setting such as true, false or mode=max");
+            throw Exit.badInput(option + " " + Json.quote(value) + " is not a BuildKit attestation setting such as true, false or mode=max");
         }
         return value;
     }

@@ -7,7 +7,9 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES Console.java ScriptRun.java Commands.java Component.java Docker.java Compose.java Outputs.java Repository.java Credentials.java RunLock.java Probe.java PackageStep.java Git.java ImageBuild.java
+//SOURCES Exit.java Json.java Docker.java Git.java Repository.java Language.java Step.java DockerConfig.java Probe.java
+//SOURCES Console.java Component.java RunLock.java Commands.java ScriptRun.java
+//SOURCES Outputs.java Compose.java Credentials.java ImageBuild.java PackageStep.java
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,20 +28,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Option;
 
-/** What every script shares: its options and usage, exit codes, one-line failures, and how a script's command runs. */
+/**
+ * The command layer, at the top of lib/: what every script shares (its options and usage), how a
+ * script's command runs (an {@link Exit.Failure} becomes one [ERROR] line and its exit code), and
+ * the registry of what runs make, which a killed run's successor and clean.java read.
+ */
 final class Kit {
     static final String VERSION = "pipkit 0.1.0";
-    /** Prefix of the labels on everything the kit creates in the engine. */
-    static final String LABEL = "pipkit";
 
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int BAD_INPUT = 2;
-    static final int INTERRUPTED = 130;
-
-    /** Environment variables whose values never reach the console, nor any child process (see {@link Commands}). */
-    static final List<String> SECRET_VARIABLES = List.of("DOCKER_PASS", "GIT_PRIVATE_KEY", "NPM_TOKEN", "GIT_TOKEN", "GITHUB_API_KEY", "NPM_PASS", "MAVEN_PASS",
-            "NUGET_KEY", "PYPI_TOKEN", "PUB_TOKEN");
+    /** Every kind of thing a run makes, each declared beside the code that makes it: what a killed run may leave. */
+    static final List<ScriptRun.Resource> RESOURCES = List.of(Outputs.CONTAINER, Outputs.STAGING, Credentials.FILE, Compose.PROJECT, ScriptRun.TEMP);
 
     private Kit() {
     }
@@ -84,9 +82,9 @@ final class Kit {
         ScriptRun start() {
             Console console = new Console(seams.out(), seams.err(), verbose, quiet, seams.environment());
             Path dir = directory.toAbsolutePath().normalize();
-            run = new ScriptRun(dir, dryRun, console, seams.environment(), seams.exec());
+            run = new ScriptRun(dir, dryRun, console, seams.environment(), seams.exec(), RESOURCES);
             if (!Files.isDirectory(dir)) {
-                throw badInput("folder " + directory + " does not exist: check the -C/--directory value");
+                throw Exit.badInput("folder " + directory + " does not exist: check the -C/--directory value");
             }
             return run;
         }
@@ -114,24 +112,6 @@ final class Kit {
         return both;
     }
 
-    /** A step failed (exit 1) or the input is wrong (exit 2): the message is the one line the user sees. */
-    static final class Failure extends RuntimeException {
-        final int exitCode;
-
-        Failure(int exitCode, String message) {
-            super(message, null, false, false);
-            this.exitCode = exitCode;
-        }
-    }
-
-    static Failure badInput(String message) {
-        return new Failure(BAD_INPUT, message);
-    }
-
-    static Failure failure(String message) {
-        return new Failure(FAILED, message);
-    }
-
     /** A script's main: its command run with the kit's handling of errors; Ctrl-C and SIGTERM end every live run cleanly. */
     static int run(Object command, String... args) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -148,7 +128,7 @@ final class Kit {
         CommandLine line = commandLine(command, args);
         int exit = executeOnce(line, seams, args);
         Retry retry = mixin(line, Retry.class);
-        if (exit == FAILED && retry != null && retry.wanted(seams.environment())) {
+        if (exit == Exit.FAILED && retry != null && retry.wanted(seams.environment())) {
             console(line).step("the step failed: running it once more (RETRY)");
             try {
                 exit = executeOnce(commandLine(command.getClass().getDeclaredConstructor().newInstance(), args), seams, args);
@@ -197,15 +177,15 @@ final class Kit {
         CommandLine commandLine = new CommandLine(command);
         commandLine.setParameterExceptionHandler((error, arguments) -> {
             console(error.getCommandLine()).error(error.getMessage() + " (see --help)");
-            return BAD_INPUT;
+            return Exit.BAD_INPUT;
         });
         commandLine.setExecutionExceptionHandler((error, line, parsed) -> {
             Options options = options(line);
             if (options != null && options.run != null && options.run.interrupted) {
-                return INTERRUPTED;
+                return Exit.INTERRUPTED;
             }
             Console console = console(line);
-            if (error instanceof Failure failure) {
+            if (error instanceof Exit.Failure failure) {
                 console.error(failure.getMessage());
                 return failure.exitCode;
             }
@@ -213,7 +193,7 @@ final class Kit {
             if (console.verbose) {
                 error.printStackTrace(console.err);
             }
-            return FAILED;
+            return Exit.FAILED;
         });
         List<String> arguments = List.of(args);
         if (arguments.contains("generate-completion") || arguments.contains("--help") || arguments.contains("-h")) {
@@ -237,25 +217,8 @@ final class Kit {
             Component component = Component.read(Path.of("").toAbsolutePath());
             return String.format("%nFor ./component.json:%n  build image    %s%n  test image     %s%n  release images %s%n  git tag        %s%n%n",
                     component.buildImage(), component.testImage(), String.join(", ", component.releaseImages()), component.gitTag());
-        } catch (Failure e) {
+        } catch (Exit.Failure e) {
             return String.format("%nNo valid component.json here, so no image names: %s%n", e.getMessage());
-        }
-    }
-
-    /** A short random id that names this run's containers and marks them with a label. */
-    static String runId() {
-        String hex = Integer.toHexString(ThreadLocalRandom.current().nextInt());
-        return "0".repeat(8 - hex.length()) + hex;
-    }
-
-    /** The text of a file the step needs, such as docker/Dockerfile.build; missing = bad input. */
-    static String readDockerfile(Path directory, String name) {
-        try {
-            return Files.readString(directory.resolve(name));
-        } catch (NoSuchFileException e) {
-            throw badInput(name + " not found in " + directory + ": add it (see README) or run in the repository root");
-        } catch (IOException e) {
-            throw badInput("cannot read " + name + ": " + e.getMessage());
         }
     }
 }

@@ -29,6 +29,15 @@ import java.util.stream.Stream;
  */
 final class Outputs {
     static final String MANIFEST = ".pipkit-outputs";
+    /** The container the outputs are copied out of: NAME-build-RUNID, with the kit's label for the folder. */
+    static final ScriptRun.Resource CONTAINER = new ScriptRun.Resource("container", (run, component, value) ->
+            value.matches(Pattern.quote(component.name) + "-build-[0-9a-f]{8}")
+                    && run.directory.toString().equals(run.commands.ask(Docker.label(value, Docker.LABEL + ".folder"))),
+            (run, value) -> run.commands.cleanUp(Docker.remove(value)));
+    /** The staging folder the outputs arrive in before they are moved into place: .pipkit-staging-RUNID, reached through no link. */
+    static final ScriptRun.Resource STAGING = new ScriptRun.Resource("staging", (run, component, value) ->
+            value.matches("\\.pipkit-staging-[0-9a-f]{8}") && Repository.reachable(run.directory, value),
+            (run, value) -> Repository.delete(run.directory.resolve(value)));
 
     record Output(String from, String to) {
     }
@@ -48,27 +57,6 @@ final class Outputs {
         this.required = required;
     }
 
-    /** What each language's Dockerfile.build leaves where (the originals' build.ps1); Java's lib goes to dist/lib. */
-    static List<String> defaults(String language) {
-        return switch (language(language)) {
-            case "java" -> List.of("/app/obj:obj", "/app/lib:dist/lib");
-            case "node" -> List.of("/app/obj:obj");
-            case "dotnet" -> List.of("/obj:obj", "/dist:dist");
-            case "go" -> List.of("/app/run:dist/run");
-            default -> List.of();
-        };
-    }
-
-    /** A language by the name the kit uses for it: java, node, dotnet, go, python, dart (or the name as it is). */
-    static String language(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "node", "nodejs", "javascript", "typescript" -> "node";
-            case "dotnet", ".net", "csharp", "c#" -> "dotnet";
-            case "go", "golang" -> "go";
-            default -> name.toLowerCase(Locale.ROOT);
-        };
-    }
-
     /**
      * The outputs from the flag, else component.json's "outputs", else the defaults of the language:
      * component.json's "language", else the one DOCKERFILE (Dockerfile.build's text) and the
@@ -82,12 +70,13 @@ final class Outputs {
         } else if (component.outputs() != null) {
             specs = component.outputs();
         } else if (!component.language().isEmpty()) {
-            specs = defaults(component.language());
+            Language language = Language.named(component.language());
+            specs = language == null ? List.of() : language.outputs();
         } else {
-            Map.Entry<String, String> inferred = inferLanguage(run.directory, dockerfile);
-            specs = inferred == null ? List.of() : defaults(inferred.getKey());
+            Language.Inferred inferred = Language.infer(run.directory, dockerfile);
+            specs = inferred == null ? List.of() : inferred.language().outputs();
             if (inferred != null) {
-                run.console.step("language " + inferred.getKey() + " (component.json names none; inferred from " + inferred.getValue() + ")");
+                run.console.step("language " + inferred.language().name() + " (component.json names none; inferred from " + inferred.from() + ")");
             }
         }
         List<Output> list = new ArrayList<>();
@@ -97,48 +86,11 @@ final class Outputs {
         for (Output a : list) {
             for (Output b : list) {
                 if (a != b && (a.to.equals(b.to) || a.to.startsWith(b.to + "/"))) {
-                    throw Kit.badInput("outputs " + a.to + " and " + b.to + " overlap: give each output its own folder");
+                    throw Exit.badInput("outputs " + a.to + " and " + b.to + " overlap: give each output its own folder");
                 }
             }
         }
         return new Outputs(run, list, explicit);
-    }
-
-    /** The images that name a language in their FROM, as the Pip.Services templates use them: repository name's start. */
-    private static final List<Map.Entry<String, String>> IMAGES = List.of(Map.entry("node", "node"), Map.entry("golang", "go"),
-            Map.entry("mcr.microsoft.com/dotnet", "dotnet"), Map.entry("microsoft/dotnet", "dotnet"), Map.entry("dotnet", "dotnet"),
-            Map.entry("openjdk", "java"), Map.entry("eclipse-temurin", "java"), Map.entry("maven", "java"), Map.entry("gradle", "java"),
-            Map.entry("amazoncorretto", "java"), Map.entry("python", "python"), Map.entry("dart", "dart"), Map.entry("google/dart", "dart"));
-    /** The manifests that name a language, in the repository's root. */
-    private static final List<Map.Entry<String, String>> MANIFESTS = List.of(Map.entry("package.json", "node"), Map.entry("go.mod", "go"),
-            Map.entry("pom.xml", "java"), Map.entry("build.gradle", "java"), Map.entry("dependencies.txt", "java"), Map.entry("requirements.txt", "python"),
-            Map.entry("setup.py", "python"), Map.entry("pyproject.toml", "python"), Map.entry("pubspec.yaml", "dart"));
-
-    /** The language DOCKERFILE's first FROM names, else the first manifest in DIRECTORY, with where it was seen; null when neither says. */
-    static Map.Entry<String, String> inferLanguage(Path directory, String dockerfile) {
-        Matcher from = Pattern.compile("(?im)^\\s*FROM\\s+(?:--\\S+\\s+)*(\\S+)").matcher(dockerfile);
-        if (from.find()) {
-            String image = from.group(1).toLowerCase(Locale.ROOT).replaceFirst("^docker\\.io/(library/)?", "");
-            for (Map.Entry<String, String> known : IMAGES) {
-                if (image.startsWith(known.getKey() + ":") || image.startsWith(known.getKey() + "/") || image.startsWith(known.getKey() + "@")
-                        || image.equals(known.getKey())) {
-                    return Map.entry(known.getValue(), "docker/Dockerfile.build's FROM " + from.group(1));
-                }
-            }
-        }
-        for (Map.Entry<String, String> manifest : MANIFESTS) {
-            if (Files.isRegularFile(directory.resolve(manifest.getKey()))) {
-                return Map.entry(manifest.getValue(), manifest.getKey());
-            }
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            if (files.anyMatch(file -> file.getFileName().toString().endsWith(".csproj"))) {
-                return Map.entry("dotnet", "a .csproj file");
-            }
-        } catch (IOException e) {
-            // an unreadable folder names no language
-        }
-        return null;
     }
 
     /** "CONTAINER_PATH[:LOCAL_PATH]"; the local path defaults to the last part of the container path. */
@@ -148,7 +100,7 @@ final class Outputs {
         String trimmed = from.replaceAll("/+$", "");
         String to = colon < 0 ? trimmed.substring(trimmed.lastIndexOf('/') + 1) : spec.substring(colon + 1);
         if (!from.startsWith("/") || from.equals("/")) {
-            throw Kit.badInput("output " + Component.quote(spec) + ": the path in the image must be absolute, e.g. /app/obj");
+            throw Exit.badInput("output " + Json.quote(spec) + ": the path in the image must be absolute, e.g. /app/obj");
         }
         return new Output(from, checkDestination(spec, to));
     }
@@ -156,7 +108,7 @@ final class Outputs {
     private static String checkDestination(String spec, String to) {
         String normal = Repository.normal(to);
         if (normal == null) {
-            throw Kit.badInput("output " + Component.quote(spec) + ": " + Component.quote(to)
+            throw Exit.badInput("output " + Json.quote(spec) + ": " + Json.quote(to)
                     + " is not a place the kit may write: pick a folder inside the repository such as obj or dist/lib"
                     + " (not lib, docker, src, tests, .git or the kit's files)");
         }
@@ -168,12 +120,12 @@ final class Outputs {
         Set<String> previous = previous();
         for (Output output : list) {
             if (!Repository.linkFree(directory, output.to) && !(previous.contains(output.to) && Repository.reachable(directory, output.to))) {
-                throw Kit.badInput("output " + output.to + " is or passes through a symbolic link: the kit never writes through a link;"
+                throw Exit.badInput("output " + output.to + " is or passes through a symbolic link: the kit never writes through a link;"
                         + " replace it with a folder, or copy " + output.from + " elsewhere with --output " + output.from + ":OTHER");
             }
             if (Files.exists(directory.resolve(output.to), LinkOption.NOFOLLOW_LINKS) && !previous.contains(output.to)) {
                 if (!committed(output.to)) {
-                    throw Kit.badInput(output.to + " already exists and was not copied out by an earlier build (nor is it committed to git, unchanged):"
+                    throw Exit.badInput(output.to + " already exists and was not copied out by an earlier build (nor is it committed to git, unchanged):"
                             + " move it away, or copy " + output.from + " elsewhere with --output " + output.from + ":OTHER");
                 }
                 committed.add(output.to);
@@ -248,27 +200,33 @@ final class Outputs {
                 }
                 String normal = Repository.normal(entry);
                 if (normal == null) {
-                    run.console.warn(MANIFEST + " lists " + Component.quote(entry) + ", which the kit never writes: left alone");
+                    run.console.warn(MANIFEST + " lists " + Json.quote(entry) + ", which the kit never writes: left alone");
                 } else {
                     previous.add(normal);
                 }
             }
         } catch (IOException e) {
-            throw Kit.failure("cannot read " + manifest + ": " + e.getMessage());
+            throw Exit.failure("cannot read " + manifest + ": " + e.getMessage());
         }
         return previous;
     }
 
-    /** Copies every output out of the container into a staging folder, then moves each into place. */
-    void copyOut(String container, String runId) {
-        Path staging = directory.resolve(".pipkit-staging-" + runId);
+    /**
+     * Copies every output out of COMPONENT's build image: a container of it (removed however the run
+     * ends), each output into a staging folder, then each into place.
+     */
+    void copyOut(Component component) {
+        String container = component.name + "-build-" + run.id;
+        run.track(CONTAINER, container, () -> run.commands.cleanUp(Docker.remove(container)));
+        run.commands.quietly("docker create", Docker.create(container, component.buildImage(), component.labels(run.id, "build")));
+        Path staging = directory.resolve(".pipkit-staging-" + run.id);
         if (run.changesFiles()) {
             try {
                 Files.createDirectory(staging);
             } catch (IOException e) {
-                throw Kit.failure("cannot create " + staging + ": " + e.getMessage());
+                throw Exit.failure("cannot create " + staging + ": " + e.getMessage());
             }
-            run.track("file", staging.getFileName().toString(), () -> delete(staging));
+            run.track(STAGING, staging.getFileName().toString(), () -> Repository.delete(staging));
         } else {
             run.console.print("mkdir " + staging.getFileName());
         }
@@ -322,7 +280,7 @@ final class Outputs {
             Path to = Repository.resolve(directory, list.get(i).to, "output");
             move(staging.resolve(Integer.toString(i)), to);
             if (!Files.exists(to)) {
-                throw Kit.failure("output " + list.get(i).from + " did not arrive at " + list.get(i).to);
+                throw Exit.failure("output " + list.get(i).from + " did not arrive at " + list.get(i).to);
             }
         }
     }
@@ -332,7 +290,7 @@ final class Outputs {
             Files.createDirectories(to.getParent());
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw Kit.failure("cannot move the output into " + directory.relativize(to) + ": " + e.getMessage());
+            throw Exit.failure("cannot move the output into " + directory.relativize(to) + ": " + e.getMessage());
         }
     }
 
@@ -343,7 +301,7 @@ final class Outputs {
             Files.writeString(temp, String.join("\n", entries) + "\n", StandardCharsets.UTF_8);
             Files.move(temp, manifest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw Kit.failure("cannot write " + manifest + ": " + e.getMessage());
+            throw Exit.failure("cannot write " + manifest + ": " + e.getMessage());
         }
     }
 
@@ -355,31 +313,15 @@ final class Outputs {
             if (!Repository.reachable(directory, previous)) {
                 run.console.warn(MANIFEST + " lists " + previous + ", which passes through a symbolic link: left alone");
             } else if (run.changesFiles()) {
-                delete(directory.resolve(previous));
+                Repository.delete(directory.resolve(previous));
             } else {
                 run.console.print("rm -rf " + Commands.shell(List.of(previous)));
             }
         }
         if (run.changesFiles()) {
-            delete(directory.resolve(MANIFEST));
+            Repository.delete(directory.resolve(MANIFEST));
         } else {
             run.console.print("rm -f " + MANIFEST);
-        }
-    }
-
-    /** Deletes a file or a folder tree without following links out of it. */
-    static void delete(Path path) {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> tree = Files.walk(path)) {
-            for (Path each : tree.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(each);
-            }
-        } catch (DirectoryNotEmptyException e) {
-            throw Kit.failure("cannot delete " + path + ": something is writing into it");
-        } catch (IOException e) {
-            throw Kit.failure("cannot delete " + path + ": " + e.getMessage());
         }
     }
 }

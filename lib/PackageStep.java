@@ -59,7 +59,7 @@ final class PackageStep {
         Map<String, String> environment = run.environment;
         String endpoint = environment.get("DOCKER_HOST");
         if (endpoint == null || endpoint.isBlank()) {
-            endpoint = contextChosen(environment) ? run.commands.ask(Docker.contextHost()) : null;
+            endpoint = DockerConfig.contextChosen(environment) ? run.commands.ask(Docker.contextHost()) : null;
         }
         return hostOf(endpoint);
     }
@@ -73,32 +73,7 @@ final class PackageStep {
             String host = new URI(endpoint).getHost();
             return host == null || host.isBlank() ? "localhost" : host;
         } catch (java.net.URISyntaxException e) {
-            throw Kit.badInput("DOCKER_HOST (or the docker context) " + Component.quote(endpoint) + " is not an address such as tcp://10.0.0.5:2376");
-        }
-    }
-
-    /** Whether the user chose a docker context (DOCKER_CONTEXT, or `docker context use` in their config). */
-    static boolean contextChosen(Map<String, String> environment) {
-        return environment.containsKey("DOCKER_CONTEXT") || dockerConfig(environment).has("currentContext");
-    }
-
-    /** The user's docker config folder, as docker finds it: DOCKER_CONFIG (unless empty), else $HOME/.docker. */
-    static Path dockerConfigFolder(Map<String, String> environment) {
-        String folder = environment.getOrDefault("DOCKER_CONFIG", "");
-        try {
-            return folder.isEmpty() ? Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")), ".docker") : Path.of(folder);
-        } catch (InvalidPathException e) {
-            throw Kit.badInput("DOCKER_CONFIG or HOME has characters this locale cannot name a file with: set LANG=C.UTF-8");
-        }
-    }
-
-    /** The user's docker config.json, or a missing node where there is none (or none docker could read either). */
-    static JsonNode dockerConfig(Map<String, String> environment) {
-        try {
-            JsonNode config = Component.tree(Files.readString(dockerConfigFolder(environment).resolve("config.json")));
-            return config != null ? config : MissingNode.getInstance();
-        } catch (IOException e) {
-            return MissingNode.getInstance();
+            throw Exit.badInput("DOCKER_HOST (or the docker context) " + Json.quote(endpoint) + " is not an address such as tcp://10.0.0.5:2376");
         }
     }
 
@@ -107,7 +82,7 @@ final class PackageStep {
         try {
             return URI.create("http://" + host + ":" + port + path);
         } catch (IllegalArgumentException e) {
-            throw Kit.badInput("http://" + host + ":" + port + path + " is not a valid address: check DOCKER_IP, HTTP_PORT and HTTP_ROUTE");
+            throw Exit.badInput("http://" + host + ":" + port + path + " is not a valid address: check DOCKER_IP, HTTP_PORT and HTTP_ROUTE");
         }
     }
 
@@ -116,12 +91,12 @@ final class PackageStep {
         List<Request> requests = new ArrayList<>();
         JsonNode smoke = component.fields.path("smoke");
         if (!smoke.isMissingNode() && !smoke.isArray()) {
-            throw Kit.badInput(component.file + ": \"smoke\" must be a list like [{\"method\": \"POST\", \"route\": \"/v1/x\", \"body\": {}}]");
+            throw Exit.badInput(component.file + ": \"smoke\" must be a list like [{\"method\": \"POST\", \"route\": \"/v1/x\", \"body\": {}}]");
         }
         for (JsonNode each : smoke) {
             JsonNode body = each.path("body");
             if (!each.path("route").isTextual()) {
-                throw Kit.badInput(component.file + ": every \"smoke\" request needs a \"route\"");
+                throw Exit.badInput(component.file + ": every \"smoke\" request needs a \"route\"");
             }
             requests.add(new Request(method(each.path("method").asText("GET"), component.file + ": a \"smoke\" request"), each.path("route").asText(),
                     body.isMissingNode() || body.isNull() ? null : body.isTextual() ? body.asText() : body.toString()));
@@ -131,14 +106,14 @@ final class PackageStep {
             // the old Go page's field: a POST the service must answer
             requests.add(new Request("POST", testRoute.asText(), "{}"));
         } else if (!testRoute.isMissingNode() && !testRoute.isNull()) {
-            throw Kit.badInput(component.file + ": \"test_route\" must be a route like \"/v1/beacons/get_beacons\"");
+            throw Exit.badInput(component.file + ": \"test_route\" must be a route like \"/v1/beacons/get_beacons\"");
         }
         for (String flag : flags) {
             String[] parts = flag.strip().split("\\s+", 3);
             if (parts.length < 2 || !parts[1].startsWith("/")) {
-                throw Kit.badInput("--smoke " + Component.quote(flag) + ": write it as 'METHOD /route [BODY]'");
+                throw Exit.badInput("--smoke " + Json.quote(flag) + ": write it as 'METHOD /route [BODY]'");
             }
-            requests.add(new Request(method(parts[0], "--smoke " + Component.quote(flag)), parts[1], parts.length == 3 ? parts[2] : null));
+            requests.add(new Request(method(parts[0], "--smoke " + Json.quote(flag)), parts[1], parts.length == 3 ? parts[2] : null));
         }
         return requests;
     }
@@ -146,7 +121,7 @@ final class PackageStep {
     /** An HTTP method: letters only (GET, POST, ...). */
     private static String method(String method, String where) {
         if (!method.matches("[A-Za-z]{1,16}")) {
-            throw Kit.badInput(where + ": the method " + Component.quote(method) + " is not an HTTP method such as GET or POST");
+            throw Exit.badInput(where + ": the method " + Json.quote(method) + " is not an HTTP method such as GET or POST");
         }
         return method.toUpperCase(Locale.ROOT);
     }

@@ -47,7 +47,7 @@ final class Probe {
             Thread.currentThread().interrupt();
             lastError = method + " " + uri + ": interrupted";
         } catch (IllegalArgumentException e) {
-            throw Kit.badInput("cannot request " + uri + ": " + e.getMessage());
+            throw Exit.badInput("cannot request " + uri + ": " + e.getMessage());
         }
         return false;
     }

@@ -1,7 +1,13 @@
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The one rule for every path the kit writes or deletes because of what a repository says (its
@@ -81,9 +87,36 @@ final class Repository {
     /** DIRECTORY/RELATIVE, for a RELATIVE in normal form whose every part on disk is no link; else a one-line failure naming WHAT. */
     static Path resolve(Path directory, String relative, String what) {
         if (!linkFree(directory, relative)) {
-            throw Kit.badInput(what + " " + relative + " is or passes through a symbolic link: the kit never writes or deletes through a link;"
+            throw Exit.badInput(what + " " + relative + " is or passes through a symbolic link: the kit never writes or deletes through a link;"
                     + " replace the link with a folder, or pick another destination");
         }
         return directory.resolve(relative);
+    }
+
+    /** The text of a file the step needs, such as docker/Dockerfile.build; missing = bad input. */
+    static String read(Path directory, String name) {
+        try {
+            return Files.readString(directory.resolve(name));
+        } catch (NoSuchFileException e) {
+            throw Exit.badInput(name + " not found in " + directory + ": add it (see README) or run in the repository root");
+        } catch (IOException e) {
+            throw Exit.badInput("cannot read " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** Deletes a file or a folder tree without following links out of it. */
+    static void delete(Path path) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(path)) {
+            for (Path each : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(each);
+            }
+        } catch (DirectoryNotEmptyException e) {
+            throw Exit.failure("cannot delete " + path + ": something is writing into it");
+        } catch (IOException e) {
+            throw Exit.failure("cannot delete " + path + ": " + e.getMessage());
+        }
     }
 }

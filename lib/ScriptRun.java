@@ -1,40 +1,75 @@
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 
 /**
  * One run of a script: its folder, whether it is a dry run, its console, its commands, and what
  * it must undo. A script first validates everything with read-only calls; {@link #lock} then starts
  * the part that changes things: before it, a command that changes anything is refused (a bug, not
  * a user's error), so "bad input changes nothing" is the structure, not a habit. Whatever the run
- * creates is {@link #track}ed once: journalled in the lock file for a killed run's successor, and
- * removed when the run ends, however it ends (success, failure, Ctrl-C), newest first.
+ * creates is {@link #track}ed once, as a {@link Resource}: journalled in the lock file for a killed
+ * run's successor, and removed when the run ends, however it ends (success, failure, Ctrl-C), newest first.
  */
 final class ScriptRun implements AutoCloseable {
     /** The runs of this JVM still going: Ctrl-C ends them (see {@link Kit#run}). */
     static final Set<ScriptRun> LIVE = new CopyOnWriteArraySet<>();
 
+    /**
+     * A kind of thing runs make (a container, a compose project, a file): its word in the journal,
+     * whether a journal's VALUE names one the kit made here for a component (a journal may be forged),
+     * and how such a leftover goes. Each kind is declared beside the code that makes it; {@link Kit#RESOURCES} lists them.
+     */
+    record Resource(String word, Ours ours, BiConsumer<ScriptRun, String> removal) {
+        interface Ours {
+            boolean test(ScriptRun run, Component component, String value);
+        }
+    }
+
+    /** Owner-only files and folders in the temp folder: a throwaway docker login, a build secret, a compose override. */
+    static final Resource TEMP = new Resource("temp", (run, component, value) -> {
+        String folder = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath() + "/";
+        return value.startsWith(folder) && value.substring(folder.length()).matches("pipkit-[A-Za-z0-9_.-]+");
+    }, (run, value) -> Repository.delete(Path.of(value)));
+
+    /** This run's id: it names the containers, compose project and staging folder the run makes. */
+    final String id = newId();
     final Path directory;
     final boolean dryRun;
     final Console console;
     final Commands commands;
     final Map<String, String> environment;
+    private final List<Resource> resources;
     private final Deque<Runnable> cleanUps = new ArrayDeque<>();
     private RunLock lock;
     private boolean locked;
     /** Set when a signal ends the run: its failure is then "interrupted", not whatever the signal broke. */
     volatile boolean interrupted;
 
-    ScriptRun(Path directory, boolean dryRun, Console console, Map<String, String> environment, Commands.Exec exec) {
+    /** A run in DIRECTORY; RESOURCES are the kinds of things a killed run may have left (see {@link Kit#RESOURCES}). */
+    ScriptRun(Path directory, boolean dryRun, Console console, Map<String, String> environment, Commands.Exec exec, List<Resource> resources) {
         this.directory = directory;
         this.dryRun = dryRun;
         this.console = console;
         this.environment = environment;
-        this.commands = new Commands(this, exec);
+        this.resources = resources;
+        this.commands = new Commands(console, directory, dryRun, environment, this::requireLocked, exec);
         LIVE.add(this);
+    }
+
+    /** A short random id. */
+    static String newId() {
+        String hex = Integer.toHexString(ThreadLocalRandom.current().nextInt());
+        return "0".repeat(8 - hex.length()) + hex;
     }
 
     /**
@@ -43,12 +78,35 @@ final class ScriptRun implements AutoCloseable {
      */
     void lock(Component component, String step) {
         if (!dryRun) {
-            lock = RunLock.acquire(this, step);
+            lock = RunLock.acquire(directory, console, step);
             atEnd(lock::release);
         }
         locked = true;
         if (lock != null) {
-            lock.reapLeftovers(this, component, step);
+            reap(component, step, lock.left);
+            lock.empty();
+        }
+    }
+
+    /**
+     * Removes what a killed run of STEP left, as its journal LEFT lists it, and only what the kit made
+     * here for COMPONENT: a journal may have been written by someone else, naming another project's
+     * containers or files outside the repository.
+     */
+    void reap(Component component, String step, String left) {
+        if (left.isBlank()) {
+            return;
+        }
+        console.step("removing what a killed " + step + " left behind");
+        for (String line : left.split("\n")) {
+            String[] parts = line.split(" ", 2);
+            String value = parts.length < 2 ? "" : parts[1].strip();
+            Resource kind = resources.stream().filter(resource -> resource.word().equals(parts[0])).findFirst().orElse(null);
+            if (kind != null && kind.ours().test(this, component, value)) {
+                kind.removal().accept(this, value);
+            } else if (!line.isBlank()) {
+                console.warn("the lock file names " + Json.quote(line) + ", which is not something this kit made here: left alone");
+            }
         }
     }
 
@@ -64,15 +122,42 @@ final class ScriptRun implements AutoCloseable {
         }
     }
 
-    /**
-     * Something this run creates (KIND "container", "project", "file" or "temp", as {@link RunLock}
-     * reads them back): noted in the lock file before it exists, REMOVAL done when the run ends.
-     */
-    void track(String kind, String value, Runnable removal) {
+    /** Something this run creates, of KIND: noted in the lock file before it exists, REMOVAL done when the run ends. */
+    void track(Resource kind, String value, Runnable removal) {
         if (lock != null) {
-            lock.note(kind, value);
+            lock.note(kind.word(), value);
         }
         atEnd(removal);
+    }
+
+    /**
+     * An owner-only file in the temp folder holding CONTENT, named pipkit-NAME-..., that no other user
+     * can guess or take first; deleted when the run ends. A dry run only names it.
+     */
+    Path temporaryFile(String name, String content) {
+        if (!changesFiles()) {
+            return Path.of("/tmp/pipkit-" + name);
+        }
+        try {
+            Path file = Files.createTempFile("pipkit-" + name + "-", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            track(TEMP, file.toString(), () -> Repository.delete(file));
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw Exit.failure("cannot write a temporary file (" + name + "): " + e.getMessage());
+        }
+    }
+
+    /** An owner-only folder in the temp folder, named pipkit-NAME-..., deleted with all it holds when the run ends. */
+    Path temporaryFolder(String name) {
+        requireLocked();
+        try {
+            Path folder = Files.createTempDirectory("pipkit-" + name + "-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            track(TEMP, folder.toString(), () -> Repository.delete(folder));
+            return folder;
+        } catch (IOException e) {
+            throw Exit.failure("cannot create a temporary folder (" + name + "): " + e.getMessage());
+        }
     }
 
     /** Work that must happen when the run ends, however it ends, newest first. */

@@ -49,7 +49,7 @@ class ArgumentsTest {
                 "down", "--volumes", "--remove-orphans", "--timeout", "5"), standalone.down());
         assertEquals(Compose.PLUGIN, Compose.flavour(docker, "plugin"));
         assertEquals(Compose.STANDALONE, Compose.flavour(docker, "standalone"));
-        assertEquals(Kit.BAD_INPUT, assertThrows(Kit.Failure.class, () -> Compose.flavour(docker, "v3")).exitCode);
+        assertEquals(Exit.BAD_INPUT, assertThrows(Exit.Failure.class, () -> Compose.flavour(docker, "v3")).exitCode);
     }
 
     @Test
@@ -90,7 +90,7 @@ class ArgumentsTest {
         assertEquals(List.of(new PackageStep.Request("POST", "/v1/beacons/get_beacons", "{\"filter\":{}}"), new PackageStep.Request("GET", "/v1/x", null),
                 new PackageStep.Request("PUT", "/v1/y", "{\"a\": 1}")),
                 PackageStep.smokeRequests(component, List.of("GET /v1/x", "put /v1/y {\"a\": 1}")));
-        assertThrows(Kit.Failure.class, () -> PackageStep.smokeRequests(component, List.of("/v1/x")));
+        assertThrows(Exit.Failure.class, () -> PackageStep.smokeRequests(component, List.of("/v1/x")));
         assertEquals(List.of(new PackageStep.Request("POST", "/v1/beacons/get_beacons", "{}")),
                 PackageStep.smokeRequests(component(", \"test_route\": \"/v1/beacons/get_beacons\""), List.of()), "the Go page's test_route");
         assertEquals("http://10.0.0.5:18080/heartbeat", PackageStep.uri("10.0.0.5", 18080, "heartbeat").toString());
@@ -99,7 +99,7 @@ class ArgumentsTest {
         assertEquals("localhost", PackageStep.hostOf("unix:///var/run/docker.sock"));
         assertEquals("localhost", PackageStep.hostOf(null));
         ScriptRun remote = new ScriptRun(Path.of("."), true, new Console(System.out, System.err, false, false, Map.of()),
-                Map.of("DOCKER_HOST", "tcp://remote.example:2375"), new Harness.Recorder());
+                Map.of("DOCKER_HOST", "tcp://remote.example:2375"), new Harness.Recorder(), Kit.RESOURCES);
         assertEquals("remote.example", PackageStep.engineHost(remote));
         assertEquals("https://github.com/org/repo.git", PackageStep.withoutCredentials("https://x-access-token:ghp_abc@github.com/org/repo.git"));
         assertEquals("git@github.com:org/repo.git", PackageStep.withoutCredentials("git@github.com:org/repo.git"));
@@ -179,13 +179,13 @@ class ArgumentsTest {
             assertEquals(List.of(new Outputs.Output("/app/obj", "obj")), Outputs.plan(run, component(""), null, "FROM node:14 AS build\nRUN npm ci\n").list);
             assertEquals(List.of(new Outputs.Output("/obj", "obj"), new Outputs.Output("/dist", "dist")),
                     Outputs.plan(run, component(""), null, "# a comment\nfrom mcr.microsoft.com/dotnet/sdk:8.0\n").list);
-            assertEquals("java", Outputs.inferLanguage(empty, "FROM --platform=$BUILDPLATFORM maven:3-eclipse-temurin-17\n").getKey());
+            assertEquals("java", Language.infer(empty, "FROM --platform=$BUILDPLATFORM maven:3-eclipse-temurin-17\n").language().name());
             java.nio.file.Files.writeString(empty.resolve("go.mod"), "module x\n");
-            assertEquals(Map.entry("go", "go.mod"), Outputs.inferLanguage(empty, "FROM busybox:1.36\n"), "the manifest when FROM says nothing");
+            assertEquals(new Language.Inferred(Language.named("go"), "go.mod"), Language.infer(empty, "FROM busybox:1.36\n"), "the manifest when FROM says nothing");
             assertEquals(List.of(), Outputs.plan(run, component(", \"language\": \"python\""), null, "FROM node:14\n").list, "the field wins");
             assertEquals(List.of(new Outputs.Output("/x", "y")), Outputs.plan(run, component(""), List.of("/x:y"), "FROM node:14\n").list, "the flag wins");
         } finally {
-            Outputs.delete(empty);
+            Repository.delete(empty);
         }
     }
 
@@ -204,12 +204,12 @@ class ArgumentsTest {
         "/x:../escape\n", "/x:a\n/../../b", "/x:../b\r", "/x:..\u0085", "/x:obj\u2028..", "/x:..\u2029", "/x:\u0000obj", "/x:.GIT/hooks",
         "/x:LIB", "/x:Docker/x", "/x:Component.JSON", "/x:Build.Java", "/x:.PIPKIT-outputs", "/x:a//b", "/x:obj.", "/x:obj "})
     void refusesDestinationsTheKitMustNotTouch(String spec) {
-        Kit.Failure failure = assertThrows(Kit.Failure.class, () -> Outputs.parse(spec));
-        assertEquals(Kit.BAD_INPUT, failure.exitCode);
+        Exit.Failure failure = assertThrows(Exit.Failure.class, () -> Outputs.parse(spec));
+        assertEquals(Exit.BAD_INPUT, failure.exitCode);
     }
 
     @Test
     void refusesOverlappingDestinations() {
-        assertThrows(Kit.Failure.class, () -> Outputs.plan(Harness.scriptRun(Path.of("."), true), component(""), List.of("/a:dist", "/b:dist/lib"), ""));
+        assertThrows(Exit.Failure.class, () -> Outputs.plan(Harness.scriptRun(Path.of("."), true), component(""), List.of("/a:dist", "/b:dist/lib"), ""));
     }
 }

@@ -28,11 +28,11 @@ class ComponentTest {
         assertEquals("pipdevs/beacons:1.0.0-8-build", bom.buildImage());
         assertEquals("\uFEFF" + json("pipdevs", "\"8\""), bom.updatedText());
         String twice = "{\"name\": \"beacons\", \"version\": \"1\", \"build\": \"1\", \"build\": \"2\"}";
-        assertTrue(assertThrows(Kit.Failure.class, () -> parse(twice)).getMessage().contains("a field is there twice"));
-        assertTrue(assertThrows(Kit.Failure.class, () -> parse(json("pipdevs", "1") + " {}")).getMessage().contains("text after its end"));
+        assertTrue(assertThrows(Exit.Failure.class, () -> parse(twice)).getMessage().contains("a field is there twice"));
+        assertTrue(assertThrows(Exit.Failure.class, () -> parse(json("pipdevs", "1") + " {}")).getMessage().contains("text after its end"));
         String deep = "{\"name\": \"beacons\", \"version\": \"1\", \"x\": " + "[".repeat(1000) + "]".repeat(1000) + "}";
-        Kit.Failure failure = assertThrows(Kit.Failure.class, () -> parse(deep));
-        assertEquals(Kit.BAD_INPUT, failure.exitCode);
+        Exit.Failure failure = assertThrows(Exit.Failure.class, () -> parse(deep));
+        assertEquals(Exit.BAD_INPUT, failure.exitCode);
         assertTrue(failure.getMessage().contains("nested too deep"), failure.getMessage());
     }
 
@@ -45,8 +45,8 @@ class ComponentTest {
         assertEquals(java.util.List.of("pipdevs/beacons:latest", "pipdevs/beacons:1.2.0-7"), component.releaseImages());
         assertEquals("pipdevs/beacons:1.2.0-7", component.releaseImage());
         assertEquals(java.util.List.of("pipdevs/beacons:1.0.0-7-rc", "pipdevs/beacons:latest"), parse(json("pipdevs", "\"7\"")).releaseImages(), "no artifacts: the originals' tags");
-        assertThrows(Kit.Failure.class, () -> parse(artifacts.replace("<version>-<build>", "<version> <build>")));
-        assertThrows(Kit.Failure.class, () -> parse(json("pipdevs", "\"7\"").replace("}", ", \"artifacts\": \"docker\"}")));
+        assertThrows(Exit.Failure.class, () -> parse(artifacts.replace("<version>-<build>", "<version> <build>")));
+        assertThrows(Exit.Failure.class, () -> parse(json("pipdevs", "\"7\"").replace("}", ", \"artifacts\": \"docker\"}")));
     }
 
     @Test
@@ -109,11 +109,11 @@ class ComponentTest {
         "{\"name\": \"beacons\", \"version\": \"1.0.0\", \"outputs\": \"/app/obj\"}",
     })
     void rejectsWhatDockerOrTheStepsWouldRejectWithOneLine(String text) {
-        Kit.Failure failure = assertThrows(Kit.Failure.class, () -> {
+        Exit.Failure failure = assertThrows(Exit.Failure.class, () -> {
             Component component = parse(text);
             component.outputs();
         });
-        assertEquals(Kit.BAD_INPUT, failure.exitCode);
+        assertEquals(Exit.BAD_INPUT, failure.exitCode);
         assertTrue(failure.getMessage().startsWith("component.json"), failure.getMessage());
         assertTrue(!failure.getMessage().contains("\n"), failure.getMessage());
     }
@@ -125,7 +125,7 @@ class ComponentTest {
         assertEquals("42", Component.ciBuildNumber(Map.of("BUILD_NUMBER", "42", "GITHUB_RUN_NUMBER", "7")).getValue());
         assertEquals("GITHUB_RUN_NUMBER", Component.ciBuildNumber(Map.of("GITHUB_RUN_NUMBER", "7", "CIRCLE_BUILD_NUM", "9")).getKey());
         assertEquals("20240101.3", Component.ciBuildNumber(Map.of("BUILD_BUILDID", "20240101.3")).getValue());
-        Kit.Failure failure = assertThrows(Kit.Failure.class, () -> Component.ciBuildNumber(Map.of("BUILD_NUMBER", "4 2")));
+        Exit.Failure failure = assertThrows(Exit.Failure.class, () -> Component.ciBuildNumber(Map.of("BUILD_NUMBER", "4 2")));
         assertTrue(failure.getMessage().startsWith("BUILD_NUMBER is \"4 2\""), failure.getMessage());
     }
 
@@ -160,7 +160,7 @@ class ComponentTest {
 
     @Test
     void aBadBuildNumberFlagIsRejected() {
-        Kit.Failure failure = assertThrows(Kit.Failure.class, () -> parse(json("pipdevs", "1")).withBuild("a/b"));
-        assertEquals(Kit.BAD_INPUT, failure.exitCode);
+        Exit.Failure failure = assertThrows(Exit.Failure.class, () -> parse(json("pipdevs", "1")).withBuild("a/b"));
+        assertEquals(Exit.BAD_INPUT, failure.exitCode);
     }
 }

@@ -58,7 +58,7 @@ final class Harness {
 
     /** A fresh copy of the kit and sample under a unique component name, for tests that need no engine. */
     static Harness copy() throws IOException {
-        String name = "pipkit-e2e-" + Kit.runId();
+        String name = "pipkit-e2e-" + ScriptRun.newId();
         Path dir = Files.createTempDirectory("pipkit-e2e-");
         for (String item : KIT) {
             Files.createDirectories(dir.resolve(item).getParent());
@@ -174,7 +174,7 @@ final class Harness {
     void write(String file, String text) throws IOException {
         Files.createDirectories(dir.resolve(file).getParent());
         if (file.startsWith("docker/Dockerfile") || file.endsWith("/Dockerfile")) {
-            text = text.replaceFirst("(?m)^(FROM [^\\n]*)$", "$1\nLABEL " + Kit.LABEL + ".component=" + name);
+            text = text.replaceFirst("(?m)^(FROM [^\\n]*)$", "$1\nLABEL " + Docker.LABEL + ".component=" + name);
         }
         Files.writeString(dir.resolve(file), text);
     }
@@ -230,7 +230,7 @@ final class Harness {
 
     /** Containers (any state) that carry the kit's label for this component. */
     List<String> containers() {
-        return lines(docker("ps", "-a", "--format", "{{.Names}}", "--filter", "label=" + Kit.LABEL + ".component=" + name));
+        return lines(docker("ps", "-a", "--format", "{{.Names}}", "--filter", "label=" + Docker.LABEL + ".component=" + name));
     }
 
     /** Containers, networks and volumes of this component's compose projects (each run's project starts with the name). */
@@ -277,11 +277,11 @@ final class Harness {
                 docker("rmi", digest);
             }
         }
-        for (String image : lines(docker("images", "-q", "--no-trunc", "--filter", "dangling=true", "--filter", "label=" + Kit.LABEL + ".component=" + name))) {
+        for (String image : lines(docker("images", "-q", "--no-trunc", "--filter", "dangling=true", "--filter", "label=" + Docker.LABEL + ".component=" + name))) {
             docker("rmi", image);
         }
-        Outputs.delete(dir);
-        Outputs.delete(dir.resolveSibling(dir.getFileName() + "-outside"));
+        Repository.delete(dir);
+        Repository.delete(dir.resolveSibling(dir.getFileName() + "-outside"));
     }
 
     /** Stops a server process the tests started (10 s at the most) and deletes its folder. */
@@ -292,7 +292,7 @@ final class Harness {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Outputs.delete(dir);
+        Repository.delete(dir);
     }
 
     /** A real registry (Debian's docker-registry) with htpasswd authentication on a free loopback port. */
@@ -556,7 +556,7 @@ final class Harness {
     /** A run in DIRECTORY with a recorder for its commands and a console into OUT and ERR (a dry run when DRY). */
     static ScriptRun scriptRun(Path directory, boolean dry, Recorder recorder, ByteArrayOutputStream out, ByteArrayOutputStream err) {
         return new ScriptRun(directory, dry, new Console(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true), false, false, Map.of()),
-                Map.of("PATH", System.getenv("PATH")), recorder);
+                Map.of("PATH", System.getenv("PATH")), recorder, Kit.RESOURCES);
     }
 
     static ScriptRun scriptRun(Path directory, boolean dry) {

@@ -45,7 +45,7 @@ class ImageBuildTest {
     @AfterAll
     static void stopIt() throws IOException {
         registry.close();
-        Outputs.delete(config);
+        Repository.delete(config);
     }
 
     @BeforeEach
@@ -128,7 +128,7 @@ class ImageBuildTest {
             assertEquals(first, build("true"), "and read: the RUN line's layer came from the registry cache");
             assertTrue(Harness.docker("ps", "--all", "--quiet", "--filter", "name=buildx_buildkit_" + builder).isBlank(), "the chosen builder was never started");
         } finally {
-            Outputs.delete(buildxConfig);
+            Repository.delete(buildxConfig);
         }
     }
 

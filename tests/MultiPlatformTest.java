@@ -116,7 +116,7 @@ class MultiPlatformTest {
 
     @AfterEach
     void removeTheRepository() throws IOException {
-        Outputs.delete(repo.dir);
+        Repository.delete(repo.dir);
     }
 
     @Test

@@ -116,7 +116,7 @@ class PathSafetyTest {
                 outputs.checkDestinations();
                 run.lock(component, "build");
                 outputs.removePrevious();
-                Path staging = Files.createDirectory(repo.resolve(".pipkit-staging-" + Kit.runId()));
+                Path staging = Files.createDirectory(repo.resolve(".pipkit-staging-" + ScriptRun.newId()));
                 for (int n = 0; n < outputs.list.size(); n++) {
                     Files.createDirectories(staging.resolve(n + "/inner"));
                     Files.writeString(staging.resolve(n + "/inner/out.txt"), "from the image");
@@ -125,9 +125,9 @@ class PathSafetyTest {
                     outputs.moveIntoPlace(staging, java.util.Set.of());
                     arrived = outputs.list.size();
                 } finally {
-                    Outputs.delete(staging);
+                    Repository.delete(staging);
                 }
-            } catch (Kit.Failure refused) {
+            } catch (Exit.Failure refused) {
                 held++;
             }
             reapALockWrittenBySomeoneElse(repo, root);
@@ -153,13 +153,13 @@ class PathSafetyTest {
                     case 2 -> List.of("docker/id_rsa", "docker/.npmrc", ".pipkit-staging-0123abcd", "out/precious", "dist/lib").get(random.nextInt(5));
                     default -> "pipkit-" + part();
                 };
-                text.append(random.nextBoolean() ? "file " : "temp ").append(value).append('\n');
+                text.append(List.of("staging ", "credential ", "temp ", "container ").get(random.nextInt(4))).append(value).append('\n');
             }
             Files.writeString(lock, text.toString());
         }
         try (ScriptRun run = Harness.scriptRun(repo, false)) {
             run.lock(Component.read(repo), "build");
-        } catch (Kit.Failure refused) {
+        } catch (Exit.Failure refused) {
             held++;
         }
     }

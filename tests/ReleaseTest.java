@@ -32,10 +32,10 @@ class ReleaseTest {
     @AfterEach
     void removeWhatTheTestMade() throws IOException {
         if (repo != null) {
-            Outputs.delete(repo.dir);
+            Repository.delete(repo.dir);
         }
         if (home != null) {
-            Outputs.delete(home);
+            Repository.delete(home);
         }
     }
 
@@ -75,7 +75,7 @@ class ReleaseTest {
     void npmPublishesSkipsWhatIsThereAndRefusesBadCredentials() throws Exception {
         try (Verdaccio registry = new Verdaccio()) {
             fixture("node", "npm");
-            String name = "pipkit-release-" + Kit.runId();
+            String name = "pipkit-release-" + ScriptRun.newId();
             repo.write("package.json", repo.read("package.json").replace("\"name\": \"service\"", "\"name\": \"" + name + "\"").replace("\"private\": true,", ""));
             Map<String, String> login = environment(Map.of("NPM_REGISTRY", registry.url(), "NPM_USER", USER, "NPM_PASS", PASSWORD, "NPM_EMAIL", "r@example.com"));
 

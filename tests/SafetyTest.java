@@ -380,7 +380,7 @@ class SafetyTest {
             assertNothingLeftBehind(temporaryFiles());
         } finally {
             for (Harness copy : copies) {
-                Outputs.delete(copy.dir);
+                Repository.delete(copy.dir);
             }
         }
     }
@@ -421,12 +421,12 @@ class SafetyTest {
 
     @Test
     void hostileLockFilesCannotNameAnotherProjectsContainersOrFiles() throws Exception {
-        String suffix = Kit.runId();
+        String suffix = ScriptRun.newId();
         List<String> foreign = List.of("production-postgres-" + suffix, repo.name + "-build-" + suffix, "prod-db-" + suffix + "-db-1", repo.name + "-test-" + suffix + "-x");
         try {
             // a plain container; one named like the kit's build containers, from another folder; two compose projects' containers
             Harness.docker("run", "-d", "--name", foreign.get(0), "busybox:1.36", "sleep", "600");
-            Harness.docker("run", "-d", "--name", foreign.get(1), "--label", Kit.LABEL + ".component=" + repo.name, "--label", Kit.LABEL + ".folder=/elsewhere",
+            Harness.docker("run", "-d", "--name", foreign.get(1), "--label", Docker.LABEL + ".component=" + repo.name, "--label", Docker.LABEL + ".folder=/elsewhere",
                     "busybox:1.36", "sleep", "600");
             Harness.docker("run", "-d", "--name", foreign.get(2), "--label", "com.docker.compose.project=prod-db-" + suffix, "busybox:1.36", "sleep", "600");
             Harness.docker("run", "-d", "--name", foreign.get(3), "--label", "com.docker.compose.project=" + repo.name + "-test-" + suffix,
@@ -434,8 +434,8 @@ class SafetyTest {
             Path outside = repo.outside();
             repo.write(".pipkit-build.lock", "container " + foreign.get(0) + "\ncontainer " + foreign.get(1) + "\nproject prod-db-" + suffix
                     + "\nproject " + repo.name + "-test-" + suffix + "\ntemp relative-file\ntemp " + outside.resolve("precious")
-                    + "\nfile ../" + outside.getFileName() + "/precious\nfile docker/../../" + outside.getFileName() + "/precious\n"
-                    + "file docker/id_rsa 0123456789abcdef\n");
+                    + "\nstaging ../" + outside.getFileName() + "/precious\nstaging docker/../../" + outside.getFileName() + "/precious\n"
+                    + "credential docker/id_rsa 0123456789abcdef\n");
             repo.write("docker/id_rsa", "the user's own key\n");
             Map<String, String> before = repo.outsideState();
             Harness.Result result = repo.run("build.java");
@@ -548,7 +548,7 @@ class SafetyTest {
             assertEquals(130, live.await().exit());
             Harness.Figures.hostileHeld++;
         } finally {
-            Outputs.delete(other.dir);
+            Repository.delete(other.dir);
         }
     }
 

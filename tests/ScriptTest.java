@@ -41,9 +41,9 @@ class ScriptTest {
 
     @AfterEach
     void removeIt() throws IOException {
-        Outputs.delete(repo.dir);
-        Outputs.delete(repo.dir.resolveSibling(repo.dir.getFileName() + "-outside"));
-        Outputs.delete(repo.dir.resolveSibling(repo.dir.getFileName() + "-docker"));
+        Repository.delete(repo.dir);
+        Repository.delete(repo.dir.resolveSibling(repo.dir.getFileName() + "-outside"));
+        Repository.delete(repo.dir.resolveSibling(repo.dir.getFileName() + "-docker"));
     }
 
     /** COMMAND run in the copy (-C) with ENVIRONMENT and the recorder. */
@@ -201,8 +201,8 @@ class ScriptTest {
             Path second = Files.createDirectories(folders.resolve("second"));
             assertTrue(Files.writeString(second.resolve("docker-buildx"), "#!/bin/sh\n").toFile().setExecutable(true));
             Files.writeString(first.resolve("docker-buildx"), "no x bit\n");
-            assertEquals(first.resolve("docker-buildx"), ImageBuild.firstPlugin(List.of(first, second), "docker-buildx"), "the first, runnable or not");
-            assertEquals(null, ImageBuild.firstPlugin(List.of(folders), "docker-buildx"));
+            assertEquals(first.resolve("docker-buildx"), DockerConfig.firstPlugin(List.of(first, second), "docker-buildx"), "the first, runnable or not");
+            assertEquals(null, DockerConfig.firstPlugin(List.of(folders), "docker-buildx"));
 
             // cliPluginsExtraDirs come first, on any machine: docker takes a plugin it cannot run and builds without BuildKit
             String config = "{\"cliPluginsExtraDirs\": [\"" + first + "\", \"" + second + "\"]}";
@@ -221,7 +221,7 @@ class ScriptTest {
                 assertEquals(0, run(new Build(), dockerConfig(broken), "--dry-run", "--cache").exit(), "a config docker could not read either: " + broken);
             }
         } finally {
-            Outputs.delete(folders);
+            Repository.delete(folders);
         }
     }
 
@@ -430,7 +430,7 @@ class ScriptTest {
                     Path docker = repo.outside().resolve("docker");
                     Files.createDirectories(docker);
                     Files.writeString(docker.resolve("Dockerfile.build"), "FROM busybox:1.36\nCOPY docker/id_rsa /root/.ssh/id_rsa\n");
-                    Outputs.delete(repo.dir.resolve("docker"));
+                    Repository.delete(repo.dir.resolve("docker"));
                     Files.createSymbolicLink(repo.dir.resolve("docker"), docker);
                 }, Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(SafetyTest.KEY.getBytes())), List.of(), "through a symbolic link"));
     }
@@ -505,7 +505,7 @@ class ScriptTest {
     @org.junit.jupiter.api.Test
     void aCommittedOutputThatIsALinkIsStillRefused() throws IOException {
         committedObj();
-        Outputs.delete(repo.dir.resolve("obj"));
+        Repository.delete(repo.dir.resolve("obj"));
         Files.createSymbolicLink(repo.dir.resolve("obj"), repo.outside());
         TagTest.git(repo.dir, "add", "--all");
         TagTest.git(repo.dir, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "--quiet", "-m", "obj is a link now");

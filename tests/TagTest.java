@@ -102,7 +102,7 @@ class TagTest {
         assertEquals(0, result.exit(), result.all());
         assertEquals("tag", git(repo.dir, "cat-file", "-t", "v1.0.0-17"));
         assertFalse(git(origin, "tag", "--list").contains("v1.0.0-17"));
-        Outputs.delete(repo.dir.resolve(".git"));
+        Repository.delete(repo.dir.resolve(".git"));
         Harness.assertOneErrorLine(repo.run("tag.java"), 2, "is not a git repository");
     }
 }

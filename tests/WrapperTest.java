@@ -40,7 +40,7 @@ class WrapperTest {
     @AfterEach
     void removeWhatTheTestMade() throws IOException {
         repo.cleanUp();
-        Outputs.delete(kit); // the links go, not what they point at
+        Repository.delete(kit); // the links go, not what they point at
     }
 
     Harness.Result run(String... args) {
@@ -232,8 +232,8 @@ class WrapperTest {
             assertEquals(0, result.exit(), "the mirror itself is good: " + result.all());
             assertEquals(1, kitFolders(empty).size());
         } finally {
-            Outputs.delete(mirror);
-            Outputs.delete(empty);
+            Repository.delete(mirror);
+            Repository.delete(empty);
         }
     }
 
@@ -277,7 +277,7 @@ class WrapperTest {
             run(environment, "-q");
             assertEquals(List.of("KEY", "KEY.jsa"), kept(), "the archive, which only the fast path writes and adopts");
         } finally {
-            Outputs.delete(spaced);
+            Repository.delete(spaced);
         }
     }
 }
