@@ -261,7 +261,9 @@ class Release implements Callable<Integer> {
                 DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
                 factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
                 factory.setExpandEntityReferences(false);
-                pom = factory.newDocumentBuilder().parse(run.directory.resolve("pom.xml").toFile()).getDocumentElement();
+                javax.xml.parsers.DocumentBuilder parser = factory.newDocumentBuilder();
+                parser.setErrorHandler(new org.xml.sax.helpers.DefaultHandler());   // a bad pom is one line below, not the parser's "[Fatal Error]" on stderr too
+                pom = parser.parse(run.directory.resolve("pom.xml").toFile()).getDocumentElement();
             } catch (java.io.FileNotFoundException e) {
                 throw Exit.badInput("pom.xml cannot be read: the Maven package is described there");
             } catch (Exception e) {

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.Test;
 /** The pipeline, other engines through DOCKER_HOST, JBang conventions, --help, and the README's CI examples. */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
 class EcosystemTest {
-    static final List<String> SCRIPTS = List.of("build.java", "test.java", "package.java", "publish.java", "run.java", "clean.java", "tag.java", "release.java", "pipeline.java", "install.java");
     Harness repo;
 
     @BeforeEach
@@ -139,28 +137,6 @@ class EcosystemTest {
             assertTrue(images.contains(repo.image("1.0.0-0-rc")), images);
         } finally {
             repo.run(Map.of("DOCKER_HOST", host), "clean.java", "--latest", "--quiet");
-        }
-    }
-
-    @Test
-    void theCatalogNamesEveryScriptAndEveryScriptDescribesItself() throws IOException {
-        JsonNode aliases = new ObjectMapper().readTree(Files.readString(Harness.ROOT.resolve("jbang-catalog.json"))).path("aliases");
-        List<String> referenced = new ArrayList<>();
-        aliases.forEach(alias -> {
-            referenced.add(alias.path("script-ref").asText());
-            assertTrue(!alias.path("description").asText().isBlank(), alias.toString());
-        });
-        List<String> scripts;
-        try (Stream<Path> files = Files.list(Harness.ROOT)) {
-            scripts = files.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(".java")).sorted().toList();
-        }
-        assertEquals(scripts, referenced.stream().distinct().sorted().toList());
-        assertEquals("clean.java", aliases.path("clear").path("script-ref").asText(), "clear stays as an alias of clean");
-        assertEquals(new TreeSet<>(SCRIPTS), new TreeSet<>(scripts));
-        for (String script : scripts) {
-            String text = Files.readString(Harness.ROOT.resolve(script));
-            assertTrue(text.startsWith("///usr/bin/env true; exec jbang \"$0\" \"$@\"\n") && text.contains("\n//DESCRIPTION "), script);
-            assertTrue(Files.isExecutable(Harness.ROOT.resolve(script)), script + " has no run bit");
         }
     }
 

@@ -25,8 +25,8 @@ import org.zeroturnaround.exec.StartedProcess;
 final class Harness {
     static final Path ROOT = findRoot();
     /** What a copy of the kit holds: the files a user copies into a repository, plus the sample. */
-    static final List<String> KIT = List.of("build.java", "test.java", "package.java", "run.java", "publish.java", "clean.java", "tag.java", "release.java", "pipeline.java", "install.java", "lib", "docker", "src", "dependencies.txt", "component.json", ".dockerignore", "jbang", "jbang.cmd",
-            "jbang-catalog.json", "templates", "tests/fixtures");
+    static final List<String> KIT = Stream.concat(Step.ALL.stream().map(Step::script), Stream.of("lib", "docker", "src", "dependencies.txt", "component.json",
+            ".dockerignore", "jbang", "jbang.cmd", "jbang-catalog.json", "templates", "tests/fixtures")).toList();
     private static boolean ready;
     private static Path bin;
 
@@ -39,9 +39,14 @@ final class Harness {
         this.name = name;
     }
 
-    record Result(int exit, String out, String err) {
+    /** How a run ended; STRAY is what reached the JVM's own System.out and System.err past the kit's console (an in-process run only). */
+    record Result(int exit, String out, String err, String stray) {
+        Result(int exit, String out, String err) {
+            this(exit, out, err, "");
+        }
+
         String all() {
-            return out + err;
+            return out + err + stray;
         }
     }
 
@@ -424,9 +429,10 @@ final class Harness {
 
     // ---- shared assertions ------------------------------------------------------------------
 
-    /** The run ended with EXIT and exactly one error line, which contains CONTAINING; no stack trace. */
+    /** The run ended with EXIT and exactly one error line, which contains CONTAINING; nothing else printed, no stack trace. */
     static void assertOneErrorLine(Harness.Result result, int exit, String containing) {
         org.junit.jupiter.api.Assertions.assertEquals(exit, result.exit(), result.all());
+        org.junit.jupiter.api.Assertions.assertEquals("", result.stray(), "printed past the kit's console");
         List<String> errors = result.err().lines().filter(line -> line.startsWith("[ERROR]")).toList();
         org.junit.jupiter.api.Assertions.assertEquals(1, errors.size(), result.err());
         org.junit.jupiter.api.Assertions.assertTrue(errors.get(0).contains(containing), errors.get(0));
@@ -567,15 +573,27 @@ final class Harness {
      * Runs a script's command (new Build(), say) in this JVM, as its main would, with ENVIRONMENT
      * and a RECORDER for every process it starts: what it printed and its exit code.
      */
-    static Result inProcess(Object script, Map<String, String> environment, Commands.Exec recorder, String... args) {
+    static synchronized Result inProcess(Object script, Map<String, String> environment, Commands.Exec recorder, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> all = new HashMap<>(Map.of("PATH", System.getenv("PATH"), "NO_COLOR", "1"));
         all.putAll(environment);
         Kit.Seams seams = new Kit.Seams(new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8),
                 all, recorder);
-        int exit = Kit.execute(script, seams, args);
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        // what a library prints past the kit's console (an XML parser's "[Fatal Error] ..."): a user sees it too
+        ByteArrayOutputStream stray = new ByteArrayOutputStream();
+        java.io.PrintStream systemOut = System.out;
+        java.io.PrintStream systemErr = System.err;
+        System.setOut(new java.io.PrintStream(stray, true, StandardCharsets.UTF_8));
+        System.setErr(new java.io.PrintStream(stray, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = Kit.execute(script, seams, args);
+        } finally {
+            System.setOut(systemOut);
+            System.setErr(systemErr);
+        }
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), stray.toString(StandardCharsets.UTF_8));
     }
 
     // ---- the machine ------------------------------------------------------------------------

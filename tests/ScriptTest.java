@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * root, no network: `./jbang tests/RunTests.java --fast` runs these with the unit tests.
  */
 class ScriptTest {
-    static final Map<String, Supplier<Object>> SCRIPTS = Map.of("build.java", Build::new, "test.java", Test::new, "package.java", Package::new,
-            "publish.java", Publish::new, "run.java", Run::new, "clean.java", Clean::new, "tag.java", Tag::new, "release.java", Release::new, "pipeline.java", Pipeline::new);
+    /** Every script's command, by its file name (build.java), from lib/Step.java's table. */
+    static final Map<String, Supplier<Object>> SCRIPTS = Step.ALL.stream().collect(java.util.stream.Collectors.toMap(Step::script, step -> () -> TablesTest.command(step)));
 
     Harness repo;
     /** Answers like an engine with nothing in it; this copy is no git repository. */
@@ -71,6 +71,10 @@ class ScriptTest {
             assertTrue(help.contains("For ./component.json:") && help.contains(here.buildImage()) && help.contains(here.latestImage()), script.getKey() + ": " + help);
             assertTrue(help.contains("Environment:") && help.contains("Example:") && help.contains("./jbang " + script.getKey()), script.getKey() + ": " + help);
             assertTrue(help.contains("Exit codes:") && help.contains("2     bad input or configuration"), script.getKey() + ": " + help);
+            for (String word : help.split("[^A-Za-z]+")) {
+                // a class of lib/ is no word of a user's ("ScriptRun it from the kit's folder"): a rename reached the text
+                assertFalse(word.matches("[A-Z][a-z]+[A-Z][A-Za-z]*") && Files.exists(Harness.ROOT.resolve("lib/" + word + ".java")), script.getKey() + " says " + word);
+            }
         }
         assertEquals(List.of(), recorder.commands, "--help starts nothing");
     }
