@@ -193,7 +193,7 @@ final class Compose {
     /** The override file: the same `version:` as the step's file (compose 1.29 wants them equal), and each fixed name made this run's. */
     private Path override() {
         if (override == null && run.locked()) {
-            override = Path.of(System.getProperty("java.io.tmpdir"), "pipkit-compose-" + project + ".yml");
+            override = run.temporaryRoot().resolve("pipkit-compose-" + project + ".yml");
             StringBuilder text = new StringBuilder();
             java.util.regex.Matcher version = Pattern.compile("(?m)^version:.*$").matcher(Repository.read(run.directory, file));
             if (version.find()) {
@@ -208,7 +208,7 @@ final class Compose {
                 run.console.print("cat > " + override + " <<'EOF'\n" + text + "EOF");
             }
         }
-        return override == null ? Path.of(System.getProperty("java.io.tmpdir"), "pipkit-compose-" + project + ".yml") : override;
+        return override == null ? run.temporaryRoot().resolve("pipkit-compose-" + project + ".yml") : override;
     }
 
     /** `down`, removing the run's containers, networks and anonymous volumes. */

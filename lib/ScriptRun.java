@@ -37,7 +37,7 @@ final class ScriptRun implements AutoCloseable {
 
     /** Owner-only files and folders in the temp folder: a throwaway docker login, a build secret, a compose override. */
     static final Resource TEMP = new Resource("temp", (run, component, value) -> {
-        String folder = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath() + "/";
+        String folder = run.temporaryRoot() + "/";
         return value.startsWith(folder) && value.substring(folder.length()).matches("pipkit-[A-Za-z0-9_.-]+");
     }, (run, value) -> Repository.delete(Path.of(value)));
 
@@ -131,6 +131,23 @@ final class ScriptRun implements AutoCloseable {
     }
 
     /**
+     * Where the run's temporary files go: TMPDIR, as Unix programs read it (a CI's own temp folder),
+     * when it names a folder outside the repository (a credential there would be in the build
+     * context); else the JVM's temp folder.
+     */
+    Path temporaryRoot() {
+        try {
+            Path folder = Path.of(environment.getOrDefault("TMPDIR", ""));
+            if (folder.isAbsolute() && Files.isDirectory(folder) && !folder.toRealPath().startsWith(directory.toRealPath())) {
+                return folder.normalize();
+            }
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            // not a folder this run can use: the JVM's
+        }
+        return Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    }
+
+    /**
      * An owner-only file in the temp folder holding CONTENT, named pipkit-NAME-..., that no other user
      * can guess or take first; deleted when the run ends. A dry run only names it.
      */
@@ -139,7 +156,7 @@ final class ScriptRun implements AutoCloseable {
             return Path.of("/tmp/pipkit-" + name);
         }
         try {
-            Path file = Files.createTempFile("pipkit-" + name + "-", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Path file = Files.createTempFile(temporaryRoot(), "pipkit-" + name + "-", "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             track(TEMP, file.toString(), () -> Repository.delete(file));
             Files.writeString(file, content, StandardCharsets.UTF_8);
             return file;
@@ -152,7 +169,7 @@ final class ScriptRun implements AutoCloseable {
     Path temporaryFolder(String name) {
         requireLocked();
         try {
-            Path folder = Files.createTempDirectory("pipkit-" + name + "-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path folder = Files.createTempDirectory(temporaryRoot(), "pipkit-" + name + "-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             track(TEMP, folder.toString(), () -> Repository.delete(folder));
             return folder;
         } catch (IOException e) {

@@ -18,6 +18,30 @@ class ArgumentsTest {
     }
 
     @Test
+    void temporaryFilesGoToTmpdirUnlessItIsInsideTheRepository() throws Exception {
+        Path repo = java.nio.file.Files.createTempDirectory("pipkit-arguments-");
+        Path outside = java.nio.file.Files.createTempDirectory("pipkit-arguments-tmp-");
+        try {
+            java.nio.file.Files.createDirectories(repo.resolve("tmp"));
+            Path jvm = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+            for (Map.Entry<String, Path> tmpdir : Map.of(outside.toString(), outside, repo.resolve("tmp").toString(), jvm, "relative", jvm, "", jvm,
+                    outside.resolve("missing").toString(), jvm).entrySet()) {
+                ScriptRun run = new ScriptRun(repo, false, new Console(System.out, System.err, false, false, Map.of()), Map.of("TMPDIR", tmpdir.getKey()),
+                        new Harness.Recorder(), Kit.RESOURCES);
+                assertEquals(tmpdir.getValue(), run.temporaryRoot(), "TMPDIR=" + tmpdir.getKey());
+                run.lock(Component.parse(repo.resolve("component.json"), "{\"name\": \"x\", \"version\": \"1\"}"), "build");
+                Path file = run.temporaryFile("secret-x", "the secret");
+                assertEquals(tmpdir.getValue(), file.getParent(), "TMPDIR=" + tmpdir.getKey());
+                run.close();
+                assertTrue(!java.nio.file.Files.exists(file), "removed as the run ends");
+            }
+        } finally {
+            Repository.delete(repo);
+            Repository.delete(outside);
+        }
+    }
+
+    @Test
     void buildCommand() {
         Map<String, String> labels = new LinkedHashMap<>(Map.of("pipkit.component", "beacons"));
         assertEquals(List.of("docker", "build", "--force-rm", "-f", "docker/Dockerfile.build", "-t", "pipdevs/beacons:1.0.0-3-build",

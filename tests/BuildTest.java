@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** build.java end to end: a copy of the sample repository, the real engine, ./build.java as a process. */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
+@org.junit.jupiter.api.Tag(Harness.STACK)
 class BuildTest {
     Harness repo;
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** clean.java next to a foreign container, network, volume and images, which must survive. */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
+@org.junit.jupiter.api.Tag(Harness.STACK)
 class CleanTest {
     Harness repo;
     String foreign;

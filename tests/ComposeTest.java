@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** test.java, package.java and run.java end to end, on the real engine with real compose. */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
+@org.junit.jupiter.api.Tag(Harness.STACK)
 class ComposeTest {
     Harness repo;
 

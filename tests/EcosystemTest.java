@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** The pipeline, other engines through DOCKER_HOST, JBang conventions, --help, and the README's CI examples. */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
+@org.junit.jupiter.api.Tag(Harness.STACK)
 class EcosystemTest {
     Harness repo;
 

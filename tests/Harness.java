@@ -155,6 +155,7 @@ final class Harness {
         command.addAll(Arrays.asList(args));
         Map<String, String> env = new HashMap<>(environment);
         env.put("PATH", binWithJbang() + ":" + environment.getOrDefault("PATH", System.getenv("PATH")));
+        env.putIfAbsent("TMPDIR", temporary().toString());
         Component.BUILD_NUMBER_VARIABLES.forEach(variable -> env.putIfAbsent(variable, ""));
         env.putIfAbsent("NO_COLOR", "1");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -164,6 +165,27 @@ final class Harness {
                     .redirectOutput(out).redirectError(err).exitValueAny().start(), out, err);
         } catch (IOException e) {
             throw new AssertionError("cannot start ./" + script + ": " + e, e);
+        }
+    }
+
+    /**
+     * The temp folder of this copy's runs (their TMPDIR), beside it: what they leave there is theirs,
+     * whatever other tests run at the same time.
+     */
+    Path temporary() {
+        Path folder = dir.resolveSibling(dir.getFileName() + "-tmp");
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return folder;
+    }
+
+    /** The names of the kit's files (pipkit-...) in this copy's temp folder. */
+    List<String> temporaryFiles() throws IOException {
+        try (Stream<Path> files = Files.list(temporary())) {
+            return new ArrayList<>(files.map(path -> path.getFileName().toString()).filter(name -> name.startsWith("pipkit-")).sorted().toList());
         }
     }
 
@@ -285,8 +307,15 @@ final class Harness {
         for (String image : lines(docker("images", "-q", "--no-trunc", "--filter", "dangling=true", "--filter", "label=" + Docker.LABEL + ".component=" + name))) {
             docker("rmi", image);
         }
+        deleteFolders();
+    }
+
+    /** Deletes the copy and the folders beside it that tests make (-outside, -tmp, -docker). */
+    void deleteFolders() {
         Repository.delete(dir);
-        Repository.delete(dir.resolveSibling(dir.getFileName() + "-outside"));
+        for (String beside : List.of("-outside", "-tmp", "-docker")) {
+            Repository.delete(dir.resolveSibling(dir.getFileName() + beside));
+        }
     }
 
     /** Stops a server process the tests started (10 s at the most) and deletes its folder. */
@@ -470,6 +499,8 @@ final class Harness {
 
     /** The tag of the tests that need a Docker engine (and root, and the network); `RunTests --fast` leaves them out. */
     static final String ENGINE = "engine";
+    /** The tag of the engine classes whose outcome depends on the Docker stack (builder, compose): CI runs them on both. */
+    static final String STACK = "stack";
 
     /** The safety figures, counted by the tests that prove the scripts safe ({@link Counted}), printed once at the end. */
     static final class Figures {
@@ -504,7 +535,7 @@ final class Harness {
 
     static void printFigures() {
         if (Figures.tried > 0) {
-            System.out.println("safety figures: " + Figures.tried + " cases tried, " + Figures.passed + " passed, " + Figures.leftovers + " leftovers found, "
+            RunTests.OUT.println("safety figures: " + Figures.tried + " cases tried, " + Figures.passed + " passed, " + Figures.leftovers + " leftovers found, "
                     + Figures.secretOccurrences + " secret occurrences found; hostile inputs: " + Figures.hostileTried + " tried, " + Figures.hostileHeld + " held");
         }
     }

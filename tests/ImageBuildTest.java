@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * the build cache of the step's RUN line too (only that: the machine's other cache stays).
  */
 @Tag(Harness.ENGINE)
+@Tag(Harness.STACK)
 class ImageBuildTest {
     static final String USER = "pipkit";
     static final String PASSWORD = "cache-password-0815";

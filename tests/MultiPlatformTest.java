@@ -116,7 +116,7 @@ class MultiPlatformTest {
 
     @AfterEach
     void removeTheRepository() throws IOException {
-        Repository.delete(repo.dir);
+        repo.deleteFolders();
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** publish.java against a real registry with htpasswd authentication. */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
+@org.junit.jupiter.api.Tag(Harness.STACK)
 class PublishTest {
     static final String USER = "pipkit";
     static final String PASSWORD = "Pw-5ecret-Publish-42";
@@ -133,9 +134,7 @@ class PublishTest {
         assertTrue(result.err().contains("try 2 of 2"), result.err());
     }
 
-    static long throwawayConfigs() throws IOException {
-        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return files.filter(path -> path.getFileName().toString().startsWith("pipkit-docker-config-")).count();
-        }
+    long throwawayConfigs() throws IOException {
+        return repo.temporaryFiles().stream().filter(name -> name.startsWith("pipkit-docker-config-")).count();
     }
 }

@@ -32,7 +32,7 @@ class ReleaseTest {
     @AfterEach
     void removeWhatTheTestMade() throws IOException {
         if (repo != null) {
-            Repository.delete(repo.dir);
+            repo.deleteFolders();
         }
         if (home != null) {
             Repository.delete(home);
@@ -65,10 +65,7 @@ class ReleaseTest {
             assertEquals(List.of(), files.map(path -> path.getFileName().toString()).filter(file -> !file.equals(".m2") && !file.equals(".npm")).toList(),
                     "files written to HOME (~/.npmrc?)");
         }
-        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            assertEquals(List.of(), files.map(path -> path.getFileName().toString()).filter(file -> file.startsWith("pipkit-npmrc") || file.startsWith("pipkit-maven-settings"))
-                    .toList(), "throwaway credential files left behind");
-        }
+        assertEquals(List.of(), repo.temporaryFiles(), "throwaway credential files left behind");
     }
 
     @Test

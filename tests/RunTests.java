@@ -9,15 +9,18 @@
 //SOURCES Harness.java ArchitectureTest.java TablesTest.java ComponentTest.java ArgumentsTest.java PathSafetyTest.java ScriptTest.java ReleaseTest.java BuildTest.java ComposeTest.java PublishTest.java CleanTest.java TagTest.java SafetyTest.java EcosystemTest.java TemplateTest.java WrapperTest.java ImageBuildTest.java MultiPlatformTest.java
 //MAIN RunTests
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -30,47 +33,93 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * ./jbang tests/RunTests.java [--fast] [TestClass[#method] ...]: every test class of this folder (found on
- * the class path: listing them in //SOURCES is registering them), or the ones named. --fast runs
- * only the tests not tagged "engine": no Docker engine, no root, no network.
+ * ./jbang tests/RunTests.java [--fast | --stack] [TestClass[#method] ...]: every test class of this
+ * folder (found on the class path: listing them in //SOURCES is registering them), or the ones named.
+ * The fast classes (no engine) run first, one at a time; then the classes tagged "engine", side by
+ * side (a class that reads or changes the whole engine says so with @Isolated and runs alone).
+ * --fast runs only the first part: no Docker engine, no root, no network. --stack runs only the
+ * engine classes whose outcome depends on the Docker stack (tagged "stack"): what CI runs again on
+ * its second stack. Ends with the seconds per class, slowest first, the safety figures, and
+ * "N passed, N failed".
  */
 class RunTests {
+    /** The console as it was at the start: an in-process test swaps System.out while it captures. */
+    static final PrintStream OUT = System.out;
+    /** How many engine classes run at once (PIPKIT_TEST_THREADS): they mostly wait on the engine. */
+    static final String THREADS = System.getenv().getOrDefault("PIPKIT_TEST_THREADS", "3");
+
     public static void main(String... args) throws Exception {
         List<String> names = new ArrayList<>(List.of(args));
         boolean fast = names.remove("--fast");
+        boolean stack = names.remove("--stack");
         List<DiscoverySelector> selectors = new ArrayList<>();
         if (names.isEmpty()) {
             selectors.add(DiscoverySelectors.selectClasspathRoots(Set.of(Path.of(RunTests.class.getProtectionDomain().getCodeSource().getLocation().toURI()))).get(0));
         }
         names.forEach(name -> selectors.add(name.contains("#") ? DiscoverySelectors.selectMethod(name) : DiscoverySelectors.selectClass(name)));
-        LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request().selectors(selectors);
-        if (fast) {
-            request.filters(TagFilter.excludeTags(Harness.ENGINE));
+        Map<String, Double> seconds = new ConcurrentHashMap<>();
+        List<TestExecutionSummary> summaries = new ArrayList<>();
+        if (!stack) {
+            summaries.add(execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors).filters(TagFilter.excludeTags(Harness.ENGINE))
+                    .configurationParameter("junit.jupiter.execution.parallel.enabled", "false").build(), seconds));
         }
-        LauncherDiscoveryRequest discovery = request.build();
+        if (!fast) {
+            LauncherDiscoveryRequestBuilder engine = LauncherDiscoveryRequestBuilder.request().selectors(selectors).filters(TagFilter.includeTags(Harness.ENGINE))
+                    .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                    .configurationParameter("junit.jupiter.execution.parallel.mode.default", "same_thread")
+                    .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
+                    .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                    .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", THREADS);
+            if (stack) {
+                engine.filters(TagFilter.includeTags(Harness.STACK));
+            }
+            summaries.add(execute(engine.build(), seconds));
+        }
+        OUT.println("seconds per class, slowest first:");
+        seconds.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(each -> OUT.printf("%8.1f  %s%n", each.getValue(), each.getKey()));
+        Harness.printFigures();
+        long passed = 0;
+        long failed = 0;
+        long skipped = 0;
+        for (TestExecutionSummary summary : summaries) {
+            if (summary.getTotalFailureCount() > 0) {
+                summary.printFailuresTo(new PrintWriter(OUT), 25);
+            }
+            passed += summary.getTestsSucceededCount();
+            failed += summary.getTotalFailureCount() + summary.getTestsAbortedCount();
+            skipped += summary.getTestsSkippedCount();
+        }
+        OUT.println(passed + " passed, " + failed + " failed" + (skipped > 0 ? ", " + skipped + " skipped" : ""));
+        System.exit(failed == 0 && passed > 0 ? 0 : 1);
+    }
+
+    /** Runs DISCOVERY: a line per test as it ends, each class's seconds into SECONDS. */
+    static TestExecutionSummary execute(LauncherDiscoveryRequest discovery, Map<String, Double> seconds) {
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
+        Map<String, Long> started = new ConcurrentHashMap<>();
         TestExecutionListener progress = new TestExecutionListener() {
+            @Override
+            public void executionStarted(TestIdentifier test) {
+                test.getSource().filter(ClassSource.class::isInstance).ifPresent(source -> started.put(test.getUniqueId(), System.nanoTime()));
+            }
+
             @Override
             public void executionFinished(TestIdentifier test, TestExecutionResult result) {
                 if (test.isTest()) {
                     String status = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL ? "ok  " : "FAIL";
                     String name = test.getSource().filter(MethodSource.class::isInstance).map(MethodSource.class::cast)
                             .map(method -> method.getClassName() + "." + method.getMethodName()).orElse(test.getDisplayName());
-                    System.out.println(status + " " + name + "  "
-                            + result.getThrowable().map(e -> "-- " + e.getMessage()).orElse(""));
+                    OUT.println(status + " " + name + "  " + result.getThrowable().map(e -> "-- " + e.getMessage()).orElse(""));
+                }
+                Long start = started.remove(test.getUniqueId());
+                if (start != null) {
+                    seconds.put(((ClassSource) test.getSource().orElseThrow()).getClassName(), (System.nanoTime() - start) / 1e9);
                 }
             }
         };
         launcher.execute(discovery, summary, progress);
-        Harness.printFigures();
-        TestExecutionSummary result = summary.getSummary();
-        if (result.getTotalFailureCount() > 0) {
-            result.printFailuresTo(new PrintWriter(System.out), 25);
-        }
-        long failed = result.getTotalFailureCount() + result.getTestsAbortedCount();
-        System.out.println(result.getTestsSucceededCount() + " passed, " + failed + " failed"
-                + (result.getTestsSkippedCount() > 0 ? ", " + result.getTestsSkippedCount() + " skipped" : ""));
-        System.exit(failed == 0 && result.getTestsSucceededCount() > 0 ? 0 : 1);
+        return summary.getSummary();
     }
 }

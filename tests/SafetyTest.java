@@ -35,6 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * runs, bad input, engine faults and secrets. Prints its figures at the end.
  */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
+@org.junit.jupiter.api.Tag(Harness.STACK)
 class SafetyTest {
     static final String PASSWORD = "Safety-Docker-Pass-7731";
     static final String KEY_MATERIAL = "safetykeymaterial0123456789ABCDEF";
@@ -58,7 +59,7 @@ class SafetyTest {
         repo.cleanUp();
     }
 
-    /** Counts and then asserts: nothing of this repository's runs is left in the engine, the folder or /tmp. */
+    /** Counts and then asserts: nothing of this repository's runs is left in the engine, the folder or its temp folder. */
     void assertNothingLeftBehind(List<String> temporaryBefore) throws IOException {
         List<String> found = new ArrayList<>();
         repo.containers().forEach(container -> found.add("container " + container));
@@ -86,11 +87,9 @@ class SafetyTest {
         assertEquals(List.of(), found, "left behind");
     }
 
-    static List<String> temporaryFiles() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return new ArrayList<>(files.map(path -> path.getFileName().toString())
-                    .filter(name -> name.startsWith("pipkit-docker-config-") || name.startsWith("pipkit-secret-")).toList());
-        }
+    /** The kit's files in the temp folder of this test's runs. */
+    List<String> temporaryFiles() throws IOException {
+        return repo.temporaryFiles();
     }
 
     /** component.json is either as it was or fully updated, never half-written. */
@@ -380,7 +379,7 @@ class SafetyTest {
             assertNothingLeftBehind(temporaryFiles());
         } finally {
             for (Harness copy : copies) {
-                Repository.delete(copy.dir);
+                copy.deleteFolders();
             }
         }
     }
@@ -548,7 +547,7 @@ class SafetyTest {
             assertEquals(130, live.await().exit());
             Harness.Figures.hostileHeld++;
         } finally {
-            Repository.delete(other.dir);
+            other.deleteFolders();
         }
     }
 

@@ -41,9 +41,7 @@ class ScriptTest {
 
     @AfterEach
     void removeIt() throws IOException {
-        Repository.delete(repo.dir);
-        Repository.delete(repo.dir.resolveSibling(repo.dir.getFileName() + "-outside"));
-        Repository.delete(repo.dir.resolveSibling(repo.dir.getFileName() + "-docker"));
+        repo.deleteFolders();
     }
 
     /** COMMAND run in the copy (-C) with ENVIRONMENT and the recorder. */

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The installer and the language templates: Java, Python, Node and Go end to end; .NET and Dart by dry run. */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
+@org.junit.jupiter.api.Tag(Harness.STACK)
 class TemplateTest {
     Harness kit;
     Harness service;
