@@ -157,6 +157,30 @@ class Release implements Callable<Integer> {
         return Map.of(variable, value);
     }
 
+    /**
+     * A GET of a registry's URI with AUTHORIZATION (null: none), once, for a release's question: an
+     * answer that refuses the login, or no answer, fails with one line naming what to check.
+     */
+    static <T> HttpResponse<T> ask(URI uri, String authorization, String where, String login, HttpResponse.BodyHandler<T> body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            HttpResponse<T> answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(request.build(), body);
+            if (answer.statusCode() == 401 || answer.statusCode() == 403) {
+                throw Exit.failure(uri.getHost() + " refused to say what it holds at " + uri.getPath() + " (HTTP " + answer.statusCode() + "): check " + login);
+            }
+            return answer;
+        } catch (IOException e) {
+            throw Exit.failure("cannot reach " + uri.getScheme() + "://" + uri.getAuthority() + " (" + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()) + "): check " + where);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Exit.failure("interrupted while asking " + uri.getAuthority());
+        }
+    }
+
     /** NuGet, PyPI, pub: a build command, then a publish command that skips what the registry has, with the credential in its environment. */
     record Command(String type, String what, List<String> build, List<String> publish, Map<String, String> environment) implements Publication {
         @Override
@@ -182,14 +206,17 @@ class Release implements Callable<Integer> {
         final String version;
         final String registry;
         private final String credentials;
+        /** The Authorization header of the same login, for the registry's API. */
+        private final String authorization;
         /** The throwaway userconfig, written once the run holds its lock. */
         private Map<String, String> environment;
 
-        Npm(String name, String version, String registry, String credentials) {
+        Npm(String name, String version, String registry, String credentials, String authorization) {
             this.name = name;
             this.version = version;
             this.registry = registry;
             this.credentials = credentials;
+            this.authorization = authorization;
         }
 
         static Npm plan(ScriptRun run, Component component) {
@@ -216,16 +243,19 @@ class Release implements Callable<Integer> {
             String user = run.environment.get("NPM_USER");
             String password = run.environment.get("NPM_PASS");
             String credentials;
+            String authorization;
             if (token != null && !token.isBlank()) {
                 credentials = host + ":_authToken=" + token.strip() + "\n";
+                authorization = "Bearer " + token.strip();
             } else if (user != null && !user.isBlank() && password != null && !password.isBlank()) {
                 String basic = Base64.getEncoder().encodeToString((user.strip() + ":" + password.strip()).getBytes(StandardCharsets.UTF_8));
                 run.console.secret(basic);
                 credentials = host + ":_auth=" + basic + "\n";   // NPM_EMAIL: release.ps1's `npm login` wanted it; npm 9 and later do not
+                authorization = "Basic " + basic;
             } else {
                 throw Exit.badInput("set NPM_TOKEN, or NPM_USER, NPM_PASS and NPM_EMAIL, to publish " + name + " to " + registry);
             }
-            return new Npm(name, version, registry, "registry=" + registry + "\n" + credentials);
+            return new Npm(name, version, registry, "registry=" + registry + "\n" + credentials, authorization);
         }
 
         @Override
@@ -240,10 +270,23 @@ class Release implements Callable<Integer> {
             return environment;
         }
 
+        /**
+         * Whether the registry lists this version, asked of its API as `npm view` would, but once:
+         * a registry that is down is one line at once, not npm's minutes of retries.
+         */
         @Override
         public boolean published(ScriptRun run) {
-            String answer = run.commands.ask(List.of("npm", "view", name + "@" + version, "version", "--registry", registry), environment(run));
-            return answer != null && answer.strip().equals(version);
+            URI document = URI.create(registry.replaceFirst("/?$", "/") + name.replace("/", "%2f"));
+            HttpResponse<String> answer = ask(document, authorization, "NPM_REGISTRY", "NPM_TOKEN (or NPM_USER and NPM_PASS)", HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 404) {
+                return false;
+            }
+            try {
+                JsonNode versions = Json.tree(answer.body());
+                return answer.statusCode() / 100 == 2 && versions != null && versions.path("versions").has(version);
+            } catch (IOException e) {
+                throw Exit.failure(registry + " answered for " + name + " with no package document (" + e.getMessage() + "): check NPM_REGISTRY");
+            }
         }
 
         @Override
@@ -309,22 +352,8 @@ class Release implements Callable<Integer> {
         @Override
         public boolean published(ScriptRun run) {
             URI pom = URI.create(repository + "/" + group.replace('.', '/') + "/" + artifact + "/" + version + "/" + artifact + "-" + version + ".pom");
-            HttpRequest.Builder request = HttpRequest.newBuilder(pom).method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20));
-            if (!user.isEmpty()) {
-                request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
-            }
-            try {
-                int status = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 401 || status == 403) {
-                    throw Exit.failure(repository + " refused to say whether " + describe() + " is there (HTTP " + status + "): check MAVEN_USER and MAVEN_PASS");
-                }
-                return status / 100 == 2;
-            } catch (IOException e) {
-                throw Exit.failure("cannot reach " + repository + " (" + e.getMessage() + "): check MAVEN_REPOSITORY");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw Exit.failure("interrupted while asking " + repository);
-            }
+            String authorization = user.isEmpty() ? null : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            return ask(pom, authorization, "MAVEN_REPOSITORY", "MAVEN_USER and MAVEN_PASS", HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2;
         }
 
         @Override

@@ -76,7 +76,8 @@ class Test implements Callable<Integer> {
             }
         }
         run.console.step("testing " + component.testImage());
-        int up = compose.run("up", "--no-build", "--abort-on-container-exit", "--exit-code-from", SERVICE);
+        // once the tests end, the services beside them are stopped within STOP_SECONDS, not compose's 10
+        int up = compose.run("up", "--no-build", "--abort-on-container-exit", "--exit-code-from", SERVICE, "--timeout", Compose.STOP_SECONDS);
         if (run.dryRun) {
             run.console.step("dry run: nothing was changed");
             return Exit.OK;

@@ -211,9 +211,15 @@ final class Compose {
         return override == null ? run.temporaryRoot().resolve("pipkit-compose-" + project + ".yml") : override;
     }
 
+    /**
+     * How long a stopping container gets before it is killed: its run is over (the tests ended,
+     * the check passed), and what it holds goes with `down` anyway.
+     */
+    static final String STOP_SECONDS = "5";
+
     /** `down`, removing the run's containers, networks and anonymous volumes. */
     List<String> down() {
-        return command("down", "--volumes", "--remove-orphans", "--timeout", "5");
+        return command("down", "--volumes", "--remove-orphans", "--timeout", STOP_SECONDS);
     }
 
     /**

@@ -194,16 +194,48 @@ final class Harness {
     }
 
     /**
-     * Writes a file of the copy. A Dockerfile gets this test's label right after FROM, so that every
-     * layer it builds carries it: the layers a failed or interrupted build leaves untagged are then
-     * found by label and removed with the rest (the legacy builder keeps them as cache).
+     * Writes a file of the copy. A Dockerfile gets this suite run's label right after FROM, so that
+     * every layer it builds carries it: the same Dockerfile builds once per suite run (its layers are
+     * shared by the tests), and what builds leave (the legacy builder keeps every step as an image)
+     * is removed by that label when the suite ends ({@link #removeSuiteImages}). A compose file
+     * without `version:` gets `init: true` in every service, as the templates have it: a process
+     * that ignores SIGTERM as PID 1 (busybox's httpd, sh) would make every stop wait out its timeout.
      */
     void write(String file, String text) throws IOException {
         Files.createDirectories(dir.resolve(file).getParent());
         if (file.startsWith("docker/Dockerfile") || file.endsWith("/Dockerfile")) {
-            text = text.replaceFirst("(?m)^(FROM [^\\n]*)$", "$1\nLABEL " + Docker.LABEL + ".component=" + name);
+            text = text.replaceFirst("(?m)^(FROM [^\\n]*)$", "$1\nLABEL " + SUITE_LABEL);
+        }
+        if (file.startsWith("docker/") && file.endsWith(".yml") && !text.matches("(?s)(.*\\n)?version:.*") && text.contains("services:")) {
+            text = withInit(text);
         }
         Files.writeString(dir.resolve(file), text);
+    }
+
+    /** COMPOSE with `init: true` in each service that does not say otherwise (at two spaces under `services:`). */
+    static String withInit(String compose) {
+        StringBuilder with = new StringBuilder();
+        boolean services = false;
+        for (String line : compose.split("(?<=\n)")) {
+            if (line.matches("(?s)[A-Za-z_].*")) {
+                services = line.startsWith("services:");
+            }
+            with.append(line);
+            if (services && line.matches("  [A-Za-z0-9_.-]+:\\s*") && !compose.contains(line + "    init:")) {
+                with.append("    init: true\n");
+            }
+        }
+        return with.toString();
+    }
+
+    /** The label of the layers this suite run builds (see {@link #write}). */
+    static final String SUITE_LABEL = Docker.LABEL + ".tests=" + ScriptRun.newId();
+
+    /** Removes the images this suite run built that no container uses, shared layers included: called once, as the suite ends. */
+    static void removeSuiteImages() {
+        if (ready) {
+            docker("image", "prune", "--all", "--force", "--filter", "label=" + SUITE_LABEL);
+        }
     }
 
     /**

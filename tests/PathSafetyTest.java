@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,9 @@ class PathSafetyTest {
         "a\nb", "x\r", "y\u0085", "z\u2028", "w\u2029", "\t", "nul\u0000", "C:", "c:\\x", "..\\..", "ünï", "日本", "a b", "%2e%2e", "~", "$HOME"};
     static final String[] TERMINATORS = {"\n", "\r\n", "\r", "\u0085", "\u2028", "\u2029", "\u000b", "\f"};
 
-    final Random random = new Random(Long.getLong("pipkit.seed", 20261125L));
+    static final long SEED = Long.getLong("pipkit.seed", 20261125L);
+    /** This case's randomness: case N of a seed is the same case on every run. */
+    Random random = new Random(SEED);
     int held;
 
     static final String[] GOOD = {"obj", "dist", "out", "link", "sub", "a b", "ünï", "日本", "lib2"};
@@ -56,8 +59,10 @@ class PathSafetyTest {
         System.setErr(new PrintStream(OutputStream.nullOutputStream()));   // thousands of warnings about refused entries
         int created = 0;
         try {
-            for (int i = 0; i < CASES; i++) {
-                created += oneCase(i);
+            // side by side, each case in its own temp tree with its own randomness
+            for (int[] one : IntStream.range(0, CASES).parallel().mapToObj(PathSafetyTest::oneCaseOf).toList()) {
+                created += one[0];
+                held += one[1];
             }
         } finally {
             System.setErr(err);
@@ -65,6 +70,17 @@ class PathSafetyTest {
         System.out.println("path safety: " + CASES + " hostile repositories tried, " + held + " refusals, " + created
                 + " outputs moved into place; nothing outside any of them changed");
         assertTrue(held > CASES / 10 && created > CASES / 10, "the cases must exercise both refusals and real moves: " + held + " / " + created);
+    }
+
+    /** Case INDEX of the seed: how many outputs arrived, and how many refusals held. */
+    static int[] oneCaseOf(int index) {
+        PathSafetyTest one = new PathSafetyTest();
+        one.random = new Random(SEED * 31 + index);
+        try {
+            return new int[] {one.oneCase(index), one.held};
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** One random repository; returns how many outputs arrived. */

@@ -106,7 +106,7 @@ class ScriptTest {
         assertEquals(0, result.exit(), result.all());
         assertTrue(result.out().contains("PIPKIT_COMPONENT=" + repo.name + " IMAGE=" + repo.image("1.0.0-0-test") + " docker-compose -p " + repo.name + "-test-"), result.out());
         assertTrue(result.out().contains(" -f docker/docker-compose.test.yml build\n"), result.out());
-        assertTrue(result.out().contains(" -f docker/docker-compose.test.yml up --no-build --abort-on-container-exit --exit-code-from test"), result.out());
+        assertTrue(result.out().contains(" -f docker/docker-compose.test.yml up --no-build --abort-on-container-exit --exit-code-from test --timeout 5"), result.out());
         Harness.Result plugin = run(new Package(), Map.of(), "--dry-run", "--compose", "plugin");
         assertEquals(0, plugin.exit(), plugin.all());
         assertTrue(plugin.out().contains("docker compose -p " + repo.name + "-package-"), plugin.out());
