@@ -207,18 +207,4 @@ class BuildTest {
         assertNothingLeftBehind();
     }
 
-    @Test
-    void ctrlCWhileCopyingRemovesTheContainerAndTheStagingFolder() throws Exception {
-        repo.write(".dockerignore", "*\n!dependencies.txt\n");
-        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN mkdir -p /app/obj && dd if=/dev/zero of=/app/obj/big bs=1M count=1500\n");
-        repo.write("component.json", repo.componentJson("\"0\"", "\"outputs\": [\"/app/obj\"]"));
-        assertEquals(0, repo.run("build.java", "--quiet").exit(), "the first build (fills the layer cache)");
-        Harness.Running running = repo.start(Map.of(), "build.java");
-        Harness.waitFor(() -> !repo.containers().isEmpty(), "the build container to appear");
-        running.signal("INT");
-        Harness.Result result = running.await();
-        assertEquals(130, result.exit(), result.all());
-        assertNothingLeftBehind();
-    }
-
 }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** clean.java next to a foreign container, network, volume and images, which must survive. */
+/** clean.java next to a foreign container, network, volume and images, which must survive. Alone: it compares the whole engine before and after. */
+@org.junit.jupiter.api.parallel.Isolated
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
 @org.junit.jupiter.api.Tag(Harness.STACK)
 class CleanTest {

@@ -174,17 +174,6 @@ class ComposeTest {
     }
 
     @Test
-    void ctrlCDuringTestsLeavesNothing() throws Exception {
-        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sleep\", \"600\"]\n");
-        repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.test\n    image: ${IMAGE}\n");
-        Harness.Running running = repo.start(Map.of(), "test.java");
-        Harness.waitFor(() -> Harness.docker("ps", "--filter", "label=com.docker.compose.project", "--format", "{{.Names}}").contains(repo.name), "the test container");
-        running.signal("INT");
-        Harness.Result result = running.await();
-        assertEquals(130, result.exit(), result.all());
-    }
-
-    @Test
     void packageBuildsStartsChecksAndBringsDownTheSample() {
         assertEquals(0, repo.run("build.java", "--quiet").exit());
         int port = Harness.freePort();
@@ -246,21 +235,6 @@ class ComposeTest {
         assertTrue(result.err().contains("waiting up to 30 s for http://127.0.0.1:"), result.err());
         assertTrue(result.err().contains("smoke: POST /v1/beacons/get_beacons"), result.err());
         Harness.assertOneErrorLine(result, 1, "smoke request failed: POST http://127.0.0.1:");   // busybox httpd has no such route
-    }
-
-    @Test
-    void runStreamsTheServiceAndCtrlCBringsItDown() throws Exception {
-        busyboxService("0");
-        int port = Harness.freePort();
-        assertEquals(0, repo.run(Map.of("HTTP_PORT", Integer.toString(port)), "package.java", "--quiet").exit(), "package first: run needs the rc image");
-        Harness.Running running = repo.start(Map.of("HTTP_PORT", Integer.toString(port)), "run.java");
-        Probe probe = new Probe();
-        assertTrue(probe.waitUntilReady(PackageStep.uri("localhost", port, "/heartbeat"), java.time.Duration.ofSeconds(60), java.time.Duration.ofMillis(100)),
-                "run.java did not start the service: " + probe.lastError);
-        running.signal("INT");
-        Harness.Result result = running.await();
-        assertEquals(130, result.exit(), result.all());
-        assertTrue(result.out().contains("serving"), "the service's log streams through: " + result.out());
     }
 
     @Test

@@ -675,6 +675,13 @@ final class Harness {
         if (images.getExitValue() != 0) {
             throw new AssertionError("could not create the base images: " + images.outputUTF8());
         }
+        // every script compiled once, before the classes run them side by side
+        for (Step step : Step.ALL) {
+            ProcessResult compiled = exec(List.of(ROOT.resolve("jbang").toString(), ROOT.resolve(step.script()).toString(), "--version"));
+            if (compiled.getExitValue() != 0) {
+                throw new AssertionError(step.script() + " does not compile: " + compiled.outputUTF8());
+            }
+        }
         ready = true;
     }
 

@@ -32,6 +32,9 @@ class PathSafetyTest {
     static final String[] TERMINATORS = {"\n", "\r\n", "\r", "\u0085", "\u2028", "\u2029", "\u000b", "\f"};
 
     static final long SEED = Long.getLong("pipkit.seed", 20261125L);
+    /** Where the cases' trees go: memory where the machine has it (each lock syncs its journal to disk, thousands of times here). */
+    static final Path SCRATCH = Files.isDirectory(Path.of("/dev/shm")) && Files.isWritable(Path.of("/dev/shm")) ? Path.of("/dev/shm")
+            : Path.of(System.getProperty("java.io.tmpdir"));
     /** This case's randomness: case N of a seed is the same case on every run. */
     Random random = new Random(SEED);
     int held;
@@ -85,7 +88,7 @@ class PathSafetyTest {
 
     /** One random repository; returns how many outputs arrived. */
     int oneCase(int index) throws IOException {
-        Path root = Files.createTempDirectory("pipkit-paths-");
+        Path root = Files.createTempDirectory(SCRATCH, "pipkit-paths-");
         try {
             Path repo = Files.createDirectory(root.resolve("repo"));
             Path outside = Files.createDirectories(root.resolve("outside/dir"));

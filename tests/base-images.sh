@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Creates, without any registry, the base images the sample's Dockerfiles name, under the same
 # tags, so `docker build` uses them as they are: eclipse-temurin:17-jdk and :17-jre (a minimal
-# Debian with OpenJDK 17 from Debian's packages) and busybox:1.36 (busybox, for test
-# fixtures); with `all`, the language templates' images too (python, node, maven, golang, from
-# Debian's packages). An image that already exists is left alone. Useful on any air-gapped machine.
+# Debian, debian:bookworm-slim made with debootstrap, with OpenJDK 17 from Debian's packages) and
+# busybox:1.36 (busybox, for test fixtures); with `all`, the language templates' images too
+# (python, node, maven, golang, from Debian's packages), built side by side. An image that already exists is left alone. Useful on any air-gapped machine.
 # Needs root, debootstrap and busybox-static (apt-get install debootstrap busybox-static).
 set -euo pipefail
 
@@ -22,30 +22,16 @@ busybox_image() {
   echo "==> created busybox:1.36" >&2
 }
 
+# The JDK image as the other toolchains are made (below); the JRE is the same image under its tag.
 jdk_image() {
-  exists eclipse-temurin:17-jdk && exists eclipse-temurin:17-jre && return
-  if ! exists eclipse-temurin:17-jdk; then
-    local root; root=$(mktemp -d)
-    trap 'umount "$root/proc" 2>/dev/null || true; rm -rf "$root"' RETURN
-    echo "==> debootstrap of a minimal Debian (about 90 s, once)" >&2
-    debootstrap --variant=minbase bookworm "$root" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >/dev/null
-    mount -t proc proc "$root/proc"
-    chroot "$root" apt-get install -y -q --no-install-recommends openjdk-17-jdk-headless >/dev/null 2>&1
-    chroot "$root" apt-get clean
-    umount "$root/proc"
-    tar -C "$root" -c . | docker import \
-      -c 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' \
-      -c 'ENV PATH=/usr/lib/jvm/java-17-openjdk-amd64/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-      - eclipse-temurin:17-jdk >/dev/null
-    echo "==> created eclipse-temurin:17-jdk" >&2
-  fi
+  language_image eclipse-temurin:17-jdk openjdk-17-jdk-headless
   exists eclipse-temurin:17-jre || docker tag eclipse-temurin:17-jdk eclipse-temurin:17-jre
 }
 
 debian_image() {
   exists debian:bookworm-slim && return
   local root; root=$(mktemp -d)
-  echo "==> debootstrap of debian:bookworm-slim (about 30 s, once)" >&2
+  echo "==> debootstrap of debian:bookworm-slim (about 30 s, once): the other images start from it" >&2
   debootstrap --variant=minbase bookworm "$root" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >/dev/null
   tar -C "$root" -c . | docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - debian:bookworm-slim >/dev/null
   rm -rf "$root"
@@ -60,8 +46,9 @@ language_image() {
   local tag=$1; shift
   [[ "$(docker image inspect --format '{{index .Config.Labels "pipkit.ca"}}' "$tag" 2>/dev/null)" == host ]] && return
   echo "==> building $tag from Debian's $*" >&2
-  local context; context=$(mktemp -d)
+  local context java=""; context=$(mktemp -d)
   cp /etc/ssl/certs/ca-certificates.crt "$context/host-ca.crt"
+  [[ " $* " == *" openjdk-17-jdk-headless "* ]] && java="ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64"
   cat > "$context/Dockerfile" <<DOCKERFILE
 FROM debian:bookworm-slim
 COPY host-ca.crt /tmp/host-ca.crt
@@ -70,6 +57,7 @@ RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --
  && awk '/BEGIN CERTIFICATE/ {n++} n {print > ("host-" n ".crt")}' /tmp/host-ca.crt && update-ca-certificates >/dev/null 2>&1 \\
  && rm -rf /var/lib/apt/lists/* /usr/lib/python3*/EXTERNALLY-MANAGED /tmp/host-ca.crt
 ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+$java
 LABEL pipkit.ca=host
 DOCKERFILE
   docker build -q --force-rm -t "$tag" "$context" >/dev/null
@@ -105,13 +93,24 @@ fi
 
 docker info >/dev/null 2>&1 || { echo "[ERROR] base-images: no Docker engine answers (docker info failed)" >&2; exit 1; }
 busybox_image
-jdk_image
+debian_image
+# the toolchains side by side: each is mostly apt's downloads
+images=(jdk_image)
 if [[ "${1:-}" == all ]]; then
-  debian_image
-  language_image python:3.11-slim python3 python3-pip python-is-python3
-  language_image node:18-slim nodejs npm
-  language_image maven:3-eclipse-temurin-17 openjdk-17-jdk-headless maven ca-certificates-java
-  language_image golang:1.19 golang-go gcc libc6-dev ca-certificates
-  # like the official image: git and the ssh client, for builds that fetch private git dependencies
-  language_image buildpack-deps:bookworm-scm git openssh-client ca-certificates curl
+  images+=("language_image python:3.11-slim python3 python3-pip python-is-python3"
+    "language_image node:18-slim nodejs npm"
+    "language_image maven:3-eclipse-temurin-17 openjdk-17-jdk-headless maven ca-certificates-java"
+    "language_image golang:1.19 golang-go gcc libc6-dev ca-certificates"
+    # like the official image: git and the ssh client, for builds that fetch private git dependencies
+    "language_image buildpack-deps:bookworm-scm git openssh-client ca-certificates curl")
 fi
+jobs=()
+for image in "${images[@]}"; do
+  $image &
+  jobs+=($!)
+done
+status=0
+for job in "${jobs[@]}"; do
+  wait "$job" || status=1
+done
+exit $status
