@@ -3,7 +3,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The pipeline, other engines through DOCKER_HOST, JBang conventions, --help, and the README's CI examples. */
+/** The pipeline, other engines through DOCKER_HOST, and JBang conventions (catalog, app install, export, completion). */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
 @org.junit.jupiter.api.Tag(Harness.STACK)
 class EcosystemTest {
@@ -166,40 +166,5 @@ class EcosystemTest {
         Harness.Result completion = repo.run("build.java", "generate-completion");
         assertEquals(0, completion.exit(), completion.all());
         assertTrue(completion.out().contains("complete -F") && completion.out().contains("--dry-run"), completion.out());
-    }
-
-    @Test
-    void theCiExamplesCallScriptsAndOptionsThatExist() throws IOException {
-        String readme = Files.readString(Harness.ROOT.resolve("README.md"));
-        Matcher blocks = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-        Map<String, String> helps = new HashMap<>();
-        int commands = 0;
-        List<String> found = new ArrayList<>();
-        while (blocks.find()) {
-            JsonNode pipeline = new YAMLMapper().readTree(blocks.group(1));
-            assertTrue(pipeline.isObject() && pipeline.size() > 0, blocks.group(1));
-            found.add(pipeline.has("jobs") ? "github" : "gitlab");
-            List<String> lines = new ArrayList<>();
-            pipeline.findValues("run").forEach(node -> lines.add(node.asText()));
-            for (String key : List.of("script", "after_script")) {
-                pipeline.findValues(key).forEach(node -> node.forEach(line -> lines.add(line.asText())));
-            }
-            for (String line : lines) {
-                Matcher command = Pattern.compile("\\./jbang (\\S+\\.java)((?: [^;&|]*)?)").matcher(line);
-                while (command.find()) {
-                    String script = command.group(1);
-                    assertTrue(Files.exists(Harness.ROOT.resolve(script)), "the CI example calls " + script + ", which does not exist");
-                    String help = helps.computeIfAbsent(script, name -> repo.run(name, "--help").out());
-                    for (String option : command.group(2).strip().split("\\s+")) {
-                        if (option.startsWith("-")) {
-                            assertTrue(help.contains(option.split("=")[0]), script + " has no option " + option);
-                        }
-                    }
-                    commands++;
-                }
-            }
-        }
-        assertEquals(List.of("github", "gitlab"), found.stream().distinct().sorted().toList(), "both CI's examples");
-        assertTrue(commands >= 6, "too few commands found in the CI examples: " + commands);
     }
 }

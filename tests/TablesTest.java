@@ -100,6 +100,42 @@ class TablesTest {
     }
 
     @Test
+    void theCiExamplesCallScriptsAndOptionsThatExist() throws IOException {
+        String readme = Files.readString(Harness.ROOT.resolve("README.md"));
+        Matcher blocks = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        Map<String, String> helps = new LinkedHashMap<>();
+        int commands = 0;
+        List<String> found = new ArrayList<>();
+        while (blocks.find()) {
+            JsonNode pipeline = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(blocks.group(1));
+            assertTrue(pipeline.isObject() && pipeline.size() > 0, blocks.group(1));
+            found.add(pipeline.has("jobs") ? "github" : "gitlab");
+            List<String> lines = new ArrayList<>();
+            pipeline.findValues("run").forEach(node -> lines.add(node.asText()));
+            for (String key : List.of("script", "after_script")) {
+                pipeline.findValues(key).forEach(node -> node.forEach(line -> lines.add(line.asText())));
+            }
+            for (String line : lines) {
+                Matcher command = Pattern.compile("\\./jbang (\\S+\\.java)((?: [^;&|]*)?)").matcher(line);
+                while (command.find()) {
+                    String script = command.group(1);
+                    Step step = Step.ALL.stream().filter(each -> each.script().equals(script)).findFirst()
+                            .orElseThrow(() -> new AssertionError("the CI example calls " + script + ", which is no step"));
+                    String help = helps.computeIfAbsent(script, name -> Harness.inProcess(command(step), Map.of(), new Harness.Recorder(), "--help").out());
+                    for (String option : command.group(2).strip().split("\\s+")) {
+                        if (option.startsWith("-")) {
+                            assertTrue(help.contains(option.split("=")[0]), script + " has no option " + option);
+                        }
+                    }
+                    commands++;
+                }
+            }
+        }
+        assertEquals(List.of("github", "gitlab"), found.stream().distinct().sorted().toList(), "both CI's examples");
+        assertTrue(commands >= 6, "too few commands found in the CI examples: " + commands);
+    }
+
+    @Test
     void everyLanguageHasItsTemplateAndIsKnownByItsNamesImagesAndPackage() throws IOException {
         for (Language language : Language.ALL) {
             Path template = Harness.ROOT.resolve("templates/" + language.name());
