@@ -11,16 +11,13 @@
 //SOURCES Console.java Component.java RunLock.java Commands.java ScriptRun.java
 //SOURCES Outputs.java Compose.java Credentials.java ImageBuild.java PackageStep.java
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
