@@ -536,28 +536,28 @@ final class Harness {
 
     /** The safety figures, counted by the tests that prove the scripts safe ({@link Counted}), printed once at the end. */
     static final class Figures {
-        static int tried;
-        static int passed;
-        static int leftovers;
-        static int secretOccurrences;
+        static final java.util.concurrent.atomic.AtomicInteger tried = new java.util.concurrent.atomic.AtomicInteger();
+        static final java.util.concurrent.atomic.AtomicInteger passed = new java.util.concurrent.atomic.AtomicInteger();
+        static final java.util.concurrent.atomic.AtomicInteger leftovers = new java.util.concurrent.atomic.AtomicInteger();
+        static final java.util.concurrent.atomic.AtomicInteger secretOccurrences = new java.util.concurrent.atomic.AtomicInteger();
         /** Cases where the repository itself is the attacker (links, forged lock files, hostile paths): tried, and held. */
-        static int hostileTried;
-        static int hostileHeld;
+        static final java.util.concurrent.atomic.AtomicInteger hostileTried = new java.util.concurrent.atomic.AtomicInteger();
+        static final java.util.concurrent.atomic.AtomicInteger hostileHeld = new java.util.concurrent.atomic.AtomicInteger();
     }
 
     /** Counts a safety case: every test of a class that registers it, a test or table row named "hostile..." as a hostile one. */
     static final class Counted implements TestWatcher {
         @Override
         public void testSuccessful(ExtensionContext context) {
-            Figures.tried++;
-            Figures.passed++;
-            Figures.hostileTried += hostile(context) ? 1 : 0;
+            Figures.tried.incrementAndGet();
+            Figures.passed.incrementAndGet();
+            Figures.hostileTried.addAndGet(hostile(context) ? 1 : 0);
         }
 
         @Override
         public void testFailed(ExtensionContext context, Throwable cause) {
-            Figures.tried++;
-            Figures.hostileTried += hostile(context) ? 1 : 0;
+            Figures.tried.incrementAndGet();
+            Figures.hostileTried.addAndGet(hostile(context) ? 1 : 0);
         }
 
         private static boolean hostile(ExtensionContext context) {
@@ -566,7 +566,7 @@ final class Harness {
     }
 
     static void printFigures() {
-        if (Figures.tried > 0) {
+        if (Figures.tried.get() > 0) {
             RunTests.OUT.println("safety figures: " + Figures.tried + " cases tried, " + Figures.passed + " passed, " + Figures.leftovers + " leftovers found, "
                     + Figures.secretOccurrences + " secret occurrences found; hostile inputs: " + Figures.hostileTried + " tried, " + Figures.hostileHeld + " held");
         }

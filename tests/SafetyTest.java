@@ -83,7 +83,7 @@ class SafetyTest {
         List<String> temporary = temporaryFiles();
         temporary.removeAll(temporaryBefore);
         found.addAll(temporary);
-        Harness.Figures.leftovers += found.size();
+        Harness.Figures.leftovers.addAndGet(found.size());
         assertEquals(List.of(), found, "left behind");
     }
 
@@ -109,7 +109,7 @@ class SafetyTest {
                 count++;
             }
         }
-        Harness.Figures.secretOccurrences += count;
+        Harness.Figures.secretOccurrences.addAndGet(count);
         return count;
     }
 
@@ -422,7 +422,7 @@ class SafetyTest {
         assertEquals(0, result.exit(), result.all());
         assertFalse(result.all().contains("\"precious"), "the outside file's content is printed: " + result.all());
         assertEquals(before, repo.outsideState());
-        Harness.Figures.hostileHeld++;
+        Harness.Figures.hostileHeld.incrementAndGet();
     }
 
     @Test
@@ -453,7 +453,7 @@ class SafetyTest {
             assertEquals(before, repo.outsideState());
             assertEquals("the user's own key\n", repo.read("docker/id_rsa"), "a forged journal line cannot name the user's own key");
             assertEquals(0, Files.size(repo.dir.resolve(".pipkit-build.lock")), "the lock is emptied");
-            Harness.Figures.hostileHeld++;
+            Harness.Figures.hostileHeld.incrementAndGet();
         } finally {
             for (String container : foreign) {
                 Harness.docker("rm", "-f", container);
@@ -471,7 +471,7 @@ class SafetyTest {
         Harness.Result result = repo.run(secrets(), "test.java");
         assertEquals(0, result.exit(), result.all());
         assertTrue(result.all().contains("no-2-secrets"), result.all());
-        Harness.Figures.hostileHeld++;
+        Harness.Figures.hostileHeld.incrementAndGet();
     }
 
     @Test
@@ -496,7 +496,7 @@ class SafetyTest {
         assertTrue(probe.lastError.contains("answered 404"), probe.lastError);
         assertEquals(0, build.await().exit());
         assertEquals("compiled\n", repo.read("obj/out.txt"));
-        Harness.Figures.hostileHeld++;
+        Harness.Figures.hostileHeld.incrementAndGet();
     }
 
     /** The /proc folders of the docker CLI (and its buildx plugin) running `build` in this repository. */
@@ -552,7 +552,7 @@ class SafetyTest {
                     "the live run's container still runs");
             live.signal("INT");
             assertEquals(130, live.await().exit());
-            Harness.Figures.hostileHeld++;
+            Harness.Figures.hostileHeld.incrementAndGet();
         } finally {
             other.deleteFolders();
         }

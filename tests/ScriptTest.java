@@ -454,7 +454,7 @@ class ScriptTest {
         assertFalse(Harness.locked(command), "the run got as far as its lock: checking must come first");
         assertEquals(outside, repo.outsideState(), "something outside the repository changed");
         if (name.startsWith("hostile")) {
-            Harness.Figures.hostileHeld++;
+            Harness.Figures.hostileHeld.incrementAndGet();
         }
     }
 
