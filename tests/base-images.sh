@@ -3,7 +3,7 @@
 # tags, so `docker build` uses them as they are: eclipse-temurin:17-jdk and :17-jre (a minimal
 # Debian, debian:bookworm-slim made with debootstrap, with OpenJDK 17 from Debian's packages) and
 # busybox:1.36 (busybox, for test fixtures); with `all`, the language templates' images too
-# (python, node, maven, golang, from Debian's packages), built side by side. An image that already exists is left alone. Useful on any air-gapped machine.
+# (python, node, maven, golang, from Debian's packages: one image under all their tags). An image that already exists is left alone. Useful on any air-gapped machine.
 # Needs root, debootstrap and busybox-static (apt-get install debootstrap busybox-static).
 set -euo pipefail
 
@@ -94,23 +94,23 @@ fi
 docker info >/dev/null 2>&1 || { echo "[ERROR] base-images: no Docker engine answers (docker info failed)" >&2; exit 1; }
 busybox_image
 debian_image
-# the toolchains side by side: each is mostly apt's downloads
-images=(jdk_image)
-if [[ "${1:-}" == all ]]; then
-  images+=("language_image python:3.11-slim python3 python3-pip python-is-python3"
-    "language_image node:18-slim nodejs npm"
-    "language_image maven:3-eclipse-temurin-17 openjdk-17-jdk-headless maven ca-certificates-java"
-    "language_image golang:1.19 golang-go gcc libc6-dev ca-certificates"
-    # like the official image: git and the ssh client, for builds that fetch private git dependencies
-    "language_image buildpack-deps:bookworm-scm git openssh-client ca-certificates curl")
+if [[ "${1:-}" != all ]]; then
+  jdk_image
+  exit 0
 fi
-jobs=()
-for image in "${images[@]}"; do
-  $image &
-  jobs+=($!)
+# The toolchains as one image under every tag the templates name: one apt run, each package (the JDK
+# that Java and Maven share) fetched and unpacked once. The tests need each image's tools, not its size.
+toolchains=(eclipse-temurin:17-jdk python:3.11-slim node:18-slim maven:3-eclipse-temurin-17 golang:1.19 buildpack-deps:bookworm-scm)
+missing=()
+for tag in "${toolchains[@]}"; do
+  [[ "$(docker image inspect --format '{{index .Config.Labels "pipkit.ca"}}' "$tag" 2>/dev/null)" == host ]] || missing+=("$tag")
 done
-status=0
-for job in "${jobs[@]}"; do
-  wait "$job" || status=1
-done
-exit $status
+if [[ ${#missing[@]} -gt 0 ]]; then
+  # python, node (and npm), Maven on the JDK, Go with a C compiler, git and the ssh client (private git dependencies)
+  language_image pipkit-toolchains:bookworm openjdk-17-jdk-headless maven ca-certificates-java python3 python3-pip python-is-python3 \
+    nodejs npm golang-go gcc libc6-dev git openssh-client curl
+  for tag in "${missing[@]}"; do
+    docker tag pipkit-toolchains:bookworm "$tag"
+  done
+fi
+exists eclipse-temurin:17-jre || docker tag eclipse-temurin:17-jdk eclipse-temurin:17-jre
