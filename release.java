@@ -172,8 +172,9 @@ class Release implements Callable<Integer> {
             }
             return answer;
         } catch (IOException e) {
-            throw Exit.failure("cannot reach " + uri.getScheme() + "://" + uri.getAuthority() + " (" + (e.getMessage() == null ? e.getClass().getSimpleName()
-                    : e.getMessage()) + "): check " + where);
+            String why = e instanceof java.net.ConnectException ? "nothing answers there" : e instanceof java.net.http.HttpTimeoutException ? "no answer in time"
+                    : e.getMessage() == null ? "no answer" : e.getMessage();
+            throw Exit.failure("cannot reach " + uri.getScheme() + "://" + uri.getAuthority() + " (" + why + "): check " + where);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Exit.failure("interrupted while asking " + uri.getAuthority());

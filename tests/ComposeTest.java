@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 /** test.java, package.java and run.java end to end, on the real engine with real compose. */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
 @org.junit.jupiter.api.Tag(Harness.STACK)
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)   // every test has a repository of its own
 class ComposeTest {
     Harness repo;
 
@@ -113,7 +114,9 @@ class ComposeTest {
     @Test
     void aTestContainerThatNeverStartsSaysSo() throws IOException {
         busyboxTests("", "true", "");
-        repo.write("docker/docker-compose.test.yml", repo.read("docker/docker-compose.test.yml") + "    entrypoint: [\"/no/such/program\"]\n");
+        // without an init process: docker-init would start and exit 127, where runc cannot start the container at all
+        repo.write("docker/docker-compose.test.yml", repo.read("docker/docker-compose.test.yml").replace("    init: true\n", "    init: false\n")
+                + "    entrypoint: [\"/no/such/program\"]\n");
         Harness.Result result = repo.run("test.java");
         Harness.assertOneErrorLine(result, 1, "never started");
         assertTrue(!result.err().contains("tests failed"), result.err());

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 /** The pipeline, other engines through DOCKER_HOST, and JBang conventions (catalog, app install, export, completion). */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
-@org.junit.jupiter.api.Tag(Harness.STACK)
 class EcosystemTest {
     Harness repo;
 
@@ -38,6 +37,7 @@ class EcosystemTest {
      * A dry run prints the commands as they run: pasted into `sh -e`, every script's dry run does
      * what the real run does (the same outputs, manifest, images, and nothing left in the engine).
      */
+    @org.junit.jupiter.api.Tag(Harness.STACK)
     @Test
     void everyDryRunPastedIntoAShellDoesWhatTheRealRunDoes() throws IOException {
         Map<String, String> environment = Map.of("HTTP_PORT", Integer.toString(Harness.freePort()));

@@ -103,21 +103,20 @@ class RunTests {
         TestExecutionListener progress = new TestExecutionListener() {
             @Override
             public void executionStarted(TestIdentifier test) {
-                test.getSource().filter(ClassSource.class::isInstance).ifPresent(source -> started.put(test.getUniqueId(), System.nanoTime()));
+                started.put(test.getUniqueId(), System.nanoTime());
             }
 
             @Override
             public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+                Long start = started.remove(test.getUniqueId());
+                double took = start == null ? 0 : (System.nanoTime() - start) / 1e9;
                 if (test.isTest()) {
                     String status = result.getStatus() == TestExecutionResult.Status.SUCCESSFUL ? "ok  " : "FAIL";
                     String name = test.getSource().filter(MethodSource.class::isInstance).map(MethodSource.class::cast)
                             .map(method -> method.getClassName() + "." + method.getMethodName()).orElse(test.getDisplayName());
-                    OUT.println(status + " " + name + "  " + result.getThrowable().map(e -> "-- " + e.getMessage()).orElse(""));
+                    OUT.println(status + " " + name + String.format(" (%.1f s)  ", took) + result.getThrowable().map(e -> "-- " + e.getMessage()).orElse(""));
                 }
-                Long start = started.remove(test.getUniqueId());
-                if (start != null) {
-                    seconds.put(((ClassSource) test.getSource().orElseThrow()).getClassName(), (System.nanoTime() - start) / 1e9);
-                }
+                test.getSource().filter(ClassSource.class::isInstance).ifPresent(source -> seconds.put(((ClassSource) source).getClassName(), took));
             }
         };
         launcher.execute(discovery, summary, progress);

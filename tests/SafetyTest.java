@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
 @org.junit.jupiter.api.Tag(Harness.STACK)
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)   // every test has a repository of its own
 class SafetyTest {
     static final String PASSWORD = "Safety-Docker-Pass-7731";
     static final String KEY_MATERIAL = "safetykeymaterial0123456789ABCDEF";
@@ -743,7 +744,7 @@ class SafetyTest {
                 assertEquals("1\n", repo.read("obj/npmrc-lines"));
                 assertEquals("-----BEGIN OPENSSH PRIVATE KEY-----\n", repo.read("obj/key-header"));
             } else {
-                assertTrue(result.all().contains("--ssh default=/tmp/pipkit-secret-"), result.all());
+                assertTrue(result.all().contains("--ssh default=" + repo.temporary() + "/pipkit-secret-id_rsa-"), "a key file in the run's temp folder: " + result.all());
                 assertEquals(publicKey.split(" ")[1], repo.read("obj/agent.pub").strip().split(" ")[1], "the agent holds the key");
             }
             assertNoSecretInImagesOrFiles(secrets);

@@ -16,7 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The installer and the language templates: Java, Python, Node and Go end to end; .NET and Dart by dry run. */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
-@org.junit.jupiter.api.Tag(Harness.STACK)
 class TemplateTest {
     Harness kit;
     Harness service;
@@ -82,6 +81,7 @@ class TemplateTest {
      * its files unedited but for its name and registry: build, test, package and clean pass, and no
      * key is left in the repository or reaches the release image.
      */
+    @org.junit.jupiter.api.Tag(Harness.STACK)
     @Test
     void aRepositoryShapedLikeARealPipServicesNodeServiceRunsUnedited() throws IOException {
         Path dir = kit.dir.resolve("pip-services-node");
