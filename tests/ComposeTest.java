@@ -13,6 +13,12 @@ import org.junit.jupiter.api.Test;
 @org.junit.jupiter.api.Tag(Harness.STACK)
 @org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)   // every test has a repository of its own
 class ComposeTest {
+    /**
+     * A side service that ends on SIGTERM as PID 1 (a `version: '3.3'` file cannot say `init: true`):
+     * stopping it takes no timeout.
+     */
+    static final String SLEEPER = "[\"sh\", \"-c\", \"trap 'exit 0' TERM; sleep 600 & wait\"]";
+
     Harness repo;
 
     @BeforeEach
@@ -142,7 +148,7 @@ class ComposeTest {
     @Test
     void composeWarningsAreNotFailuresAndCiLogsHaveNoTerminalCodes() throws IOException {
         // `version:` is obsolete for compose v2 (a warning), as in most real repositories
-        busyboxTests("version: '3.3'\n", "echo test-ran; exit 0", "    links: [helper]\n  helper:\n    image: busybox:1.36\n    command: [\"sleep\", \"600\"]\n");
+        busyboxTests("version: '3.3'\n", "echo test-ran; exit 0", "    links: [helper]\n  helper:\n    image: busybox:1.36\n    command: " + SLEEPER + "\n");
         Harness.Result result = repo.run("test.java");
         assertEquals(0, result.exit(), result.all());
         assertTrue(result.all().contains("test-ran"), result.all());
@@ -159,7 +165,7 @@ class ComposeTest {
     @Test
     void twoRunsOfAFileWithFixedContainerNamesNeitherCollideNorRemoveEachOther() throws Exception {
         busyboxTests("version: '3.3'\n", "sleep 3; echo test-ran", "    depends_on: [mongo]\n  mongo:\n    image: busybox:1.36\n"
-                + "    container_name: mongo-" + repo.name + "\n    command: [\"sleep\", \"600\"]\n");
+                + "    container_name: mongo-" + repo.name + "\n    command: " + SLEEPER + "\n");
         Harness other = Harness.sample();
         try {
             for (String file : List.of("docker/Dockerfile.test", "docker/docker-compose.test.yml", "component.json")) {

@@ -3,7 +3,7 @@
 # tags, so `docker build` uses them as they are: eclipse-temurin:17-jdk and :17-jre (a minimal
 # Debian, debian:bookworm-slim made with debootstrap, with OpenJDK 17 from Debian's packages) and
 # busybox:1.36 (busybox, for test fixtures); with `all`, the language templates' images too
-# (python, node, maven, golang, from Debian's packages: one image under all their tags). An image that already exists is left alone. Useful on any air-gapped machine.
+# (python, node, maven, golang, from Debian's packages: one image on the JDK under all their tags). An image that already exists is left alone. Useful on any air-gapped machine.
 # Needs root, debootstrap and busybox-static (apt-get install debootstrap busybox-static).
 set -euo pipefail
 
@@ -43,14 +43,14 @@ debian_image() {
 # Maven Central are reached through it), in the system store, for Java (ca-certificates-java) and
 # for node (NODE_EXTRA_CA_CERTS). An image made before it carried them (no pipkit.ca label) is made again.
 language_image() {
-  local tag=$1; shift
+  local tag=$1 from=${FROM:-debian:bookworm-slim}; shift
   [[ "$(docker image inspect --format '{{index .Config.Labels "pipkit.ca"}}' "$tag" 2>/dev/null)" == host ]] && return
   echo "==> building $tag from Debian's $*" >&2
   local context java=""; context=$(mktemp -d)
   cp /etc/ssl/certs/ca-certificates.crt "$context/host-ca.crt"
   [[ " $* " == *" openjdk-17-jdk-headless "* ]] && java="ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64"
   cat > "$context/Dockerfile" <<DOCKERFILE
-FROM debian:bookworm-slim
+FROM $from
 COPY host-ca.crt /tmp/host-ca.crt
 RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ca-certificates $* >/dev/null \\
  && mkdir -p /usr/local/share/ca-certificates/host && cd /usr/local/share/ca-certificates/host \\
@@ -94,23 +94,23 @@ fi
 docker info >/dev/null 2>&1 || { echo "[ERROR] base-images: no Docker engine answers (docker info failed)" >&2; exit 1; }
 busybox_image
 debian_image
-if [[ "${1:-}" != all ]]; then
-  jdk_image
-  exit 0
-fi
-# The toolchains as one image under every tag the templates name: one apt run, each package (the JDK
-# that Java and Maven share) fetched and unpacked once. The tests need each image's tools, not its size.
-toolchains=(eclipse-temurin:17-jdk python:3.11-slim node:18-slim maven:3-eclipse-temurin-17 golang:1.19 buildpack-deps:bookworm-scm)
+jdk_image &
+jdk=$!
+# like the official image: git and the ssh client, for builds that fetch private git dependencies (small: tests save its images)
+[[ "${1:-}" != all ]] || language_image buildpack-deps:bookworm-scm git openssh-client ca-certificates curl
+wait "$jdk"
+[[ "${1:-}" == all ]] || exit 0
+# The other toolchains as one image on the JDK under every tag the templates name: one apt run, each
+# package fetched and unpacked once. The tests need each image's tools, not its size.
+toolchains=(python:3.11-slim node:18-slim maven:3-eclipse-temurin-17 golang:1.19)
 missing=()
 for tag in "${toolchains[@]}"; do
   [[ "$(docker image inspect --format '{{index .Config.Labels "pipkit.ca"}}' "$tag" 2>/dev/null)" == host ]] || missing+=("$tag")
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
-  # python, node (and npm), Maven on the JDK, Go with a C compiler, git and the ssh client (private git dependencies)
-  language_image pipkit-toolchains:bookworm openjdk-17-jdk-headless maven ca-certificates-java python3 python3-pip python-is-python3 \
-    nodejs npm golang-go gcc libc6-dev git openssh-client curl
+  # Maven (on the JDK), python, node (and npm), Go with a C compiler
+  FROM=eclipse-temurin:17-jdk language_image pipkit-toolchains:bookworm maven python3 python3-pip python-is-python3 nodejs npm golang-go gcc libc6-dev
   for tag in "${missing[@]}"; do
     docker tag pipkit-toolchains:bookworm "$tag"
   done
 fi
-exists eclipse-temurin:17-jre || docker tag eclipse-temurin:17-jdk eclipse-temurin:17-jre
