@@ -153,8 +153,8 @@ final class Component {
         }
         for (JsonNode artifact : artifacts) {
             if (artifact.path("type").asText().equals("docker")) {
-                String image = artifact.path("name").asText(name);
-                String tag = artifact.path("tag").asText("latest").replace("<version>", version).replace("<build>", build);
+                String image = placeholders(artifact.path("name").asText(name));
+                String tag = placeholders(artifact.path("tag").asText("latest"));
                 if (!NAME.matcher(image).matches() || !TAG_PART.matcher(tag).matches() || tag.length() > 128) {
                     throw Exit.badInput(where + "the docker artifact " + Json.quote(artifact.toString()) + " names no valid image: a name like "
                             + Json.quote(name) + " and a tag like \"<version>-<build>\" or \"latest\"");
@@ -341,12 +341,17 @@ final class Component {
         List<String> images = new ArrayList<>();
         for (JsonNode artifact : fields.path("artifacts")) {
             if (artifact.path("type").asText().equals("docker")) {
-                String image = artifact.path("name").asText(name);
-                String tag = artifact.path("tag").asText("latest").replace("<version>", version).replace("<build>", build);
+                String image = placeholders(artifact.path("name").asText(name));
+                String tag = placeholders(artifact.path("tag").asText("latest"));
                 images.add((registry.isEmpty() ? image : registry + "/" + image) + ":" + tag);
             }
         }
         return images.isEmpty() ? List.of(repository() + ":" + buildTag() + "-rc", latestImage()) : images;
+    }
+
+    /** TEXT of an artifact with the 2022 form's placeholders filled in: {@code <name>}, {@code <version>}, {@code <build>}. */
+    String placeholders(String text) {
+        return text.replace("<name>", name).replace("<version>", version).replace("<build>", build);
     }
 
     String latestImage() {

@@ -47,6 +47,11 @@ class ComponentTest {
         assertEquals(java.util.List.of("pipdevs/beacons:1.0.0-7-rc", "pipdevs/beacons:latest"), parse(json("pipdevs", "\"7\"")).releaseImages(), "no artifacts: the originals' tags");
         assertThrows(Exit.Failure.class, () -> parse(artifacts.replace("<version>-<build>", "<version> <build>")));
         assertThrows(Exit.Failure.class, () -> parse(json("pipdevs", "\"7\"").replace("}", ", \"artifacts\": \"docker\"}")));
+        // the 2022 form as the repositories write it: <name> is a placeholder too, in the name and the tag
+        Component placeholders = parse(artifacts.replace("\"name\": \"beacons\", \"tag\"", "\"name\": \"<name>\", \"tag\"")
+                .replace("<version>-<build>", "<name>-<version>-<build>"));
+        assertEquals(java.util.List.of("pipdevs/beacons:latest", "pipdevs/beacons:beacons-1.2.0-7"), placeholders.releaseImages());
+        assertThrows(Exit.Failure.class, () -> parse(artifacts.replace("\"name\": \"beacons\", \"tag\": \"latest\"", "\"name\": \"<nom>\", \"tag\": \"latest\"")));
     }
 
     @Test

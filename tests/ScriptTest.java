@@ -80,15 +80,23 @@ class ScriptTest {
     @ParameterizedTest
     @ValueSource(strings = {"build.java", "test.java", "package.java", "publish.java", "run.java", "clean.java", "pipeline.java"})
     void everyDryRunPrintsItsCommandsAndChangesNothing(String script) throws IOException {
-        Map<String, String> files = repo.files();
-        Harness.Result result = run(SCRIPTS.get(script).get(), Map.of("BUILD_NUMBER", "42"), "--dry-run", "--compose", "standalone");
-        if (List.of("build.java", "publish.java", "clean.java").contains(script)) {
-            result = run(SCRIPTS.get(script).get(), Map.of("BUILD_NUMBER", "42"), "--dry-run");
+        // as the originals wrote component.json, and as the 2022 form does: docker artifacts with <name>, <version>, <build>
+        for (String extra : List.of("", "\"artifacts\": [{\"name\": \"<name>\", \"tag\": \"latest\", \"type\": \"docker\"}, "
+                + "{\"name\": \"<name>\", \"tag\": \"<version>-<build>\", \"type\": \"docker\"}, {\"name\": \"<name>\", \"type\": \"npm\"}]")) {
+            repo.write("component.json", repo.componentJson("\"0\"", extra));
+            Map<String, String> files = repo.files();
+            Harness.Result result = run(SCRIPTS.get(script).get(), Map.of("BUILD_NUMBER", "42"), "--dry-run", "--compose", "standalone");
+            if (List.of("build.java", "publish.java", "clean.java").contains(script)) {
+                result = run(SCRIPTS.get(script).get(), Map.of("BUILD_NUMBER", "42"), "--dry-run");
+            }
+            assertEquals(0, result.exit(), result.all());
+            assertTrue(result.err().contains("dry run: nothing was"), result.err());
+            assertEquals(files, repo.files(), "a dry run changed a file");
+            assertEquals(List.of(), changes(), "a dry run started a command that changes something");
+            if (!extra.isEmpty() && List.of("package.java", "publish.java").contains(script)) {
+                assertTrue(result.out().contains(repo.image("1.0.0-0") + " ") || result.out().contains(repo.image("1.0.0-0") + "\n"), result.out());
+            }
         }
-        assertEquals(0, result.exit(), result.all());
-        assertTrue(result.err().contains("dry run: nothing was"), result.err());
-        assertEquals(files, repo.files(), "a dry run changed a file");
-        assertEquals(List.of(), changes(), "a dry run started a command that changes something");
     }
 
     @org.junit.jupiter.api.Test
