@@ -60,6 +60,10 @@ class Package implements Callable<Integer> {
     public Integer call() {
         ScriptRun run = options.start();
         Component component = Component.read(run.directory);
+        if (PackageStep.library(run.directory)) {
+            run.console.step(PackageStep.LIBRARY + ": nothing to package; release.java publishes its packages");
+            return Exit.OK;
+        }
         Credentials credentials = Credentials.needed(run, PackageStep.DOCKERFILE, Repository.read(run.directory, PackageStep.DOCKERFILE)).neverInALayer();
         Compose compose = Compose.forStep(run, flavour.name, component, "package", PackageStep.COMPOSE_FILE);
         compose.environment.put("IMAGE", component.releaseImage());

@@ -48,7 +48,8 @@ class Pipeline implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE (- for stdout), for CI.")
     String json;
 
-    record Step(String name, Supplier<Object> command, List<String> arguments, Function<Component, String> image) {
+    /** A stage of the pipeline: a step's command, its arguments, and the image it leaves. */
+    record Stage(String name, Supplier<Object> command, List<String> arguments, Function<Component, String> image) {
     }
 
     record Result(String step, String result, int exit, double seconds, String image) {
@@ -89,30 +90,34 @@ class Pipeline implements Callable<Integer> {
         add(pushed, "--platform", platforms.platforms);
         add(pushed, "--provenance", platforms.provenance);
         add(pushed, "--sbom", platforms.sbom);
-        List<Step> steps = new ArrayList<>(List.of(
-                new Step("build", Build::new, images, Component::buildImage),
-                new Step("test", Test::new, compose, Component::testImage),
-                new Step("package", Package::new, compose, Component::releaseImage)));
+        List<Stage> stages = new ArrayList<>(List.of(
+                new Stage("build", Build::new, images, Component::buildImage),
+                new Stage("test", Test::new, compose, Component::testImage),
+                new Stage("package", Package::new, compose, Component::releaseImage)));
         if (publish) {
-            steps.add(new Step("publish", Publish::new, pushed, component -> String.join(" ", component.releaseImages())));
+            stages.add(new Stage("publish", Publish::new, pushed, component -> String.join(" ", component.releaseImages())));
         }
         if (release) {
-            steps.add(new Step("release", Release::new, common, component -> component.name + " " + component.version));
+            stages.add(new Stage("release", Release::new, common, component -> component.name + " " + component.version));
         }
 
         List<Result> results = new ArrayList<>();
         int exit = Exit.OK;
-        for (Step step : steps) {
-            if (exit != Exit.OK) {
-                results.add(new Result(step.name(), "skipped", 0, 0, ""));
+        boolean library = PackageStep.library(directory);
+        for (Stage stage : stages) {
+            if (exit != Exit.OK || library && PackageStep.RELEASE_STEPS.contains(stage.name())) {
+                results.add(new Result(stage.name(), "skipped", 0, 0, ""));
                 continue;
             }
-            run.console.step("step " + step.name());
+            run.console.step("step " + stage.name());
             long started = System.nanoTime();
-            exit = Kit.execute(step.command().get(), options.seams, step.arguments().toArray(String[]::new));
+            exit = Kit.execute(stage.command().get(), options.seams, stage.arguments().toArray(String[]::new));
             double seconds = (System.nanoTime() - started) / 1e9;
-            String image = exit == Exit.OK || step.name().equals("test") ? imageOf(directory, step) : "";
-            results.add(new Result(step.name(), exit == Exit.OK ? "passed" : "failed", exit, seconds, image));
+            String image = exit == Exit.OK || stage.name().equals("test") ? imageOf(directory, stage) : "";
+            results.add(new Result(stage.name(), exit == Exit.OK ? "passed" : "failed", exit, seconds, image));
+        }
+        if (library) {
+            run.console.step(PackageStep.LIBRARY + ": package and publish skipped" + (release ? "" : " (--release publishes its packages)"));
         }
         printTable(run.console, results);
         if (json != null && !(options.dryRun && !json.equals("-"))) {
@@ -128,9 +133,9 @@ class Pipeline implements Callable<Integer> {
         }
     }
 
-    private static String imageOf(Path directory, Step step) {
+    private static String imageOf(Path directory, Stage stage) {
         try {
-            return step.image().apply(Component.read(directory));
+            return stage.image().apply(Component.read(directory));
         } catch (Exit.Failure e) {
             return "";
         }

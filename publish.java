@@ -52,6 +52,10 @@ class Publish implements Callable<Integer> {
     public Integer call() {
         ScriptRun run = options.start();
         Component component = Component.read(run.directory);
+        if (PackageStep.library(run.directory)) {
+            run.console.step(PackageStep.LIBRARY + ": nothing to publish; release.java publishes its packages");
+            return Exit.OK;
+        }
         if (component.registry.isEmpty()) {
             throw Exit.badInput(component.file + " has no \"registry\": set the registry or Docker Hub namespace to push to");
         }

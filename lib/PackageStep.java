@@ -1,5 +1,8 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,7 +20,20 @@ final class PackageStep {
     record Request(String method, String route, String body) {
     }
 
+    /** The steps a library has nothing for: it has no release image. */
+    static final List<String> RELEASE_STEPS = List.of("package", "publish");
+    static final String LIBRARY = "a library (no docker/Dockerfile, no docker/docker-compose.yml)";
+
     private PackageStep() {
+    }
+
+    /**
+     * Whether the repository in DIRECTORY is a library: it has neither a release Dockerfile nor the
+     * compose file that starts one (its packages are release.java's). A service that lacks only one
+     * of them is a broken service, and the step says what is missing.
+     */
+    static boolean library(Path directory) {
+        return !Files.exists(directory.resolve(DOCKERFILE), LinkOption.NOFOLLOW_LINKS) && !Files.exists(directory.resolve(COMPOSE_FILE), LinkOption.NOFOLLOW_LINKS);
     }
 
     static List<String> build(Component component, Map<String, String> labels, List<String> options) {

@@ -100,6 +100,25 @@ class ScriptTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aLibraryHasNothingToPackageOrPublishAndThePipelineSkipsBoth() throws IOException {
+        Files.delete(repo.dir.resolve("docker/Dockerfile"));
+        Files.delete(repo.dir.resolve("docker/docker-compose.yml"));
+        for (Object script : List.of(new Package(), new Publish())) {
+            Harness.Result result = run(script, Map.of());
+            assertEquals(0, result.exit(), result.all());
+            assertTrue(result.err().contains("a library (no docker/Dockerfile, no docker/docker-compose.yml): nothing to"), result.err());
+        }
+        assertEquals(List.of(), recorder.commands, "a library's package and publish run nothing");
+        Harness.Result pipeline = run(new Pipeline(), Map.of(), "--dry-run", "--publish", "--compose", "standalone");
+        assertEquals(0, pipeline.exit(), pipeline.all());
+        assertTrue(pipeline.err().contains("==> step build") && pipeline.err().contains("==> step test") && !pipeline.err().contains("==> step package"), pipeline.err());
+        assertTrue(pipeline.err().matches("(?s).*\\npackage +skipped .*\\npublish +skipped .*"), pipeline.err());
+        // a service missing one of the two is not a library: the step says what is missing
+        repo.write("docker/docker-compose.yml", "services:\n  app:\n    image: ${IMAGE}\n");
+        Harness.assertOneErrorLine(run(new Package(), Map.of()), 2, "docker/Dockerfile not found");
+    }
+
+    @org.junit.jupiter.api.Test
     void theBuildsDryRunNamesTheImageWithTheBuildNumberAndEveryCopy() {
         Harness.Result result = run(new Build(), Map.of("BUILD_NUMBER", "42"), "--dry-run");
         assertEquals(0, result.exit(), result.all());
