@@ -56,7 +56,7 @@ class Build implements Callable<Integer> {
         if (run.changesFiles()) {
             component.write();
         }
-        outputs.removePrevious();
+        outputs.setAsidePrevious();   // back in place if the build fails
         Credentials.Build secrets = credentials.provide();
         run.console.step("building image " + component.buildImage());
         image.readCache();
@@ -69,6 +69,7 @@ class Build implements Callable<Integer> {
         } else {
             outputs.copyOut(component);
         }
+        outputs.dropPrevious();
         run.console.step(run.dryRun ? "dry run: nothing was changed" : "built " + component.buildImage());
         return Exit.OK;
     }

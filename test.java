@@ -68,9 +68,7 @@ class Test implements Callable<Integer> {
             services = compose.services().stream().filter(service -> !service.equals(SERVICE)).toList();
         }
         if (services == null || !services.isEmpty()) {
-            List<String> build = compose.command("build");
-            build.addAll(services == null ? List.of() : services);
-            Commands.Outcome built = run.commands.attempt(build, compose.environment);
+            Commands.Outcome built = run.commands.attempt(compose.build(services == null ? List.of() : services), compose.environment);
             if (built.exit() != 0) {
                 throw Exit.failure("the test image did not build (docker compose build: " + built.reason(run.console) + "): no test ran; the build's output is above");
             }

@@ -212,6 +212,19 @@ final class Compose {
     }
 
     /**
+     * `build` of SERVICES (none named: all). The standalone compose builds with the legacy builder,
+     * which leaves a failed step's container behind unless told not to, as `docker build` is (--force-rm).
+     */
+    List<String> build(List<String> services) {
+        List<String> command = command("build");
+        if (program.equals(STANDALONE)) {
+            command.add("--force-rm");
+        }
+        command.addAll(services);
+        return command;
+    }
+
+    /**
      * How long a stopping container gets before it is killed: its run is over (the tests ended,
      * the check passed), and what it holds goes with `down` anyway.
      */

@@ -34,7 +34,7 @@ final class Kit {
     static final String VERSION = "pipkit 0.1.0";
 
     /** Every kind of thing a run makes, each declared beside the code that makes it: what a killed run may leave. */
-    static final List<ScriptRun.Resource> RESOURCES = List.of(Outputs.CONTAINER, Outputs.STAGING, Credentials.FILE, Compose.PROJECT, ScriptRun.TEMP);
+    static final List<ScriptRun.Resource> RESOURCES = List.of(Outputs.CONTAINER, Outputs.STAGING, Outputs.PREVIOUS, Credentials.FILE, Compose.PROJECT, ScriptRun.TEMP);
 
     private Kit() {
     }

@@ -30,6 +30,9 @@ final class Outputs {
             value.matches(Pattern.quote(component.name) + "-build-[0-9a-f]{8}")
                     && run.directory.toString().equals(run.commands.ask(Docker.label(value, Docker.LABEL + ".folder"))),
             (run, value) -> run.commands.cleanUp(Docker.remove(value)));
+    /** Where the previous outputs wait while a build runs (see {@link #setAsidePrevious}): .pipkit-previous-RUNID, reached through no link. */
+    static final ScriptRun.Resource PREVIOUS = new ScriptRun.Resource("previous", (run, component, value) ->
+            value.matches("\\.pipkit-previous-[0-9a-f]{8}") && Repository.linkFree(run.directory, value), (run, value) -> putBack(run, run.directory.resolve(value)));
     /** The staging folder the outputs arrive in before they are moved into place: .pipkit-staging-RUNID, reached through no link. */
     static final ScriptRun.Resource STAGING = new ScriptRun.Resource("staging", (run, component, value) ->
             value.matches("\\.pipkit-staging-[0-9a-f]{8}") && Repository.reachable(run.directory, value),
@@ -299,6 +302,102 @@ final class Outputs {
         } catch (IOException e) {
             throw Exit.failure("cannot write " + manifest + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Before a build: moves the outputs the last build copied out (and the committed ones it
+     * replaces) aside with their manifest, into .pipkit-previous-RUNID, listed in its file "paths".
+     * They come back when the run ends any other way than after {@link #dropPrevious} (a failed or
+     * interrupted build leaves the repository as it was), and a killed run's successor puts them back.
+     */
+    void setAsidePrevious() {
+        Set<String> old = previous();
+        old.addAll(committed);
+        List<String> moving = new ArrayList<>();
+        for (String previous : old) {
+            if (!Repository.reachable(directory, previous)) {
+                run.console.warn(MANIFEST + " lists " + previous + ", which passes through a symbolic link: left alone");
+            } else if (Files.exists(directory.resolve(previous), LinkOption.NOFOLLOW_LINKS)) {
+                moving.add(previous);
+            }
+        }
+        boolean manifest = Files.exists(directory.resolve(MANIFEST), LinkOption.NOFOLLOW_LINKS);
+        if (moving.isEmpty() && !manifest) {
+            return;
+        }
+        Path aside = directory.resolve(".pipkit-previous-" + run.id);
+        String name = aside.getFileName().toString();
+        if (!run.changesFiles()) {
+            run.console.print("mkdir " + name);
+            for (int i = 0; i < moving.size(); i++) {
+                run.console.print("mv " + Commands.shell(List.of(moving.get(i))) + " " + name + "/" + i);
+            }
+            if (manifest) {
+                run.console.print("mv " + MANIFEST + " " + name + "/manifest");
+            }
+            return;
+        }
+        try {
+            Files.createDirectory(aside);
+            run.track(PREVIOUS, name, () -> putBack(run, aside));
+            Files.writeString(aside.resolve("paths"), String.join("\n", moving) + "\n", StandardCharsets.UTF_8);
+            for (int i = 0; i < moving.size(); i++) {
+                Files.move(directory.resolve(moving.get(i)), aside.resolve(Integer.toString(i)), StandardCopyOption.ATOMIC_MOVE);
+            }
+            if (manifest) {
+                Files.move(directory.resolve(MANIFEST), aside.resolve("manifest"), StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw Exit.failure("cannot move the previous outputs aside into " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** After a build that copied its outputs into place: the previous ones go for good. */
+    void dropPrevious() {
+        Path aside = directory.resolve(".pipkit-previous-" + run.id);
+        if (run.changesFiles()) {
+            Repository.delete(aside);
+        } else if (!previous().isEmpty() || !committed.isEmpty() || Files.exists(directory.resolve(MANIFEST), LinkOption.NOFOLLOW_LINKS)) {
+            run.console.print("rm -rf " + aside.getFileName());
+        }
+    }
+
+    /**
+     * Puts back what {@link #setAsidePrevious} moved into ASIDE: what the run copied into place
+     * instead (its manifest at the root lists it) goes, each old output and its manifest return,
+     * and the folder goes. An entry that fails the path rule, or whose place is taken, stays out.
+     */
+    static void putBack(ScriptRun run, Path aside) {
+        if (!Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) {
+            return;   // moved on: the build succeeded
+        }
+        Path directory = run.directory;
+        try {
+            List<String> paths = Files.exists(aside.resolve("paths")) ? Files.readAllLines(aside.resolve("paths"), StandardCharsets.UTF_8) : List.of();
+            Outputs outputs = new Outputs(run, List.of(), false);
+            for (String added : outputs.previous()) {
+                if (Repository.reachable(directory, added)) {
+                    Repository.delete(directory.resolve(added));
+                }
+            }
+            Repository.delete(directory.resolve(MANIFEST));
+            for (int i = 0; i < paths.size(); i++) {
+                String path = Repository.normal(paths.get(i));
+                Path from = aside.resolve(Integer.toString(i));
+                if (path != null && Repository.linkFree(directory, path) && !Files.exists(directory.resolve(path), LinkOption.NOFOLLOW_LINKS)
+                        && Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(directory.resolve(path).getParent());
+                    Files.move(from, directory.resolve(path), StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            if (Files.isRegularFile(aside.resolve("manifest"), LinkOption.NOFOLLOW_LINKS)) {
+                Files.move(aside.resolve("manifest"), directory.resolve(MANIFEST), StandardCopyOption.ATOMIC_MOVE);
+            }
+            run.console.step("the previous outputs are back in place (" + (paths.isEmpty() ? MANIFEST : String.join(", ", paths)) + ")");
+        } catch (IOException e) {
+            throw Exit.failure("cannot put the previous outputs back from " + aside.getFileName() + " (" + e.getMessage() + "): they are there");
+        }
+        Repository.delete(aside);
     }
 
     /** Removes the outputs the last build copied out, and only those, before a new build. */

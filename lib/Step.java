@@ -10,7 +10,7 @@ import java.util.Set;
 record Step(String name, String className, String replaces, List<String> aliases, String description, Set<String> makes) {
     static final List<Step> ALL = List.of(
             new Step("build", "Build", "build.ps1", List.of(), "Build the build image and copy the compiled outputs out (build.ps1)",
-                    Set.of("container", "staging", "credential", "temp")),
+                    Set.of("container", "staging", "previous", "credential", "temp")),
             new Step("test", "Test", "test.ps1", List.of(), "Run the tests with docker/docker-compose.test.yml (test.ps1)",
                     Set.of("project", "credential", "temp")),
             new Step("package", "Package", "package.ps1", List.of(), "Build the release image, start it and check it answers (package.ps1)",

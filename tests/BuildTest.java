@@ -160,6 +160,48 @@ class BuildTest {
     }
 
     @Test
+    void aFailedOrKilledBuildLeavesTheRepositoryAsItWas() throws Exception {
+        // a committed obj/, as real Node services have it: the first failure must not leave it deleted (build.ps1 did)
+        repo.write("component.json", repo.componentJson("\"0\"", "\"outputs\": [\"/app/obj:obj\"]"));
+        repo.write("obj/index.js", "module.exports = 1;\n");
+        TagTest.git(repo.dir, "init", "--quiet");
+        TagTest.git(repo.dir, "add", "--all");
+        TagTest.git(repo.dir, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "--quiet", "-m", "obj is committed");
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN echo " + repo.name + " && false\n");
+        Harness.Result failed = repo.run("build.java");
+        assertEquals(1, failed.exit(), failed.all());
+        assertTrue(failed.err().contains("the previous outputs are back in place (obj)"), failed.err());
+        assertEquals("module.exports = 1;\n", repo.read("obj/index.js"));
+        assertEquals("", TagTest.git(repo.dir, "status", "--porcelain", "--", "obj"), "git sees obj as it was");
+
+        // the kit's own outputs of a good build come back after a build whose output is missing
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN mkdir -p /app/obj && echo 'module.exports = 2;' > /app/obj/index.js\n");
+        assertEquals(0, repo.run("build.java", "--quiet").exit());
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN mkdir -p /app/elsewhere\n");
+        Harness.Result missing = repo.run("build.java");
+        Harness.assertOneErrorLine(missing, 1, "copying /app/obj out of the build image failed");
+        assertEquals("module.exports = 2;\n", repo.read("obj/index.js"));
+        assertEquals("obj\n", repo.read(".pipkit-outputs"));
+
+        // killed while it builds: nothing can run after SIGKILL, so the next build puts them back first
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN echo " + repo.name + "-started && sleep 600\n");
+        Harness.Running running = repo.start(Map.of(), "build.java");
+        Harness.waitFor(() -> running.output().contains(repo.name + "-started") || !running.process().getProcess().isAlive(), "the build to start");
+        running.signal("KILL");
+        running.await();
+        assertFalse(repo.exists("obj"), "SIGKILL leaves obj set aside");
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN echo " + repo.name + " && false\n");
+        Harness.Result next = repo.run("build.java");
+        assertEquals(1, next.exit(), next.all());
+        assertTrue(next.err().contains("removing what a killed build left behind"), next.err());
+        assertEquals("module.exports = 2;\n", repo.read("obj/index.js"));
+        try (var files = Files.list(repo.dir)) {
+            assertEquals(List.of(), files.map(path -> path.getFileName().toString()).filter(name -> name.startsWith(".pipkit-previous")).toList());
+        }
+        assertNothingLeftBehind();
+    }
+
+    @Test
     void withoutALanguageTheBuildImageSaysWhatToCopyAndAMissingDefaultIsOnlyAWarning() throws IOException {
         // a real Node service's component.json has no "language"; build.ps1 copied /app/obj all the same
         repo.write("component.json", repo.componentJson("\"0\"", "\"type\": \"microservice\""));

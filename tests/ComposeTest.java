@@ -110,11 +110,14 @@ class ComposeTest {
     @Test
     void aTestImageThatDoesNotBuildIsNotAFailedTest() throws IOException {
         busyboxTests("", "true", "");
-        repo.write("docker/Dockerfile.test", repo.read("docker/Dockerfile.test") + "RUN echo broken-step && false\n");
+        repo.write("docker/Dockerfile.test", repo.read("docker/Dockerfile.test") + "RUN echo broken-step " + repo.name + " && false\n");
         Harness.Result result = repo.run("test.java");
         Harness.assertOneErrorLine(result, 1, "the test image did not build");
         assertTrue(result.all().contains("broken-step"), "the build's output is shown: " + result.all());
         assertTrue(!result.err().contains("tests failed"), result.err());
+        // compose built it (docker-compose 1.29: the legacy builder, which keeps a failed step's container unless told not to)
+        assertEquals(List.of(), Harness.lines(Harness.docker("ps", "-a", "--no-trunc", "--format", "{{.Command}}")).stream()
+                .filter(command -> command.contains(repo.name)).toList(), "the failed step's container is left behind");
     }
 
     @Test
