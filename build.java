@@ -57,11 +57,13 @@ class Build implements Callable<Integer> {
             component.write();
         }
         outputs.setAsidePrevious();   // back in place if the build fails
+        credentials.notLeftIn(component.buildImage());
         Credentials.Build secrets = credentials.provide();
         run.console.step("building image " + component.buildImage());
         image.readCache();
         run.commands.step("docker build", Docker.build(DOCKERFILE, List.of(component.buildImage()), component.imageLabels(), Kit.join(secrets.options(), image.options())),
                 secrets.environment());
+        credentials.withdraw();
         image.writeCache();
 
         if (outputs.list.isEmpty()) {

@@ -54,6 +54,7 @@ class Test implements Callable<Integer> {
 
         run.lock(component, "test");
         run.console.step("building " + component.testImage() + " (compose project " + compose.project + ")");
+        credentials.notLeftIn(component.testImage());
         compose.downBeforeAndAfter();
         List<String> services = null;   // which services compose builds: null for all of them
         if (credentials.any() || image.any() && !dockerfile.isEmpty()) {
@@ -61,6 +62,7 @@ class Test implements Callable<Integer> {
             image.readCache();
             Commands.Outcome built = run.commands.attempt(Docker.build(DOCKERFILE, List.of(component.testImage()), component.imageLabels(),
                     Kit.join(secrets.options(), image.options())), secrets.environment());
+            credentials.withdraw();   // before compose builds the other services, whose context docker/ is too
             if (built.exit() != 0) {
                 throw Exit.failure("the test image did not build (docker build: " + built.reason(run.console) + "): no test ran; the build's output is above");
             }

@@ -11,28 +11,32 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Private-dependency credentials for a step's image (build, test or release): the SSH key
  * (GIT_PRIVATE_KEY or ~/.ssh/id_rsa) as "id_rsa" and the npm token (NPM_TOKEN) as "npmrc", given
- * only when the step's Dockerfile asks for them, each in the form the Dockerfile is written for:
+ * only when an instruction of the step's Dockerfile reads them (see {@link Dockerfile}: never on a
+ * substring), in each form the Dockerfile is written for:
  * <ul>
  * <li>{@code RUN --mount=type=ssh} (the key): BuildKit's SSH forwarding, {@code --ssh default=FILE}
  *     with the key in an owner-only temp file outside the repository; the build sees an agent,
  *     never the key;</li>
  * <li>{@code RUN --mount=type=secret,id=id_rsa} / {@code id=npmrc}: BuildKit secrets, from owner-only
  *     temp files outside the repository; nothing reaches a layer;</li>
- * <li>{@code ARG PIPKIT_SECRET_URL}, for the legacy builder: a one-shot HTTP server on 127.0.0.1
- *     (the build runs with --network host) serves them under a random path while the build runs;
- *     a RUN step that fetches, uses and deletes them leaves them in no layer;</li>
- * <li>anything else that names docker/id_rsa or docker/.npmrc: the originals' form, the files
- *     written there for the build (owner-only) and deleted afterwards; the key then lands in a
- *     layer of the build image, which the kit warns about.</li>
+ * <li>{@code ARG PIPKIT_SECRET_URL} and a RUN that fetches {@code $PIPKIT_SECRET_URL/id_rsa} (or
+ *     npmrc), for the legacy builder: a one-shot HTTP server on 127.0.0.1 (the build runs with
+ *     --network host) serves them under a random path while the build runs; a RUN step that
+ *     fetches, uses and deletes them leaves them in no layer;</li>
+ * <li>a COPY or ADD of docker/id_rsa or docker/.npmrc: the originals' form, the files written
+ *     there for the build (owner-only) and deleted as soon as the image is built; the key then
+ *     lands in a layer of that image, which the kit warns about and does not leave behind.</li>
  * </ul>
  * A docker/id_rsa or docker/.npmrc the user put there is theirs: used, never deleted.
  * {@link #needed} decides and checks everything before the step changes anything; {@link #provide} hands them over.
@@ -60,9 +64,11 @@ final class Credentials {
     private final String dockerfileName;
     /** The credentials by id ("id_rsa", "npmrc"), each with its content and form. */
     private final Map<String, String> secrets;
-    private final Map<String, Form> forms;
+    private final Map<String, Set<Form>> forms;
+    /** The credential files this run placed in docker/, while they are there. */
+    private final List<Path> placed = new ArrayList<>();
 
-    private Credentials(ScriptRun run, String dockerfileName, Map<String, String> secrets, Map<String, Form> forms) {
+    private Credentials(ScriptRun run, String dockerfileName, Map<String, String> secrets, Map<String, Set<Form>> forms) {
         this.run = run;
         this.dockerfileName = dockerfileName;
         this.secrets = secrets;
@@ -75,35 +81,47 @@ final class Credentials {
      */
     static Credentials needed(ScriptRun run, String dockerfileName, String dockerfile) {
         Path directory = run.directory;
-        Map<String, String> environment = run.environment;
-        Map<String, String> secrets = new LinkedHashMap<>();
-        boolean agent = dockerfile.contains("--mount=type=ssh");
-        if ((agent || dockerfile.contains("id_rsa")) && !usersOwn(directory, KEY)) {
-            secrets.put("id_rsa", privateKey(dockerfileName, environment));
+        List<Dockerfile.Instruction> instructions = Dockerfile.parse(dockerfile);
+        Map<String, Set<Form>> forms = new LinkedHashMap<>();
+        for (String id : List.of("id_rsa", "npmrc")) {
+            Set<Form> asked = EnumSet.noneOf(Form.class);
+            if (id.equals("id_rsa") && Dockerfile.mountsSsh(instructions)) {
+                asked.add(Form.SSH_AGENT);
+            }
+            if (Dockerfile.mountsSecret(instructions, id)) {
+                asked.add(Form.SECRET_MOUNT);
+            }
+            if (Dockerfile.fetches(instructions, URL_ARGUMENT, id)) {
+                asked.add(Form.SERVED);
+            }
+            // the user's own docker/id_rsa is theirs to copy: used as it is, never written over
+            if (Dockerfile.copies(instructions, fileOf(id)) && !usersOwn(directory, fileOf(id))) {
+                asked.add(Form.FILE);
+            }
+            if (!asked.isEmpty()) {
+                forms.put(id, asked);
+            }
         }
-        if ((dockerfile.contains(".npmrc") || dockerfile.contains("id=npmrc")) && !usersOwn(directory, NPMRC)) {
-            String token = environment.get("NPM_TOKEN");
+        Map<String, String> secrets = new LinkedHashMap<>();
+        if (forms.containsKey("id_rsa")) {
+            secrets.put("id_rsa", privateKey(dockerfileName, run.environment));
+        }
+        if (forms.containsKey("npmrc")) {
+            String token = run.environment.get("NPM_TOKEN");
             if (token == null || token.isBlank()) {
                 throw Exit.badInput(dockerfileName + " uses an .npmrc but NPM_TOKEN is not set: set it to an npm access token");
             }
             secrets.put("npmrc", "//registry.npmjs.org/:_authToken=" + token.strip() + "\n");
         }
         secrets.values().forEach(run.console::secret);
-        Map<String, Form> forms = new LinkedHashMap<>();
         for (String id : secrets.keySet()) {
-            forms.put(id, id.equals("id_rsa") && agent ? Form.SSH_AGENT
-                    : dockerfile.contains("--mount=type=secret") && dockerfile.contains("id=" + id) ? Form.SECRET_MOUNT
-                    : dockerfile.contains(URL_ARGUMENT) ? Form.SERVED
-                    : Form.FILE);
-        }
-        for (String id : secrets.keySet()) {
-            if (forms.get(id) == Form.FILE && !Repository.linkFree(directory, fileOf(id))) {
+            if (forms.get(id).contains(Form.FILE) && !Repository.linkFree(directory, fileOf(id))) {
                 throw Exit.badInput(fileOf(id) + " would be written through a symbolic link (docker/ or the file is one): the kit never writes through links");
             }
         }
-        boolean buildKit = forms.containsValue(Form.SSH_AGENT) || forms.containsValue(Form.SECRET_MOUNT);
-        if (buildKit && run.commands.ask(Docker.buildxVersion()) == null) {
-            throw Exit.badInput(dockerfileName + " mounts " + (forms.containsValue(Form.SSH_AGENT) ? "an SSH agent (RUN --mount=type=ssh)" : "secrets (RUN --mount=type=secret)")
+        boolean agent = forms.values().stream().anyMatch(each -> each.contains(Form.SSH_AGENT));
+        if ((agent || forms.values().stream().anyMatch(each -> each.contains(Form.SECRET_MOUNT))) && run.commands.ask(Docker.buildxVersion()) == null) {
+            throw Exit.badInput(dockerfileName + " mounts " + (agent ? "an SSH agent (RUN --mount=type=ssh)" : "secrets (RUN --mount=type=secret)")
                     + ", which needs BuildKit: install docker buildx, or use ARG " + URL_ARGUMENT + " (see README)");
         }
         return new Credentials(run, dockerfileName, secrets, forms);
@@ -162,7 +180,7 @@ final class Credentials {
      */
     Credentials neverInALayer(String image) {
         for (String id : secrets.keySet()) {
-            if (forms.get(id) == Form.FILE) {
+            if (forms.get(id).contains(Form.FILE)) {
                 throw Exit.badInput(dockerfileName + " would copy " + fileOf(id) + " into " + image + ":"
                         + " use RUN --mount=type=secret or --mount=type=ssh (BuildKit), or ARG " + URL_ARGUMENT + " (see README)");
             }
@@ -178,7 +196,7 @@ final class Credentials {
 
     /** Whether a credential goes through the one-shot server of ARG PIPKIT_SECRET_URL. */
     boolean served() {
-        return forms.containsValue(Form.SERVED);
+        return forms.values().stream().anyMatch(each -> each.contains(Form.SERVED));
     }
 
     /** Whether .dockerignore names FILE (or its folder, or every file of its name) on a line of its own. */
@@ -197,31 +215,59 @@ final class Credentials {
         return id.equals("id_rsa") ? KEY : NPMRC;
     }
 
-    /** Hands the credentials to the build in their forms; all traces go when the script ends. */
+    /** Hands the credentials to the build in their forms; all traces go when the script ends (the files in docker/ sooner: {@link #withdraw}). */
     Build provide() {
         List<String> options = new ArrayList<>();
         Map<String, String> environment = new LinkedHashMap<>();
         Map<String, String> served = new LinkedHashMap<>();
         for (Map.Entry<String, String> secret : secrets.entrySet()) {
             String id = secret.getKey();
-            switch (forms.get(id)) {
-                case SSH_AGENT -> options.addAll(List.of("--ssh", "default=" + run.temporaryFile("secret-" + id, secret.getValue())));
-                case SECRET_MOUNT -> options.addAll(List.of("--secret", "id=" + id + ",src=" + run.temporaryFile("secret-" + id, secret.getValue())));
-                case SERVED -> served.put(id, secret.getValue());
-                case FILE -> {
-                    run.console.warn(dockerfileName + " copies " + fileOf(id) + " into the image, so it stays in a layer of "
-                            + "that image: use RUN --mount=type=secret or --mount=type=ssh (BuildKit), or ARG " + URL_ARGUMENT + " (see README)");
-                    place(Repository.resolve(run.directory, fileOf(id), "the credential file"), secret.getValue());
+            for (Form form : forms.get(id)) {
+                switch (form) {
+                    case SSH_AGENT -> options.addAll(List.of("--ssh", "default=" + run.temporaryFile("secret-" + id, secret.getValue())));
+                    case SECRET_MOUNT -> options.addAll(List.of("--secret", "id=" + id + ",src=" + run.temporaryFile("secret-" + id, secret.getValue())));
+                    case SERVED -> served.put(id, secret.getValue());
+                    case FILE -> {
+                        run.console.warn(dockerfileName + " copies " + fileOf(id) + " into the image, so it stays in a layer of "
+                                + "that image: use RUN --mount=type=secret or --mount=type=ssh (BuildKit), or ARG " + URL_ARGUMENT + " (see README)");
+                        place(Repository.resolve(run.directory, fileOf(id), "the credential file"), secret.getValue());
+                    }
                 }
             }
         }
-        if (forms.containsValue(Form.SSH_AGENT) || forms.containsValue(Form.SECRET_MOUNT)) {
+        if (forms.values().stream().anyMatch(each -> each.contains(Form.SSH_AGENT) || each.contains(Form.SECRET_MOUNT))) {
             environment.put("DOCKER_BUILDKIT", "1");
         }
         if (!served.isEmpty()) {
             serve(served, options, environment);
         }
         return new Build(options, environment);
+    }
+
+    /**
+     * Once the image that asked is built: the files this run placed in docker/ go, so that no other
+     * build of the step (compose's other services, with docker/ in their context) can copy them.
+     */
+    void withdraw() {
+        if (run.changesFiles()) {
+            placed.forEach(Repository::delete);
+            placed.clear();
+        }
+    }
+
+    /**
+     * IMAGE, when its Dockerfile copies a credential file the kit writes, holds that credential in a
+     * layer: it goes when the run ends, and the step says so. Called before whatever uses the image
+     * starts, so that it goes after them.
+     */
+    void notLeftIn(String image) {
+        List<String> copied = secrets.keySet().stream().filter(id -> forms.get(id).contains(Form.FILE)).map(Credentials::fileOf).toList();
+        if (!copied.isEmpty()) {
+            run.atEnd(() -> {
+                run.console.step("removing " + image + ": it holds the " + String.join(" and ", copied) + " its Dockerfile copied in");
+                run.commands.cleanUp(Docker.removeImages(List.of(image)));
+            });
+        }
     }
 
     /**
@@ -301,6 +347,7 @@ final class Credentials {
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             created[0] = true;
+            placed.add(file);
             Files.writeString(file, content, StandardCharsets.UTF_8);
         } catch (FileAlreadyExistsException e) {
             throw Exit.failure(name + " appeared while the build was starting: another build is running here");

@@ -604,16 +604,22 @@ class SafetyTest {
         repo.write("docker/Dockerfile.test", form.equals("copied")
                 ? "FROM busybox:1.36\nCOPY docker/id_rsa /root/.ssh/id_rsa\nRUN grep -q 'BEGIN OPENSSH' /root/.ssh/id_rsa\nCMD [\"sh\", \"-c\", \"echo tests-ran\"]\n"
                 : "FROM busybox:1.36\nARG PIPKIT_SECRET_URL\nRUN wget -q -O /tmp/id_rsa \"$PIPKIT_SECRET_URL/id_rsa\" && grep -q 'BEGIN OPENSSH' /tmp/id_rsa && rm /tmp/id_rsa\n"
-                        + "CMD [\"sh\", \"-c\", \"echo tests-ran\"]\n# id_rsa\n");
+                        + "CMD [\"sh\", \"-c\", \"echo tests-ran\"]\n");
         repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile.test\n"
                 + "    image: ${IMAGE}\n    depends_on: [store]\n  store:\n    build:\n      context: ..\n      dockerfile: docker/store/Dockerfile\n    image: ${IMAGE}-store\n");
-        repo.write("docker/store/Dockerfile", "FROM busybox:1.36\nCMD [\"sleep\", \"600\"]\n");
+        // the store copies the whole context, docker/ included, without asking for the key: it must find none
+        repo.write("docker/store/Dockerfile", "FROM busybox:1.36\nCOPY . /context/\nCMD [\"sleep\", \"600\"]\n");
         repo.write(".dockerignore", "obj\n");   // as real repositories have it: docker/ is in the context
         List<String> temporary = temporaryFiles();
         Harness.Result result = repo.run(Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(KEY.getBytes())), "test.java");
         assertEquals(0, result.exit(), result.all());
         assertTrue(result.all().contains("tests-ran"), result.all());
         assertEquals(0, countSecrets(result.all()), "a secret in the output");
+        if (form.equals("copied")) {
+            assertTrue(result.err().contains("removing " + repo.image("1.0.0-0-test") + ": it holds the docker/id_rsa its Dockerfile copied in"), result.err());
+            assertFalse(repo.images().contains(repo.image("1.0.0-0-test")), "an image that holds the key the kit gave it is not left behind");
+        }
+        assertNoSecretInImagesOrFiles(SECRETS);
         assertNothingLeftBehind(temporary);
     }
 

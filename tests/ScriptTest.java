@@ -100,6 +100,21 @@ class ScriptTest {
     }
 
     @org.junit.jupiter.api.Test
+    void credentialsAreGivenOnlyWhereAnInstructionReadsThem() throws IOException {
+        // as a real Dockerfile.test has it: it removes an .npmrc it never copied, and names id_rsa in a comment
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\n# the key: docker/id_rsa (see README)\nRUN rm -f ./.npmrc \\\n && echo id_rsa\nCMD [\"true\"]\n");
+        Harness.Result result = run(new Test(), Map.of(), "--dry-run", "--compose", "standalone");
+        assertEquals(0, result.exit(), "no NPM_TOKEN and no key asked for: " + result.all());
+        assertFalse(result.all().contains("id_rsa would be written") || result.out().contains("docker build"), "compose builds it as it is: " + result.out());
+        // a COPY of it is the evidence: then the key is needed, and the image that holds it is removed at the end
+        repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCOPY docker/id_rsa /root/.ssh/id_rsa\nCMD [\"true\"]\n");
+        Harness.Result copied = run(new Test(), Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(SafetyTest.KEY.getBytes())), "--dry-run", "--compose", "standalone");
+        assertEquals(0, copied.exit(), copied.all());
+        assertTrue(copied.err().contains("removing " + repo.image("1.0.0-0-test") + ": it holds the docker/id_rsa its Dockerfile copied in"), copied.err());
+        assertTrue(copied.out().contains("docker rmi " + repo.image("1.0.0-0-test")), copied.out());
+    }
+
+    @org.junit.jupiter.api.Test
     void aLibraryHasNothingToPackageOrPublishAndThePipelineSkipsBoth() throws IOException {
         Files.delete(repo.dir.resolve("docker/Dockerfile"));
         Files.delete(repo.dir.resolve("docker/docker-compose.yml"));
@@ -412,7 +427,8 @@ class ScriptTest {
                 bad("an unknown tag to publish", "publish.java", none, Map.of(), List.of("--tags", "nightly"), "--tags takes rc and/or latest"),
                 bad("DOCKER_USER without DOCKER_PASS", "publish.java", none, Map.of("DOCKER_USER", "me"), List.of(), "set both DOCKER_USER and DOCKER_PASS"),
                 bad("nowhere to publish", "publish.java", json("{\"name\": \"x\", \"version\": \"1\"}"), Map.of(), List.of(), "has no \"registry\""),
-                bad("a key that is not a key", "build.java", repo -> repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nARG PIPKIT_SECRET_URL\n# id_rsa\n"),
+                bad("a key that is not a key", "build.java", repo -> repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nARG PIPKIT_SECRET_URL\n"
+                        + "RUN wget -qO /tmp/k \"$PIPKIT_SECRET_URL/id_rsa\" && rm /tmp/k\n"),
                         Map.of("GIT_PRIVATE_KEY", "not-a-key"), List.of(), "GIT_PRIVATE_KEY is neither a private key"),
                 bad("an .npmrc without NPM_TOKEN", "build.java", repo -> repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nCOPY docker/.npmrc /root/\n"),
                         Map.of(), List.of(), "NPM_TOKEN is not set"),

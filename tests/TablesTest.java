@@ -179,8 +179,8 @@ class TablesTest {
             } else if (name.matches("[A-Z][A-Za-z]+\\.[A-Z_a-z]+")) {
                 // a lib/ class's member (Kit.RESOURCES), or a file of a template's docker/ set (Dockerfile.build)
                 Path lib = Harness.ROOT.resolve("lib/" + name.substring(0, name.indexOf('.')) + ".java");
-                assertTrue(Files.exists(lib) ? Files.readString(lib).contains(name.substring(name.indexOf('.') + 1))
-                        : Files.exists(Harness.ROOT.resolve("templates/java/docker/" + name)), "CONTRIBUTING.md names " + name + ", which is not there");
+                assertTrue(Files.exists(lib) && Files.readString(lib).contains(name.substring(name.indexOf('.') + 1))
+                        || Files.exists(Harness.ROOT.resolve("templates/java/docker/" + name)), "CONTRIBUTING.md names " + name + ", which is not there");
                 checked.add(name);
             }
         }
