@@ -210,7 +210,6 @@ final class Component {
     String updatedText() {
         try (JsonParser parser = Json.parser(text)) {
             parser.nextToken();
-            long lastValueEnd = -1;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
@@ -222,17 +221,28 @@ final class Component {
                     boolean number = value == JsonToken.VALUE_NUMBER_INT && build.matches("[0-9]+");
                     return text.substring(0, start) + (number ? build : Json.quote(build)) + text.substring(end);
                 }
-                lastValueEnd = end;
             }
-            return insertBuild(lastValueEnd);
+            return withField(text, "build", Json.quote(build));
         } catch (IOException e) {
             throw new IllegalStateException("component.json was valid a moment ago", e);
         }
     }
 
-    /** Adds "build" after the last field, in the same layout as the field before it. */
-    private String insertBuild(long lastValueEnd) {
-        String entry = "\"build\": " + Json.quote(build);
+    /** TEXT, a component.json that parses, with NAME: JSON added after its last field, in the layout of the field before it. */
+    static String withField(String text, String name, String json) {
+        long lastValueEnd = -1;
+        try (JsonParser parser = Json.parser(text)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                parser.nextToken();
+                parser.getText(); // strings are read lazily: finish this one so the end is known
+                parser.skipChildren();
+                lastValueEnd = parser.currentLocation().getCharOffset();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("component.json was valid a moment ago", e);
+        }
+        String entry = Json.quote(name) + ": " + json;
         if (lastValueEnd < 0) {
             int brace = text.indexOf('{');
             return text.substring(0, brace + 1) + entry + text.substring(brace + 1);
@@ -249,9 +259,13 @@ final class Component {
     /** Writes the build number into the file atomically: a temp file beside it, then a rename. */
     void write() {
         String updated = updatedText();
-        if (updated.equals(text)) {
-            return;
+        if (!updated.equals(text)) {
+            write(file, updated);
         }
+    }
+
+    /** Replaces FILE (component.json, read and checked before) with UPDATED atomically, keeping its owner and mode, through a link to it. */
+    static void write(Path file, String updated) {
         Path temp = null;
         try {
             // through a link (checked at read to stay inside the repository) to the file it names, so the link stays a link

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 /** build.java end to end: a copy of the sample repository, the real engine, ./build.java as a process. */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
-@org.junit.jupiter.api.Tag(Harness.STACK)
 class BuildTest {
     Harness repo;
 
@@ -46,6 +45,7 @@ class BuildTest {
     }
 
 
+    @org.junit.jupiter.api.Tag(Harness.STACK)
     @Test
     void buildsTheSampleAndCopiesItsOutputs() throws IOException {
         String before = repo.read("component.json");
@@ -68,6 +68,7 @@ class BuildTest {
         assertNothingLeftBehind();
     }
 
+    @org.junit.jupiter.api.Tag(Harness.STACK)
     @Test
     void takesTheCiBuildNumberBeforeNamingAndKeepsItsType() throws IOException {
         String before = repo.read("component.json");
@@ -98,6 +99,7 @@ class BuildTest {
         assertEquals(List.of(), repo.images());
     }
 
+    @org.junit.jupiter.api.Tag(Harness.STACK)
     @Test
     void aFailingBuildExitsOneAndLeavesNoContainer() throws IOException {
         repo.write("src/main/java/beacons/Broken.java", "package beacons; class Broken { int x = ; }");
@@ -231,6 +233,7 @@ class BuildTest {
         assertNothingLeftBehind();
     }
 
+    @org.junit.jupiter.api.Tag(Harness.STACK)
     @Test
     void aPrivateKeyReachesTheBuildAndNothingElse() throws IOException {
         String key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAtestkeymaterialXYZ\n-----END OPENSSH PRIVATE KEY-----\n";

@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The pipeline, other engines through DOCKER_HOST, and JBang conventions (catalog, app install, export, completion). */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
@@ -34,38 +36,56 @@ class EcosystemTest {
     }
 
     /**
-     * A dry run prints the commands as they run: pasted into `sh -e`, every script's dry run does
+     * A dry run prints the commands as they run: pasted into `sh -e`, each script's dry run does
      * what the real run does (the same outputs, manifest, images, and nothing left in the engine).
+     * The builder's and compose's commands differ by stack; tag's and clean's do not.
      */
     @org.junit.jupiter.api.Tag(Harness.STACK)
-    @Test
-    void everyDryRunPastedIntoAShellDoesWhatTheRealRunDoes() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"build.java", "test.java", "package.java"})
+    void theDryRunsOfTheImageStepsPastedIntoAShellDoWhatTheRealRunsDo(String script) throws IOException {
+        pastedAndReal(script);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tag.java", "clean.java"})
+    void theDryRunsOfTagAndCleanPastedIntoAShellDoWhatTheRealRunsDo(String script) throws IOException {
+        pastedAndReal(script);
+    }
+
+    /** SCRIPT's dry run pasted into a shell, then its real run after what it needs first: the same state. */
+    void pastedAndReal(String script) throws IOException {
         Map<String, String> environment = Map.of("HTTP_PORT", Integer.toString(Harness.freePort()));
         TagTest.git(repo.dir, "init", "--quiet");
         TagTest.git(repo.dir, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "--quiet", "--allow-empty", "-m", "first");
-        for (String script : List.of("build.java", "test.java", "package.java", "tag.java", "clean.java")) {
-            String[] args = script.equals("tag.java") ? new String[] {"--no-push"} : new String[0];
-            Harness.Result dry = repo.run(environment, script, java.util.stream.Stream.concat(java.util.stream.Stream.of("--dry-run"), java.util.Arrays.stream(args))
-                    .toArray(String[]::new));
-            assertEquals(0, dry.exit(), script + ": " + dry.all());
-            var pasted = Harness.exec(List.of("sh", "-e", "-c", "cd " + repo.dir + " && git config user.email t@t && git config user.name t\n" + dry.out()));
-            assertEquals(0, pasted.getExitValue(), script + "'s dry run, pasted:\n" + dry.out() + "\n" + pasted.outputUTF8());
-            String afterPaste = state();
-            if (script.equals("tag.java")) {
-                TagTest.git(repo.dir, "tag", "-d", "v1.0.0-0");
-            } else if (!script.equals("clean.java")) {
-                assertEquals(0, repo.run(environment, "clean.java", "--quiet", "--latest").exit());
-                if (!script.equals("build.java")) {
-                    assertEquals(0, repo.run(environment, "build.java", "--quiet").exit(), "what " + script + " needs first");
-                }
-                if (script.equals("package.java")) {
-                    assertEquals(0, repo.run(environment, "test.java", "--quiet").exit());
-                }
-            }
-            Harness.Result real = repo.run(environment, script, args);
-            assertEquals(0, real.exit(), script + ": " + real.all());
-            assertEquals(afterPaste, state(), script + ": the pasted dry run and the real run differ");
+        // what the step needs first (clean: something to remove)
+        List<String> before = switch (script) {
+            case "test.java" -> List.of("build.java");
+            case "package.java" -> List.of("build.java", "test.java");
+            case "clean.java" -> List.of("build.java", "test.java", "package.java");
+            default -> List.of();
+        };
+        for (String step : before) {
+            assertEquals(0, repo.run(environment, step, "--quiet").exit(), "what " + script + " needs first: " + step);
         }
+        String[] args = script.equals("tag.java") ? new String[] {"--no-push"} : new String[0];
+        Harness.Result dry = repo.run(environment, script, java.util.stream.Stream.concat(java.util.stream.Stream.of("--dry-run"), java.util.Arrays.stream(args))
+                .toArray(String[]::new));
+        assertEquals(0, dry.exit(), script + ": " + dry.all());
+        var pasted = Harness.exec(List.of("sh", "-e", "-c", "cd " + repo.dir + " && git config user.email t@t && git config user.name t\n" + dry.out()));
+        assertEquals(0, pasted.getExitValue(), script + "'s dry run, pasted:\n" + dry.out() + "\n" + pasted.outputUTF8());
+        String afterPaste = state();
+        if (script.equals("tag.java")) {
+            TagTest.git(repo.dir, "tag", "-d", "v1.0.0-0");
+        } else {
+            assertEquals(0, repo.run(environment, "clean.java", "--quiet", "--latest").exit());
+            for (String step : before) {
+                assertEquals(0, repo.run(environment, step, "--quiet").exit(), "what " + script + " needs first: " + step);
+            }
+        }
+        Harness.Result real = repo.run(environment, script, args);
+        assertEquals(0, real.exit(), script + ": " + real.all());
+        assertEquals(afterPaste, state(), script + ": the pasted dry run and the real run differ");
     }
 
     /** What a step leaves: the outputs and their manifest, the component's images, the git tags, and no leftovers in the engine. */

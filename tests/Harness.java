@@ -194,17 +194,17 @@ final class Harness {
     }
 
     /**
-     * Writes a file of the copy. A Dockerfile gets this suite run's label right after FROM, so that
-     * every layer it builds carries it: the same Dockerfile builds once per suite run (its layers are
-     * shared by the tests), and what builds leave (the legacy builder keeps every step as an image)
-     * is removed by that label when the suite ends ({@link #removeSuiteImages}). A compose file
+     * Writes a file of the copy. A Dockerfile gets a label right after FROM, so that every layer it
+     * builds carries it: with BuildKit this suite run's, so the same Dockerfile builds once per suite
+     * run (the tests share its layers) and what builds leave is removed by that label when the suite
+     * ends ({@link #removeSuiteImages}); with the legacy builder this test's (see {@link #SHARED_LAYERS}). A compose file
      * without `version:` gets `init: true` in every service, as the templates have it: a process
      * that ignores SIGTERM as PID 1 (busybox's httpd, sh) would make every stop wait out its timeout.
      */
     void write(String file, String text) throws IOException {
         Files.createDirectories(dir.resolve(file).getParent());
         if (file.startsWith("docker/Dockerfile") || file.endsWith("/Dockerfile")) {
-            text = text.replaceFirst("(?m)^(FROM [^\\n]*)$", "$1\nLABEL " + SUITE_LABEL);
+            text = text.replaceFirst("(?m)^(FROM [^\\n]*)$", "$1\nLABEL " + (SHARED_LAYERS ? SUITE_LABEL : Docker.LABEL + ".component=" + name));
         }
         if (file.startsWith("docker/") && file.endsWith(".yml") && !text.matches("(?s)(.*\\n)?version:.*") && text.contains("services:")) {
             text = withInit(text);
@@ -227,6 +227,14 @@ final class Harness {
         }
         return with.toString();
     }
+
+    /**
+     * Whether the tests' builds share their layers: with BuildKit (the buildx plugin there). The
+     * legacy builder keeps every step as an image whose parent is the step before: a test removing
+     * its image there removes untagged parents another test's build is standing on ("unknown parent
+     * image ID"), so each test's layers carry its own label instead.
+     */
+    static final boolean SHARED_LAYERS = DockerConfig.plugin(System.getenv(), Path.of(""), "docker-buildx") != null;
 
     /** The label of the layers this suite run builds (see {@link #write}). */
     static final String SUITE_LABEL = Docker.LABEL + ".tests=" + ScriptRun.newId();
@@ -693,6 +701,49 @@ final class Harness {
             buildKit = exec(List.of("docker", "buildx", "version")).getExitValue() == 0;
         }
         return buildKit;
+    }
+
+    /** The base images the tests build on (tests/base-images.sh). */
+    static final List<String> BASES = List.of("busybox:1.36", "debian:bookworm-slim", "eclipse-temurin:17-jdk", "buildpack-deps:bookworm-scm", "pipkit-toolchains:bookworm");
+
+    /**
+     * The content of IMAGE's own layers, those above the base image it was built on (docker save,
+     * read as bytes in ISO-8859-1): what its Dockerfile added, where a secret would be. The bases'
+     * layers are the toolchains', gigabytes that hold none (they are made by tests/base-images.sh).
+     */
+    static String ownLayers(String image) throws IOException {
+        List<String> layers = lines(docker("image", "inspect", "--format", "{{range .RootFS.Layers}}{{println .}}{{end}}", image));
+        int below = 0;
+        for (String base : BASES) {
+            List<String> baseLayers = lines(docker("image", "inspect", "--format", "{{range .RootFS.Layers}}{{println .}}{{end}}", base));
+            if (!baseLayers.isEmpty() && baseLayers.size() > below && baseLayers.size() < layers.size() && layers.subList(0, baseLayers.size()).equals(baseLayers)) {
+                below = baseLayers.size();
+            }
+        }
+        Path saved = Files.createTempFile("pipkit-save-", ".tar");
+        Path files = Files.createTempDirectory("pipkit-save-");
+        try {
+            ProcessResult save = exec(List.of("docker", "save", "-o", saved.toString(), image));
+            if (save.getExitValue() != 0) {
+                throw new AssertionError("docker save " + image + ": " + save.outputUTF8());
+            }
+            exec(List.of("tar", "-xf", saved.toString(), "-C", files.toString(), "manifest.json"));
+            List<String> entries = new ArrayList<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(files.resolve("manifest.json").toFile()).path(0).path("Layers")
+                    .forEach(layer -> entries.add(layer.asText()));
+            if (entries.size() != layers.size()) {
+                throw new AssertionError("docker save " + image + " holds " + entries.size() + " layers, docker image inspect says " + layers.size());
+            }
+            StringBuilder text = new StringBuilder();
+            for (String entry : entries.subList(below, entries.size())) {
+                exec(List.of("tar", "-xf", saved.toString(), "-C", files.toString(), entry));
+                text.append(Files.readString(files.resolve(entry), StandardCharsets.ISO_8859_1));
+            }
+            return text.toString();
+        } finally {
+            Files.deleteIfExists(saved);
+            Repository.delete(files);
+        }
     }
 
     /** Every image (id and tags) and container on the engine, sorted: to show that a run changed nothing. */

@@ -43,7 +43,7 @@ class TablesTest {
             Path file = Harness.ROOT.resolve(step.script());
             String text = Files.readString(file);
             assertTrue(text.startsWith("///usr/bin/env true; exec jbang \"$0\" \"$@\"\n") && text.contains("\n//DESCRIPTION ")
-                    && text.contains("\n//SOURCES lib/Kit.java\n"), step.script() + ": its first line, //DESCRIPTION and //SOURCES lib/Kit.java");
+                    && text.contains("\n//SOURCES lib/Kit.java"), step.script() + ": its first line, //DESCRIPTION and //SOURCES lib/Kit.java");
             assertTrue(Files.isExecutable(file), step.script() + " has no run bit: chmod +x " + step.script());
             assertTrue(text.contains("\nclass " + step.className() + " ") && text.contains("System.exit(Kit.run(new " + step.className() + "(), args))"),
                     step.script() + ": class " + step.className() + " and its main");

@@ -111,9 +111,7 @@ class TemplateTest {
         Harness.Result pack = service.run(key, "package.java");
         assertEquals(0, pack.exit(), pack.all());
         assertTrue(service.images().containsAll(List.of(service.image("1.0.0-0"), service.image("latest"))), "the artifacts' tags: " + service.images());
-        String layers = Harness.exec(List.of("sh", "-c", "docker save " + service.image("1.0.0-0") + " | tar -xO --wildcards '*' 2>/dev/null | strings | grep -c "
-                + SafetyTest.KEY_MATERIAL + " || true")).outputUTF8().strip();
-        assertEquals("0", layers, "the key in a layer of the release image");
+        assertFalse(Harness.ownLayers(service.image("1.0.0-0")).contains(SafetyTest.KEY_MATERIAL), "the key in a layer of the release image");
 
         Harness.Result clean = service.run("clean.java", "--latest");
         assertEquals(0, clean.exit(), clean.all());
