@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
             "%nExample:",
             "  ./jbang install.java --dry-run ../pip-services-beacons-node",
             "  ./jbang install.java --language python --registry pipdevs ../beacons-python"})
-class Install implements Callable<Integer> {
+class Install implements Callable<Integer>, Kit.Seamed {
     /** What a repository gets besides lib/: every step's script but this one, the JBang wrapper and the catalog. */
     static final List<String> KIT_FILES = Kit.join(Step.ALL.stream().filter(step -> !step.name().equals("install")).map(Step::script).toList(),
             List.of("jbang", "jbang.cmd", "jbang-catalog.json"));
@@ -61,13 +61,25 @@ class Install implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the whole plan: what would be copied, added and said; change nothing.")
     boolean dryRun;
 
+    Kit.Seams seams = Kit.Seams.SYSTEM;
+
     public static void main(String... args) {
         System.exit(Kit.run(new Install(), args));
     }
 
     @Override
+    public void use(Kit.Seams seams) {
+        this.seams = seams;
+    }
+
+    @Override
+    public Kit.Seams seams() {
+        return seams;
+    }
+
+    @Override
     public Integer call() throws IOException {
-        Console console = new Console(System.out, System.err, false, false, System.getenv());
+        Console console = new Console(seams.out(), seams.err(), false, false, seams.environment());
         Path kit = Path.of("").toAbsolutePath();
         if (!Files.isDirectory(kit.resolve("templates")) || !Files.exists(kit.resolve("lib/Component.java"))) {
             throw Exit.badInput("run install.java from the kit's folder (the one with templates/ and lib/)");
@@ -165,7 +177,9 @@ class Install implements Callable<Integer> {
                 if (!found.isEmpty()) {
                     console.print("# " + kind.heading + ":");
                     for (Migration.Finding finding : found) {
-                        console.print("#   " + finding.message() + (finding.source().isEmpty() ? "" : "\n#       from " + finding.source()));
+                        List<String> sources = finding.source().isEmpty() ? List.of() : List.of(finding.source().split("\n"));
+                        console.print("#   " + finding.message() + (sources.isEmpty() ? "" : "\n#       from " + String.join("\n#        and ", sources.subList(0, Math.min(3, sources.size())))
+                                + (sources.size() > 3 ? "\n#        and " + (sources.size() - 3) + " more lines" : "")));
                     }
                 }
             }

@@ -54,6 +54,13 @@ final class Kit {
         static final Seams SYSTEM = new Seams(System.out, System.err, System.getenv(), Commands.PROCESSES);
     }
 
+    /** A command without {@link Options} that still speaks through the seams (install.java): {@link #execute} hands them over. */
+    interface Seamed {
+        void use(Seams seams);
+
+        Seams seams();
+    }
+
     /** The options every script takes, with {@link Usage} (a picocli mixin); {@link #start} makes the script's {@link ScriptRun}. */
     static final class Options {
         @Mixin
@@ -143,6 +150,9 @@ final class Kit {
         if (options != null) {
             options.seams = seams;
         }
+        if (line.getCommand() instanceof Seamed seamed) {
+            seamed.use(seams);
+        }
         try {
             return line.execute(args);
         } finally {
@@ -205,7 +215,8 @@ final class Kit {
 
     private static Console console(CommandLine line) {
         Options options = options(line);
-        return options != null ? options.console() : new Console(System.out, System.err, false, false, System.getenv());
+        Seams seams = line.getCommand() instanceof Seamed seamed ? seamed.seams() : Seams.SYSTEM;
+        return options != null ? options.console() : new Console(seams.out(), seams.err(), false, false, seams.environment());
     }
 
     /** The names the scripts use for the component.json in the current folder, for --help. */

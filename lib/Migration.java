@@ -62,7 +62,7 @@ final class Migration {
     private static final Pattern FROM_ENVIRONMENT = Pattern.compile("\\$(\\w+)\\s*=\\s*\\$env:(\\w+)");
     private static final Pattern ENVIRONMENT = Pattern.compile("\\$env:(\\w+)");
     private static final Pattern PROBE = Pattern.compile("Invoke-WebRequest\\s+(?:-Uri\\s+)?(\"[^\"]*\"|\\S+)(.*)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern URI = Pattern.compile("https?://((?:\\$\\([^)]*\\)|\\$\\w+|[^:/$])+)(?::((?:\\$\\([^)]*\\)|\\$\\w+|[0-9])+))?(.*)");
+    private static final Pattern URI = Pattern.compile("https?://((?:\\$\\([^)]*\\)|\\$\\w+|[^:/$])+)(?::(\\$\\([^)]*\\)|\\$\\w+|[0-9]+))?(.*)");
 
     final Path directory;
     /** The component.json fields to add, by name, as JSON. */
@@ -110,8 +110,17 @@ final class Migration {
         return lines;
     }
 
+    /** Notes a finding; the same one from several lines is one finding that names them all. */
     private void found(Kind kind, String message, Line line) {
-        findings.add(new Finding(kind, message, line == null ? "" : line.where()));
+        String source = line == null ? "" : line.where();
+        for (int i = 0; i < findings.size(); i++) {
+            Finding earlier = findings.get(i);
+            if (earlier.kind() == kind && earlier.message().equals(message)) {
+                findings.set(i, new Finding(kind, message, earlier.source().isEmpty() ? source : source.isEmpty() ? earlier.source() : earlier.source() + "\n" + source));
+                return;
+            }
+        }
+        findings.add(new Finding(kind, message, source));
     }
 
     /**
@@ -189,8 +198,8 @@ final class Migration {
         }
         boolean artifacts = component.releaseImages().stream().noneMatch(image -> image.endsWith("-rc"));
         if (built != null && !release.contains("?")) {
-            if (release.equals(List.of("<version>-<build>-rc", "latest")) || artifacts && component.releaseImages().equals(
-                    release.stream().map(tag -> component.repository() + ":" + component.placeholders(tag)).toList())) {
+            if (release.equals(List.of("<version>-<build>-rc", "latest")) || artifacts && Set.copyOf(component.releaseImages()).equals(
+                    Set.copyOf(release.stream().map(tag -> component.repository() + ":" + component.placeholders(tag)).toList()))) {
                 found(Kind.SAME, "package.java builds the release image as " + String.join(" and ", release), built);
             } else if (!component.fields.has("artifacts")) {
                 fields.put("artifacts", "[" + String.join(", ", release.stream().map(tag -> "{\"name\": \"<name>\", \"tag\": " + Json.quote(tag)
