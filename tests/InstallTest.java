@@ -150,6 +150,40 @@ class InstallTest {
     }
 
     @Test
+    void theKitsOwnFilesAreNeverOverwrittenWithoutForceAndTheRepositorysNeverAreAtAll() throws IOException {
+        target = Files.createTempDirectory("pipkit-adopt-");
+        Path dir = Files.createDirectories(target.resolve("My Service"));
+        Files.createDirectories(dir.resolve("docker"));
+        Files.writeString(dir.resolve("docker/Dockerfile"), "FROM mine\n");
+        Files.writeString(dir.resolve("build.java"), "mine\n");
+        Harness.assertOneErrorLine(install("--language", "python", dir.toString()), 2, "would be overwritten: build.java (use --force");
+        assertFalse(Files.exists(dir.resolve("lib")) || Files.exists(dir.resolve("component.json")), "nothing may be copied when the install is refused");
+
+        Harness.Result dryRun = install("--language", "python", "--force", "--dry-run", dir.toString());
+        assertEquals(0, dryRun.exit(), dryRun.all());
+        assertTrue(dryRun.out().contains("# adopting " + dir), dryRun.out());
+        assertFalse(Files.exists(dir.resolve("lib")) || Files.exists(dir.resolve("component.json")), "the dry run changed files");
+
+        Harness.Result forced = install("--language", "python", "--force", dir.toString());
+        assertEquals(0, forced.exit(), forced.all());
+        assertEquals("FROM mine\n", Files.readString(dir.resolve("docker/Dockerfile")), "docker/ is the repository's: no template goes over it");
+        assertFalse(Files.exists(dir.resolve(".dockerignore")));
+        assertTrue(Files.isExecutable(dir.resolve("build.java")) && Files.exists(dir.resolve("lib/Component.java")));
+        String component = Files.readString(dir.resolve("component.json"));
+        assertTrue(component.contains("\"name\": \"my-service\"") && component.contains("\"language\": \"python\""), "a component.json where there was none: " + component);
+
+        Files.writeString(dir.resolve("component.json"), "{\"name\": \"kept\", \"version\": \"2.0.0\", \"extra\": 1}\n");
+        assertEquals(0, install("--language", "go", "--force", dir.toString()).exit());
+        assertEquals("{\"name\": \"kept\", \"version\": \"2.0.0\", \"extra\": 1}\n", Files.readString(dir.resolve("component.json")));
+        Harness.assertOneErrorLine(install("--language", "cobol", dir.toString()), 2, "--language must be one of");
+
+        // a new repository gets the language's docker/ set too
+        Path fresh = Files.createDirectories(target.resolve("fresh"));
+        assertEquals(0, install("--language", "node", "--name", "fresh", fresh.toString()).exit());
+        assertTrue(Files.readString(fresh.resolve("docker/Dockerfile.build")).contains("FROM node:") && Files.exists(fresh.resolve(".dockerignore")));
+    }
+
+    @Test
     void gitignoreRulesAreReadAsGitReadsThem() {
         List<String> rules = List.of("# comment", "/lib", "obj/", "*.log", "build/**/out", "!keep.log", "/docs/*.md");
         assertTrue(Migration.ignored(rules, "lib", true) && Migration.ignored(rules, "lib/Kit.java", false), "/lib and what is under it");

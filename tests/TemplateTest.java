@@ -86,9 +86,10 @@ class TemplateTest {
     void aRepositoryShapedLikeARealPipServicesNodeServiceRunsUnedited() throws IOException {
         Path dir = kit.dir.resolve("pip-services-node");
         Harness.exec(List.of("cp", "-r", kit.dir.resolve("tests/fixtures/pip-services-node").toString(), dir.toString()));
-        for (String file : List.of("build.java", "test.java", "package.java", "clean.java", "jbang", "lib")) {
-            Harness.exec(List.of("cp", "-r", kit.dir.resolve(file).toString(), dir.toString()));
-        }
+        // adopted as a user does: the kit alone goes in, its docker/ set stays
+        Harness.Result adopted = kit.run("install.java", dir.toString());
+        assertEquals(0, adopted.exit(), adopted.all());
+        assertTrue(adopted.out().contains("# adopting " + dir), adopted.out());
         service = Harness.at(dir, kit.name + "-real");
         service.write("component.json", service.read("component.json").replace("pip-services-beacons-node", service.name).replace("pipdevs", service.registry));
         TagTest.git(dir, "init", "--quiet");
@@ -129,34 +130,5 @@ class TemplateTest {
             case "go" -> repo.write("main_test.go", repo.read("main_test.go").replace("heartbeat() != \"OK\"", "heartbeat() != \"KO\""));
             default -> throw new IllegalArgumentException(language);
         }
-    }
-
-    @Test
-    void theInstallerNeverOverwritesWithoutForceAndAsksNothingWhenTold() throws IOException {
-        Path dir = kit.dir.resolve("My Service");
-        Files.createDirectories(dir.resolve("docker"));
-        Files.writeString(dir.resolve("docker/Dockerfile"), "FROM mine\n");
-        Files.writeString(dir.resolve("notes.txt"), "mine\n");
-        Harness.Result refused = kit.run("install.java", "--language", "python", dir.toString());
-        Harness.assertOneErrorLine(refused, 2, "docker/Dockerfile");
-        assertEquals("FROM mine\n", Files.readString(dir.resolve("docker/Dockerfile")));
-        assertTrue(!Files.exists(dir.resolve("build.java")), "nothing may be copied when the install is refused");
-
-        Harness.Result dryRun = kit.run("install.java", "--language", "python", "--force", "--dry-run", dir.toString());
-        assertEquals(0, dryRun.exit(), dryRun.all());
-        assertTrue(!Files.exists(dir.resolve("build.java")) && !Files.exists(dir.resolve("component.json")), "the dry run changed files");
-
-        Harness.Result forced = kit.run("install.java", "--language", "python", "--force", dir.toString());
-        assertEquals(0, forced.exit(), forced.all());
-        assertTrue(Files.readString(dir.resolve("docker/Dockerfile")).contains("python:3.11-slim"));
-        assertTrue(Files.isExecutable(dir.resolve("build.java")) && Files.exists(dir.resolve("lib/Component.java")));
-        String component = Files.readString(dir.resolve("component.json"));
-        assertTrue(component.contains("\"name\": \"my-service\"") && component.contains("\"language\": \"python\""), component);
-        assertEquals("mine\n", Files.readString(dir.resolve("notes.txt")));
-
-        Files.writeString(dir.resolve("component.json"), "{\"name\": \"kept\", \"version\": \"2.0.0\", \"extra\": 1}\n");
-        assertEquals(0, kit.run("install.java", "--language", "go", "--force", dir.toString()).exit());
-        assertEquals("{\"name\": \"kept\", \"version\": \"2.0.0\", \"extra\": 1}\n", Files.readString(dir.resolve("component.json")));
-        Harness.assertOneErrorLine(kit.run("install.java", "--language", "cobol", dir.toString()), 2, "--language must be one of");
     }
 }
