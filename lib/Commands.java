@@ -198,7 +198,11 @@ final class Commands {
         Map<String, String> all = new HashMap<>(base);
         all.putAll(environment);
         try {
-            return exec.run(command, all, directory, out, err, input);
+            int exit = exec.run(command, all, directory, out, err, input);
+            if ((exit == 130 || exit == 143) && Exit.ending()) {
+                throw new Exit.Failure(Exit.INTERRUPTED, command.get(0) + " was interrupted");   // the run's end is the signal's
+            }
+            return exit;
         } catch (IOException e) {
             throw Exit.badInput("cannot run " + command.get(0) + ": is it installed and on PATH?");
         } catch (InterruptedException e) {

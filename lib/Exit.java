@@ -31,4 +31,28 @@ final class Exit {
     static Failure failure(String message) {
         return new Failure(FAILED, message);
     }
+
+    /**
+     * Whether the JVM is ending on a signal, waiting up to a second for it: Ctrl-C reaches the JVM
+     * and the program it runs at once, and the program can end (130, 143) before the JVM's hooks
+     * start. Then the step's failure is the signal's, not the program's.
+     */
+    static boolean ending() {
+        for (int wait = 0; wait < 50; wait++) {
+            Thread probe = new Thread(() -> { });
+            try {
+                Runtime.getRuntime().addShutdownHook(probe);
+                Runtime.getRuntime().removeShutdownHook(probe);
+            } catch (IllegalStateException e) {
+                return true;   // hooks can no longer be added: the JVM is shutting down
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -188,7 +188,7 @@ final class Kit {
         });
         commandLine.setExecutionExceptionHandler((error, line, parsed) -> {
             Options options = options(line);
-            if (options != null && options.run != null && options.run.interrupted) {
+            if (options != null && options.run != null && options.run.interrupted || error instanceof Exit.Failure signalled && signalled.exitCode == Exit.INTERRUPTED) {
                 return Exit.INTERRUPTED;
             }
             Console console = console(line);
