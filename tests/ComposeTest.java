@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 /** test.java, package.java and run.java end to end, on the real engine with real compose. */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
 @org.junit.jupiter.api.Tag(Harness.STACK)
-@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)   // every test has a repository of its own
 class ComposeTest {
     /**
      * A side service that ends on SIGTERM as PID 1 (a `version: '3.3'` file cannot say `init: true`):

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag(Harness.ENGINE)
 @Tag(Harness.STACK)
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.SAME_THREAD)   // one registry and docker config for the class
 class ImageBuildTest {
     static final String USER = "pipkit";
     static final String PASSWORD = "cache-password-0815";

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * platforms (Debian's static arm64 build, fetched through the signed archive chain), pushed as one index.
  */
 @Tag(Harness.ENGINE)
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.SAME_THREAD)   // one dockerd for the class
 class MultiPlatformTest {
     static final String USER = "pipkit";
     static final String PASSWORD = "multi-platform-password-4711";

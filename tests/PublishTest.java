@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** publish.java against a real registry with htpasswd authentication. */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.SAME_THREAD)   // one registry for the class
 @org.junit.jupiter.api.Tag(Harness.STACK)
 class PublishTest {
     static final String USER = "pipkit";

@@ -35,8 +35,9 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 /**
  * ./jbang tests/RunTests.java [--fast | --stack] [TestClass[#method] ...]: every test class of this
  * folder (found on the class path: listing them in //SOURCES is registering them), or the ones named.
- * The fast classes (no engine) run first, one at a time; then the classes tagged "engine", side by
- * side (a class that reads or changes the whole engine says so with @Isolated and runs alone).
+ * The fast classes (no engine) run first, one at a time; then the classes tagged "engine", their
+ * tests side by side (each has a repository of its own; a class whose tests share what it made once
+ * says so with @Execution(SAME_THREAD), one that reads or changes the whole engine with @Isolated).
  * --fast runs only the first part: no Docker engine, no root, no network. --stack runs only the
  * engine classes whose outcome depends on the Docker stack (tagged "stack"): what CI runs again on
  * its second stack. Ends with the seconds per class, slowest first, the safety figures, and
@@ -66,7 +67,7 @@ class RunTests {
         if (!fast) {
             LauncherDiscoveryRequestBuilder engine = LauncherDiscoveryRequestBuilder.request().selectors(selectors).filters(TagFilter.includeTags(Harness.ENGINE))
                     .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
-                    .configurationParameter("junit.jupiter.execution.parallel.mode.default", "same_thread")
+                    .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
                     .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
                     .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
                     .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", THREADS);

@@ -35,7 +35,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * runs, bad input, engine faults and secrets. Prints its figures at the end.
  */
 @org.junit.jupiter.api.Tag(Harness.ENGINE)
-@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT)   // every test has a repository of its own
 class SafetyTest {
     static final String PASSWORD = "Safety-Docker-Pass-7731";
     static final String KEY_MATERIAL = "safetykeymaterial0123456789ABCDEF";
