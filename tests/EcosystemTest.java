@@ -115,6 +115,20 @@ class EcosystemTest {
         assertEquals(List.of(), repo.composeLeftovers());
     }
 
+    @org.junit.jupiter.api.Tag(Harness.STACK)
+    @Test
+    void aLibrarysPipelineBuildsAndTestsAndSkipsPackageAndPublish() throws IOException {
+        // a library's repository: Dockerfile.build, Dockerfile.test and its compose file, no release image
+        Files.delete(repo.dir.resolve("docker/Dockerfile"));
+        Files.delete(repo.dir.resolve("docker/docker-compose.yml"));
+        Harness.Result result = repo.run(Map.of(), "pipeline.java", "--publish");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.err().matches("(?s).*\\nbuild +passed .*\\ntest +passed .*\\npackage +skipped .*\\npublish +skipped .*"), result.err());
+        assertTrue(result.err().contains("a library (no docker/Dockerfile, no docker/docker-compose.yml): package and publish skipped"), result.err());
+        assertEquals("compiled\n", repo.read("obj/out.txt"));
+        assertEquals(List.of(), repo.composeLeftovers());
+    }
+
     @Test
     void thePipelineStopsAtTheFirstFailureWithItsExitCode() throws IOException {
         repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCMD [\"sh\", \"-c\", \"echo failing; exit 3\"]\n");

@@ -79,9 +79,9 @@ class PublishTest {
 
     @Test
     void dockerArtifactsArePackagedPushedRunAndCleanedByTheirTags() throws Exception {
-        // component.json as the repositories have it since 2022: the release image is <version>-<build> and latest, no -rc
-        repo.write("component.json", repo.componentJson("\"3\"", "\"artifacts\": [{\"name\": \"" + repo.name + "\", \"tag\": \"latest\", \"type\": \"docker\"}, "
-                + "{\"name\": \"" + repo.name + "\", \"tag\": \"<version>-<build>\", \"type\": \"docker\"}, {\"name\": \"" + repo.name + "\", \"type\": \"npm\"}]"));
+        // component.json as the repositories write it since 2022: the release image is <version>-<build> and latest, no -rc, and <name> a placeholder too
+        repo.write("component.json", repo.componentJson("\"3\"", "\"artifacts\": [{\"name\": \"<name>\", \"tag\": \"latest\", \"type\": \"docker\"}, "
+                + "{\"name\": \"<name>\", \"tag\": \"<version>-<build>\", \"type\": \"docker\"}, {\"name\": \"<name>\", \"type\": \"npm\"}]"));
         repo.write("docker/Dockerfile", "FROM busybox:1.36\nRUN mkdir -p /www && echo OK > /www/heartbeat\nCMD [\"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/www\"]\n");
         repo.write("docker/docker-compose.yml", "services:\n  app:\n    image: ${IMAGE}\n    ports:\n      - \"${HTTP_PORT}:8080\"\n");
         Harness.Result packaged = repo.run(Map.of("HTTP_PORT", Integer.toString(Harness.freePort())), "package.java");
