@@ -264,8 +264,10 @@ final class Credentials {
         List<String> copied = secrets.keySet().stream().filter(id -> forms.get(id).contains(Form.FILE)).map(Credentials::fileOf).toList();
         if (!copied.isEmpty()) {
             run.atEnd(() -> {
-                run.console.step("removing " + image + ": it holds the " + String.join(" and ", copied) + " its Dockerfile copied in");
-                run.commands.cleanUp(Docker.removeImages(List.of(image)));
+                if (run.dryRun || run.commands.ask(Docker.imageId(image)) != null) {   // a build that failed made none
+                    run.console.step("removing " + image + ": it holds the " + String.join(" and ", copied) + " its Dockerfile copied in");
+                    run.commands.cleanUp(Docker.removeImages(List.of(image)));
+                }
             });
         }
     }

@@ -104,6 +104,11 @@ final class Docker {
         return List.of("docker", "images", "--quiet", "--filter", "dangling=true", "--filter", "label=" + filter);
     }
 
+    /** IMAGE's id: answers when the engine has it. */
+    static List<String> imageId(String image) {
+        return List.of("docker", "image", "inspect", "--format", "{{.Id}}", image);
+    }
+
     /** Removes these images (by tag: an image shared with another tag survives under it). */
     static List<String> removeImages(List<String> images) {
         List<String> command = new ArrayList<>(List.of("docker", "rmi"));

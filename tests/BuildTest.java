@@ -248,6 +248,16 @@ class BuildTest {
         assertFalse(result.all().contains("testkeymaterialXYZ") || result.all().contains(encoded), "the key was printed");
         assertNothingLeftBehind();
 
+        assertTrue(result.err().contains("removing " + repo.image("1.0.0-0-build") + ": it holds the docker/id_rsa its Dockerfile copied in"), result.err());
+        assertFalse(repo.images().contains(repo.image("1.0.0-0-build")), "the image that holds the key is not left behind");
+
+        // a build that fails made no image: nothing to remove, and nothing said about it
+        repo.write("docker/Dockerfile.build", repo.read("docker/Dockerfile.build") + "RUN false\n");
+        Harness.Result failed = repo.run(Map.of("GIT_PRIVATE_KEY", encoded), "build.java");
+        Harness.assertOneErrorLine(failed, 1, "docker build failed");
+        assertFalse(failed.err().contains("[WARN]") && failed.err().contains("docker rmi") || failed.err().contains("removing " + repo.image("1.0.0-0-build")), failed.err());
+        assertNothingLeftBehind();
+
         // no key anywhere: one clear line, not a crash
         Harness.Result missing = repo.run(Map.of("HOME", repo.dir.resolve("nohome").toString()), "build.java");
         Harness.assertOneErrorLine(missing, 2, "set GIT_PRIVATE_KEY");
