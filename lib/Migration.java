@@ -328,6 +328,13 @@ final class Migration {
                     found(Kind.NOT_CARRIED, "a key or token written into docker/ and left there for the next step (how keys reached published images): the kit writes one only for "
                             + "the build that asks, and removes it as soon as that image is built", line);
                 }
+                if (text.matches(".*Set-Content\\s+-Path\\s+\"?[^\"]*docker[/\\\\](id_rsa|\\.npmrc)\"?\\s+-Value\\s+(\"\"|'').*")) {
+                    found(Kind.NOT_CARRIED, "an empty key or .npmrc written when the variable was not set: the kit needs GIT_PRIVATE_KEY or NPM_TOKEN set "
+                            + "for a Dockerfile that copies the file (exit 2 without; for public packages any token will do)", line);
+                }
+                if (text.matches(".*docker\\s+build\\s.*--no-cache.*")) {
+                    found(Kind.NOT_CARRIED, "builds with --no-cache: the kit builds with the layer cache (docker builder prune before a build does the same)", line);
+                }
                 if (text.matches(".*\\s-k\\s+\\$env:\\w+.*")) {
                     found(Kind.NOT_CARRIED, "an API key on a command line: release.java gives NuGet NUGET_KEY in its environment", line);
                 }
@@ -338,6 +345,15 @@ final class Migration {
             if (file.equals("test.ps1") && !lines.isEmpty() && !exits) {
                 found(Kind.NOT_CARRIED, "test.ps1 ended with exit code 0 whatever the tests did: test.java exits with the test container's code", null);
             }
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            for (String other : files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".ps1")).sorted().toList()) {
+                if (!List.of("build.ps1", "test.ps1", "package.ps1", "publish.ps1", "run.ps1", "clean.ps1", "clear.ps1", "tag.ps1", "release.ps1").contains(other)) {
+                    found(Kind.NOT_CARRIED, other + ": no step of the kit does what it does; it stays as it is", null);
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable folder lists nothing
         }
         for (String variable : read) {
             String kit = VARIABLES.get(variable);

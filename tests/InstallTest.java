@@ -118,6 +118,8 @@ class InstallTest {
                 + " The shape of the fix: RUN --mount=type=secret,id=id_rsa"), out);
         assertTrue(out.contains("docker/Dockerfile copies the whole context, docker/ included, and .dockerignore does not leave out docker/id_rsa"), out);
         assertTrue(out.contains("a key or token written into docker/ and left there"), out);
+        assertTrue(out.contains("an empty key or .npmrc written when the variable was not set: the kit needs GIT_PRIVATE_KEY or NPM_TOKEN set"), out);
+        assertTrue(out.contains("docgen.ps1: no step of the kit does what it does; it stays as it is"), out);
         assertTrue(out.contains("# component.json: left as it is"), out);
         assertEquals(0, install(repo.toString()).exit());
         Map<String, String> after = theirs(repo);
