@@ -7,7 +7,9 @@
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +80,7 @@ class Pipeline implements Callable<Integer> {
         add(images, "--builder", building.builder);
         List<String> compose = new ArrayList<>(images);
         compose.addAll(List.of("--compose", flavour.name));
+        Path summary = summaryFile(directory);
         if (platforms.any() && !publish) {
             throw Exit.badInput("--platform, --provenance and --sbom are publish's: add --publish");
         }
@@ -120,8 +123,8 @@ class Pipeline implements Callable<Integer> {
             run.console.step(PackageStep.LIBRARY + ": package and publish skipped" + (release ? "" : " (--release publishes its packages)"));
         }
         printTable(run.console, results);
-        if (json != null && !(options.dryRun && !json.equals("-"))) {
-            writeJson(run.console, results, exit);
+        if (json != null && !(options.dryRun && summary != null)) {
+            writeJson(run.console, results, exit, summary);
         }
         return exit;
     }
@@ -150,20 +153,46 @@ class Pipeline implements Callable<Integer> {
         console.err.print(console.mask(table.toString()));
     }
 
-    private void writeJson(Console console, List<Result> results, int exit) {
+    /**
+     * Where --json writes (null: stdout or none). In the repository, a path that is or passes
+     * through a link is refused before any step runs: a committed link would send the summary over
+     * any file the CI can write.
+     */
+    private Path summaryFile(Path directory) {
+        if (json == null || json.equals("-")) {
+            return null;
+        }
+        Path file = Path.of(json).toAbsolutePath().normalize();
+        if (!Files.isDirectory(file.getParent())) {
+            throw Exit.badInput("--json " + json + ": the folder " + file.getParent() + " does not exist");
+        }
+        if (file.startsWith(directory)) {
+            Repository.resolve(directory, directory.relativize(file).toString(), "--json");
+        }
+        return file;
+    }
+
+    /** The summary as JSON on stdout, or into FILE through a new file moved over it: never written through a link or a hard link. */
+    private static void writeJson(Console console, List<Result> results, int exit, Path file) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("result", exit == Exit.OK ? "passed" : "failed");
         summary.put("exit", exit);
         summary.put("steps", results);
         try {
             String text = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(summary) + "\n";
-            if (json.equals("-")) {
+            if (file == null) {
                 console.out.print(text);
             } else {
-                java.nio.file.Files.writeString(Path.of(json), text);
+                Path part = Files.createTempFile(file.getParent(), ".pipkit-summary-", ".part");
+                try {
+                    Files.writeString(part, text);
+                    Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(part);
+                }
             }
         } catch (IOException e) {
-            throw Exit.failure("cannot write " + json + ": " + e.getMessage());
+            throw Exit.failure("cannot write " + file + ": " + e.getMessage());
         }
     }
 }

@@ -67,6 +67,12 @@ class Publish implements Callable<Integer> {
             throw Exit.badInput("set both DOCKER_USER and DOCKER_PASS to log in, or neither to use the current docker login");
         }
         String server = component.loginServer();
+        // where the login goes and every image pushed: where the CI's pin says, or nowhere
+        for (String each : Kit.join(List.of(component.repository()), images)) {
+            if (!run.trust.mayPush(each, component.file + " names")) {
+                throw Exit.badInput(Trust.unpinned("publish.java pushes nothing", Trust.REGISTRY));
+            }
+        }
         // for other platforms or attestations, the release image is built again by buildx and pushed as it is built
         ImageBuild image = ImageBuild.plan(run, component, building, "release");
         List<String> build = image.pushOptions(component, release);

@@ -2,12 +2,18 @@
 //DESCRIPTION Tags the release in git as v<version>-<build> and pushes the tag (replaces tag.ps1).
 //SOURCES lib/Kit.java
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,14 +54,17 @@ class Tag implements Callable<Integer> {
         if (!force && run.commands.ask(Git.tagExists(tag)) != null) {
             throw Exit.badInput("tag " + tag + " exists already: raise \"version\" or the build number, or pass --force to move it");
         }
-        Map<String, String> token = tokenHeader(run);
+        String url = noPush ? null : url(run);
+        Map<String, String> environment = noPush ? Map.of() : pushEnvironment(run, url);
 
         run.lock(component, "tag");
         run.console.step("tagging HEAD as " + tag);
         run.commands.step("git tag", Git.tag(tag, component.buildTag(), force));
         if (!noPush) {
-            run.console.step("pushing " + tag + " to " + remote);
-            Commands.Outcome pushed = run.commands.attempt(Git.push(remote, tag, force), token);
+            run.console.step("pushing " + tag + " to " + (run.trust.gitRemote != null ? Trust.GIT_REMOTE : remote));
+            Path gitDir = ownGitFolder(run);
+            String object = run.dryRun ? "refs/tags/" + tag : run.commands.require("the tag " + tag, Git.tagExists(tag));
+            Commands.Outcome pushed = run.commands.attempt(Git.push(gitDir, url, object, tag, force), environment);
             if (pushed.exit() != 0 && !force) {
                 // a tag that is only local would make the next run demand --force, which force-pushes: it goes
                 run.commands.cleanUp(Git.deleteTag(tag));
@@ -67,18 +76,73 @@ class Tag implements Callable<Integer> {
     }
 
     /**
-     * The token as git configuration in the environment (GIT_CONFIG_COUNT, git 2.31+): an
-     * Authorization header for HTTPS remotes. GIT_USER names the account (default x-access-token,
-     * which GitHub accepts with any token).
+     * Where the tag goes: the CI's pinned remote (PIPKIT_GIT_REMOTE); without one, the remote's push
+     * URL as the repository says, but never for a kit run from outside the repository.
      */
-    static Map<String, String> tokenHeader(ScriptRun run) {
+    String url(ScriptRun run) {
+        if (run.trust.gitRemote != null) {
+            return run.trust.gitRemote;
+        }
+        if (run.trust.trustedKit) {
+            throw Exit.badInput(Trust.unpinned("tag.java pushes nothing (--no-push only tags)", Trust.GIT_REMOTE));
+        }
+        if (!remote.matches("[A-Za-z0-9][A-Za-z0-9._/-]*")) {
+            throw Exit.badInput("--remote " + Json.quote(remote) + " is not a remote's name");
+        }
+        String url = run.commands.ask(Git.pushUrl(remote));
+        if (url == null || url.isEmpty()) {
+            throw Exit.badInput("the repository has no remote " + remote + ": git remote add " + remote + " URL, or pass --remote");
+        }
+        return url;
+    }
+
+    /**
+     * A git folder of the kit's own, in the temp folder, that reads the repository's objects (and
+     * its shallow boundary) and nothing else of it: the push runs there, so the repository's hooks,
+     * URL rewriting, proxies, TLS settings and credential helpers never see the token.
+     */
+    static Path ownGitFolder(ScriptRun run) {
+        if (run.dryRun) {
+            return Path.of("/tmp/pipkit-git");
+        }
+        String objects = run.commands.require("the repository's objects", Git.gitPath("objects"));
+        String shallow = run.commands.require("the repository's shallow boundary", Git.gitPath("shallow"));
+        boolean sha256 = "sha256".equals(run.commands.ask(Git.objectFormat()));
+        Path folder = run.temporaryFolder("git");
+        try {
+            Files.createDirectories(folder.resolve("objects/info"));
+            Files.createDirectories(folder.resolve("refs"));
+            Files.writeString(folder.resolve("HEAD"), "ref: refs/heads/main\n");
+            Files.writeString(folder.resolve("config"), sha256 ? "[core]\n\trepositoryformatversion = 1\n\tbare = true\n[extensions]\n\tobjectFormat = sha256\n"
+                    : "[core]\n\tbare = true\n");
+            Files.writeString(folder.resolve("objects/info/alternates"), objects + "\n");
+            if (Files.isRegularFile(Path.of(shallow), LinkOption.NOFOLLOW_LINKS)) {
+                Files.copy(Path.of(shallow), folder.resolve("shallow"));
+            }
+        } catch (IOException e) {
+            throw Exit.failure("cannot prepare the push (" + e.getMessage() + ")");
+        }
+        return folder;
+    }
+
+    /**
+     * What the push runs with: only URL's protocol allowed, and the token, when there is one, as an
+     * Authorization header for URL alone (git configuration in the environment, GIT_CONFIG_COUNT,
+     * git 2.31+). GIT_USER names the account (default x-access-token, which GitHub accepts with any token).
+     */
+    static Map<String, String> pushEnvironment(ScriptRun run, String url) {
         Map<String, String> environment = run.environment;
+        Map<String, String> push = new LinkedHashMap<>();
+        push.put("GIT_ALLOW_PROTOCOL", Git.protocol(url));
+        Matcher userinfo = Pattern.compile("^[a-z]+://([^@/]*)@").matcher(url);
+        if (userinfo.find()) {
+            run.console.secret(userinfo.group(1));
+        }
         // the first one set and not blank: an empty GIT_TOKEN (a CI variable left unset) must not hide GITHUB_API_KEY
         String token = java.util.stream.Stream.of("GIT_TOKEN", "GITHUB_API_KEY").map(environment::get)
                 .filter(value -> value != null && !value.isBlank()).findFirst().orElse(null);
-        Map<String, String> header = new LinkedHashMap<>();
-        if (token == null || token.isBlank()) {
-            return header;
+        if (token == null) {
+            return push;
         }
         String user = environment.getOrDefault("GIT_USER", "x-access-token");
         String basic = Base64.getEncoder().encodeToString((user + ":" + token.strip()).getBytes(StandardCharsets.UTF_8));
@@ -86,10 +150,9 @@ class Tag implements Callable<Integer> {
         // after the entries the CI may have set itself (safe.directory, say), not over them
         String count = environment.getOrDefault("GIT_CONFIG_COUNT", "0").strip();
         int index = count.matches("[0-9]{1,3}") ? Integer.parseInt(count) : 0;
-        header.put("GIT_TERMINAL_PROMPT", "0");
-        header.put("GIT_CONFIG_COUNT", Integer.toString(index + 1));
-        header.put("GIT_CONFIG_KEY_" + index, "http.extraHeader");
-        header.put("GIT_CONFIG_VALUE_" + index, "Authorization: Basic " + basic);
-        return header;
+        push.put("GIT_CONFIG_COUNT", Integer.toString(index + 1));
+        push.put("GIT_CONFIG_KEY_" + index, "http." + url + ".extraHeader");
+        push.put("GIT_CONFIG_VALUE_" + index, "Authorization: Basic " + basic);
+        return push;
     }
 }

@@ -196,6 +196,9 @@ final class Commands {
 
     private int execute(List<String> command, Map<String, String> environment, OutputStream out, OutputStream err, String input) {
         Map<String, String> all = new HashMap<>(base);
+        if (command.get(0).equals("git")) {
+            all.putAll(Git.ENVIRONMENT);
+        }
         all.putAll(environment);
         try {
             int exit = exec.run(command, all, directory, out, err, input);

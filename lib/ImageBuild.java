@@ -83,6 +83,10 @@ final class ImageBuild {
             throw Exit.badInput("--builder/BUILDX_BUILDER " + Json.quote(builder) + " is not a builder name: docker buildx ls lists them");
         }
         String cacheImage = cacheImage(component, cacheSetting(run, component, options.cache), step);
+        if (cacheImage != null && !run.trust.mayPush(cacheImage, "the build cache")) {
+            run.console.step(Trust.unpinned("the build cache is off, nothing is pushed", Trust.REGISTRY));
+            cacheImage = null;
+        }
         if (builder == null && cacheImage == null) {
             return new ImageBuild(run, null, null, null, Cache.OFF);
         }

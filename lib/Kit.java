@@ -8,7 +8,7 @@
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
 //SOURCES Exit.java Json.java Docker.java Dockerfile.java Git.java Repository.java Language.java Step.java DockerConfig.java Probe.java
-//SOURCES Console.java Component.java RunLock.java Commands.java ScriptRun.java
+//SOURCES Console.java Component.java Trust.java RunLock.java Commands.java ScriptRun.java
 //SOURCES Outputs.java Compose.java Credentials.java ImageBuild.java PackageStep.java
 
 import java.io.PrintStream;

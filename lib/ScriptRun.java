@@ -48,6 +48,8 @@ final class ScriptRun implements AutoCloseable {
     final Console console;
     final Commands commands;
     final Map<String, String> environment;
+    /** Where credentials may go: a kit run from outside the repository uses none the CI did not pin. */
+    final Trust trust;
     private final List<Resource> resources;
     private final Deque<Runnable> cleanUps = new ArrayDeque<>();
     private RunLock lock;
@@ -63,6 +65,7 @@ final class ScriptRun implements AutoCloseable {
         this.environment = environment;
         this.resources = resources;
         this.commands = new Commands(console, directory, dryRun, environment, this::requireLocked, exec);
+        this.trust = Trust.of(directory, environment);
         LIVE.add(this);
     }
 

@@ -649,6 +649,10 @@ final class Harness {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Map<String, String> all = new HashMap<>(Map.of("PATH", System.getenv("PATH"), "NO_COLOR", "1"));
         all.putAll(environment);
+        int folder = Arrays.asList(args).indexOf("-C");
+        if (folder >= 0 && folder + 1 < args.length) {
+            all.putIfAbsent(Trust.KIT_FOLDER, args[folder + 1]);   // the repository's own copy of the kit, unless the test says otherwise
+        }
         Kit.Seams seams = new Kit.Seams(new java.io.PrintStream(out, true, StandardCharsets.UTF_8), new java.io.PrintStream(err, true, StandardCharsets.UTF_8),
                 all, recorder);
         // what a library prints past the kit's console (an XML parser's "[Fatal Error] ..."): a user sees it too

@@ -6,7 +6,7 @@
 //DEPS org.junit.platform:junit-platform-launcher:1.11.4
 //DEPS com.fasterxml.jackson.dataformat:jackson-dataformat-yaml:2.18.2
 //SOURCES ../lib/Kit.java ../pipeline.java ../run.java ../clean.java ../tag.java ../install.java
-//SOURCES Harness.java ArchitectureTest.java TablesTest.java DockerfileTest.java InstallTest.java ComponentTest.java ArgumentsTest.java PathSafetyTest.java ScriptTest.java ReleaseTest.java BuildTest.java ComposeTest.java PublishTest.java CleanTest.java TagTest.java SafetyTest.java EcosystemTest.java TemplateTest.java WrapperTest.java ImageBuildTest.java MultiPlatformTest.java
+//SOURCES Harness.java ArchitectureTest.java TablesTest.java DockerfileTest.java InstallTest.java ComponentTest.java ArgumentsTest.java PathSafetyTest.java ScriptTest.java TrustTest.java ReleaseTest.java BuildTest.java ComposeTest.java PublishTest.java CleanTest.java TagTest.java SafetyTest.java EcosystemTest.java TemplateTest.java WrapperTest.java ImageBuildTest.java MultiPlatformTest.java
 //MAIN RunTests
 
 import java.io.PrintStream;

@@ -280,4 +280,30 @@ class WrapperTest {
             Repository.delete(spaced);
         }
     }
+
+    @Test
+    void aKitRunFromOutsideReadsNoJBangSettingOfTheCheckoutAndRunsNoProgramFromIt() throws IOException {
+        Harness checkout = Harness.copy();
+        try {
+            Path marker = checkout.outside().resolve("ran");
+            Path agent = checkout.dir.resolve("agent.jar");
+            checkout.write("jbang.properties", "run.javaagent=" + agent + "\n");
+            checkout.write(".jbang/jbang.properties", "run.javaagent=" + agent + "\n");
+            checkout.write("jbang-catalog.json", "{\"aliases\": {}}\n");
+            for (String program : List.of("java", "git", "docker", "jbang", "sha256sum")) {
+                checkout.write(program, "#!/bin/sh\ntouch '" + marker + "'\nexit 3\n");
+                checkout.dir.resolve(program).toFile().setExecutable(true);
+            }
+            String command = "cd '" + checkout.dir + "' && PATH=:.:bin:$PATH JBANG_KIT_HOME='" + kit + "' JBANG_KIT_PINNED=1 NO_COLOR=1 exec '"
+                    + repo.dir.resolve("jbang") + "' '" + repo.dir.resolve("build.java") + "' --dry-run -C .";
+            for (String time : List.of("JBang asked", "the fast path")) {
+                var result = Harness.exec(List.of("sh", "-c", command));
+                assertEquals(0, result.getExitValue(), time + ": " + result.outputUTF8());
+                assertTrue(result.outputUTF8().contains("dry run: nothing was changed"), result.outputUTF8());
+                assertFalse(Files.exists(marker), time + ": a program of the checkout's ran");
+            }
+        } finally {
+            checkout.cleanUp();
+        }
+    }
 }

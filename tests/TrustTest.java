@@ -1,0 +1,162 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trusted-kit mode and the CI's pins: a kit run from outside the repository gives no credential
+ * to what the repository names, and no git the kit starts runs a program the repository's git
+ * configuration names. In this JVM, docker recorded, git real.
+ */
+class TrustTest {
+    static final String TOKEN = "ghp_Trust-Secret-Token-0042";
+    Harness repo;
+    /** A program the repository's configuration names: it leaves a file where it ran. */
+    Path marker;
+    Path evil;
+    Harness.Recorder recorder = new Harness.Recorder().really("git ");
+
+    @BeforeEach
+    void aCopyOfTheSample() throws IOException {
+        repo = Harness.copy();
+        marker = repo.outside().resolve("ran");
+        evil = repo.outside().resolve("evil.sh");
+        Files.writeString(evil, "#!/bin/sh\ntouch '" + marker + "'\nexit 1\n");
+        evil.toFile().setExecutable(true);
+    }
+
+    @AfterEach
+    void removeIt() throws IOException {
+        repo.deleteFolders();
+    }
+
+    /** COMMAND on the copy, run as a kit from elsewhere (TRUSTED) or as the copy's own. */
+    Harness.Result run(boolean trusted, Object command, Map<String, String> environment, String... args) {
+        Map<String, String> all = new HashMap<>(environment);
+        all.put(Trust.KIT_FOLDER, trusted ? Harness.ROOT.toString() : repo.dir.toString());
+        List<String> arguments = new ArrayList<>(List.of("-C", repo.dir.toString()));
+        arguments.addAll(List.of(args));
+        return Harness.inProcess(command, all, recorder, arguments.toArray(String[]::new));
+    }
+
+    /** The commands that changed something or would have: docker login, push, build; git tag, push. */
+    List<String> changes() {
+        return recorder.commands.stream().map(command -> String.join(" ", command))
+                .filter(line -> line.matches("docker (login|push|build|buildx).*|git .*(tag --annotate|push).*")).toList();
+    }
+
+    @Test
+    void aTrustedKitLogsInAndPushesOnlyWhereTheCiPinned() {
+        Map<String, String> login = Map.of("DOCKER_USER", "ci", "DOCKER_PASS", "pass-0042");
+        Harness.Result unpinned = run(true, new Publish(), login, "--tags", "rc");
+        Harness.assertOneErrorLine(unpinned, 2, "PIPKIT_REGISTRY is not set: publish.java pushes nothing");
+        Harness.Result elsewhere = run(true, new Publish(), Map.of("DOCKER_USER", "ci", "DOCKER_PASS", "pass-0042", "PIPKIT_REGISTRY", "ghcr.io/acme"), "--tags", "rc");
+        Harness.assertOneErrorLine(elsewhere, 2, repo.registry + "/" + repo.name + " is not under PIPKIT_REGISTRY=ghcr.io/acme");
+        // the same in the repository's own kit: a pin, once set, holds there too
+        Harness.assertOneErrorLine(run(false, new Publish(), Map.of("PIPKIT_REGISTRY", "ghcr.io/acme"), "--tags", "rc"), 2, "is not under PIPKIT_REGISTRY");
+        assertEquals(List.of(), changes(), "nothing was logged in to, built or pushed");
+
+        Harness.Result pinned = run(true, new Publish(), Map.of("DOCKER_USER", "ci", "DOCKER_PASS", "pass-0042", "PIPKIT_REGISTRY", repo.registry), "--tags", "rc");
+        assertEquals(0, pinned.exit(), pinned.all());
+        assertEquals(List.of("docker login " + repo.registry + " --username ci --password-stdin", "docker push " + repo.image("1.0.0-0-rc")), changes());
+    }
+
+    @Test
+    void aForksCacheSettingPushesNothingUnpinned() throws IOException {
+        repo.write("component.json", repo.componentJson("\"0\"", "\"cache\": true"));
+        Harness.Result unpinned = run(true, new Build(), Map.of(), "--dry-run");
+        assertEquals(0, unpinned.exit(), unpinned.all());
+        assertTrue(unpinned.all().contains("PIPKIT_REGISTRY is not set: the build cache is off, nothing is pushed"), unpinned.all());
+        assertFalse(unpinned.out().contains("cache"), unpinned.out());
+
+        Harness.Result own = run(false, new Build(), Map.of(), "--dry-run");
+        assertTrue(own.out().contains(":cache-build"), "the repository's own kit keeps its cache: " + own.out());
+        Harness.Result pinned = run(true, new Build(), Map.of("PIPKIT_REGISTRY", repo.registry), "--dry-run");
+        assertTrue(pinned.out().contains(":cache-build"), pinned.out());
+    }
+
+    // ---- git ------------------------------------------------------------------------------------
+
+    /** The copy as a git repository with one commit, its user set. */
+    void aGitRepository() {
+        TagTest.git(repo.dir, "init", "--quiet");
+        TagTest.git(repo.dir, "config", "user.email", "t@t");
+        TagTest.git(repo.dir, "config", "user.name", "t");
+        TagTest.git(repo.dir, "add", "--all");
+        TagTest.git(repo.dir, "commit", "--quiet", "-m", "first");
+    }
+
+    @Test
+    void aPartialClonesLazyFetchStartsNoProgramOfTheRepositorys() throws IOException {
+        repo.write("component.json", repo.componentJson("\"0\"", "\"outputs\": [\"/app/obj:obj\"]"));
+        repo.write("obj/index.js", "module.exports = 1;\n");
+        aGitRepository();
+        // obj/'s tree "not fetched yet" from a promisor remote whose upload-pack is the repository's program
+        String tree = TagTest.git(repo.dir, "rev-parse", "HEAD:obj");
+        repo.write("obj/new.js", "2\n");
+        TagTest.git(repo.dir, "add", "obj/new.js");
+        Files.delete(repo.dir.resolve(".git/objects/" + tree.substring(0, 2) + "/" + tree.substring(2)));
+        for (String setting : List.of("core.repositoryformatversion=1", "extensions.partialClone=origin", "remote.origin.promisor=true",
+                "remote.origin.url=" + repo.outside(), "remote.origin.uploadpack=" + evil, "protocol.file.allow=always", "core.sshCommand=" + evil)) {
+            TagTest.git(repo.dir, "config", setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+        }
+        Harness.Result result = run(false, new Build(), Map.of(), "--dry-run");
+        Harness.assertOneErrorLine(result, 2, "obj already exists and was not copied out by an earlier build");
+        assertFalse(Files.exists(marker), "git ran the repository's upload-pack");
+    }
+
+    @Test
+    void theTokenGoesToThePinnedRemoteOnlyAndNoProgramOfTheRepositorysSeesIt() throws IOException {
+        aGitRepository();
+        Path pinned = repo.outside().resolve("pinned.git");
+        Path redirected = repo.outside().resolve("redirected.git");
+        TagTest.git(repo.outside(), "init", "--bare", "--quiet", pinned.toString());
+        TagTest.git(repo.outside(), "init", "--bare", "--quiet", redirected.toString());
+        Path hooks = repo.dir.resolve("hooks");
+        Files.createDirectories(hooks);
+        Files.copy(evil, hooks.resolve("pre-push"));
+        Files.copy(evil, repo.dir.resolve(".git/hooks/pre-push"));
+        for (String setting : List.of("core.hooksPath=" + hooks, "url." + redirected + ".pushInsteadOf=" + pinned, "url." + redirected + ".insteadOf=" + pinned,
+                "tag.gpgSign=true", "tag.forceSignAnnotated=true", "gpg.program=" + evil, "remote.origin.url=" + redirected, "core.sshCommand=" + evil)) {
+            TagTest.git(repo.dir, "config", setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+        }
+        Map<String, String> ci = Map.of("GIT_TOKEN", TOKEN, "PIPKIT_GIT_REMOTE", "file://" + pinned);
+
+        Harness.Result unpinned = run(true, new Tag(), Map.of("GIT_TOKEN", TOKEN));
+        Harness.assertOneErrorLine(unpinned, 2, "PIPKIT_GIT_REMOTE is not set: tag.java pushes nothing");
+        assertEquals("", TagTest.git(repo.dir, "tag", "--list"), "nothing was tagged");
+
+        Harness.Result result = run(true, new Tag(), ci);
+        assertEquals(0, result.exit(), result.all());
+        assertEquals("v1.0.0-0", TagTest.git(pinned, "tag", "--list"), "the pinned remote has the tag");
+        assertEquals("", TagTest.git(redirected, "tag", "--list"), "the repository's rewriting sent it elsewhere");
+        assertFalse(Files.exists(marker), "a hook or gpg.program of the repository's ran");
+        assertFalse(result.all().contains(TOKEN), result.all());
+        assertTrue(recorder.commands.stream().filter(command -> command.contains("push")).allMatch(command -> command.get(1).startsWith("--git-dir=")),
+                "the push runs in the kit's own git folder: " + recorder.commands);
+    }
+
+    @Test
+    void theSummaryIsNeverWrittenThroughALinkOfTheRepositorys() throws IOException {
+        Path target = repo.outside().resolve("runner-file");
+        Files.writeString(target, "the runner's\n");
+        Files.createSymbolicLink(repo.dir.resolve("pipeline.json"), target);
+        Files.createSymbolicLink(repo.dir.resolve("reports"), repo.outside());
+        for (String json : List.of("pipeline.json", "reports/runner-file")) {
+            Harness.Result result = run(false, new Pipeline(), Map.of(), "--json", repo.dir.resolve(json).toString());
+            Harness.assertOneErrorLine(result, 2, "--json " + json + " is or passes through a symbolic link");
+        }
+        assertEquals("the runner's\n", Files.readString(target));
+        assertEquals(List.of(), changes(), "no step ran");
+    }
+}
