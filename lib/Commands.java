@@ -3,6 +3,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,9 +44,15 @@ final class Commands {
                 throws IOException, InterruptedException;
     }
 
-    /** The real thing, through zt-exec: explicit output, any exit code returned, the environment as given on top of the kit's. */
+    /**
+     * The real thing, through zt-exec: explicit output, any exit code returned, the environment as
+     * given on top of the kit's, the program found in PATH's absolute folders only (an empty or
+     * relative entry would find the repository's own ./git or ./docker).
+     */
     static final Exec PROCESSES = (command, environment, directory, out, err, input) -> {
-        ProcessExecutor executor = new ProcessExecutor().command(command).directory(directory.toFile())
+        List<String> resolved = new ArrayList<>(command);
+        resolved.set(0, program(command.get(0)));
+        ProcessExecutor executor = new ProcessExecutor().command(resolved).directory(directory.toFile())
                 .environment(environment).redirectOutput(out).redirectError(err).exitValueAny();
         if (input != null) {
             executor.redirectInput(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
@@ -56,6 +63,20 @@ final class Commands {
             throw new IOException(e.getMessage());
         }
     };
+
+    /** NAME's path in the first absolute folder of PATH that has it; an IOException when none has. */
+    static String program(String name) throws IOException {
+        if (name.contains("/")) {
+            return name;
+        }
+        for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path candidate = folder.startsWith("/") ? Path.of(folder, name) : null;
+            if (candidate != null && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IOException(name + " not found");
+    }
 
     /** A finished command: its exit code, the last of what it printed, and whether that was shown. */
     record Outcome(int exit, Tail tail, boolean shown) {
@@ -82,6 +103,8 @@ final class Commands {
     /** Refuses a change before the run is locked (see {@link ScriptRun#lock}). */
     private final Runnable beforeChange;
     private final Exec exec;
+    /** Set once the run is locked: a program missing from then on is a failure, no longer "bad input, nothing was changed". */
+    volatile boolean locked;
     /**
      * What every child gets on top of the kit's environment: no secret variable (a child that needs
      * a credential gets it from its own call: stdin, a file, one variable, so a compose file that
@@ -207,7 +230,8 @@ final class Commands {
             }
             return exit;
         } catch (IOException e) {
-            throw Exit.badInput("cannot run " + command.get(0) + ": is it installed and on PATH?");
+            String message = "cannot run " + command.get(0) + ": is it installed and on PATH?";
+            throw locked ? Exit.failure(message) : Exit.badInput(message);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Exit.failure(command.get(0) + " " + command.get(1) + " was interrupted");

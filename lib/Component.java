@@ -6,9 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -70,20 +69,13 @@ final class Component {
     /** Reads and validates DIR/component.json. */
     static Component read(Path dir) {
         Path file = dir.resolve(FILE);
-        String text;
-        try {
-            if (Files.isSymbolicLink(file) && !file.toRealPath().startsWith(dir.toRealPath())) {
-                throw Exit.badInput(file + " is a link to a file outside the repository: the kit reads and writes component.json only inside it");
-            }
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             throw Exit.badInput(file + " not found: run from the repository root or pass -C DIR");
-        } catch (AccessDeniedException e) {
-            throw Exit.badInput(file + " is not readable: check its permissions");
-        } catch (IOException e) {
-            throw Exit.badInput("cannot read " + file + ": " + e.getMessage());
         }
-        return parse(file, text);
+        if (!Files.isReadable(file)) {
+            throw Exit.badInput(file + " is not readable: check its permissions");
+        }
+        return parse(file, Repository.read(dir, FILE));
     }
 
     static Component parse(Path file, String text) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Private-dependency credentials for a step's image (build, test or release): the SSH key
@@ -199,15 +200,55 @@ final class Credentials {
         return forms.values().stream().anyMatch(each -> each.contains(Form.SERVED));
     }
 
-    /** Whether .dockerignore names FILE (or its folder, or every file of its name) on a line of its own. */
-    private static boolean ignored(Path directory, String file) {
-        try {
-            String name = file.substring(file.indexOf('/') + 1);
-            return Files.readAllLines(directory.resolve(".dockerignore")).stream().map(String::strip)
-                    .anyMatch(line -> List.of(file, "/" + file, "**/" + name, "docker", "docker/", "/docker", "docker/*", "docker/**").contains(line));
-        } catch (IOException e) {
+    /**
+     * Whether .dockerignore leaves FILE out of the build context, as docker decides it: the last
+     * line that matches FILE or a folder above it wins, and a line starting with ! takes it back in
+     * (`docker` then `!docker/id_rsa` sends the key).
+     */
+    static boolean ignored(Path directory, String file) {
+        if (!Files.exists(directory.resolve(".dockerignore"), LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
+        boolean ignored = false;
+        for (String line : Repository.read(directory, ".dockerignore").split("\\R")) {
+            String rule = line.strip();
+            if (rule.isEmpty() || rule.startsWith("#")) {
+                continue;
+            }
+            boolean back = rule.startsWith("!");
+            String body = rule.substring(back ? 1 : 0).strip().replaceFirst("^(\\./|/)+", "").replaceFirst("/+$", "");
+            // a class or an escape ([a-z], \\*) is not read here: taking a key back in, it is taken to match
+            Pattern pattern = back && (body.contains("[") || body.contains("\\")) ? Pattern.compile(".*") : glob(body);
+            for (String path = file; !path.isEmpty(); path = path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "") {
+                if (pattern.matcher(path).matches()) {
+                    ignored = !back;
+                    break;
+                }
+            }
+        }
+        return ignored;
+    }
+
+    /** A .dockerignore pattern as a regular expression: ** any folders, * and ? within one name. */
+    private static Pattern glob(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (pattern.startsWith("**/", i)) {
+                regex.append("(.*/)?");
+                i += 2;
+            } else if (pattern.startsWith("**", i)) {
+                regex.append(".*");
+                i++;
+            } else if (c == '*') {
+                regex.append("[^/]*");
+            } else if (c == '?') {
+                regex.append("[^/]");
+            } else {
+                regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(regex.toString());
     }
 
     /** Where the originals' form puts a credential: docker/id_rsa or docker/.npmrc. */

@@ -93,10 +93,24 @@ final class Repository {
         return directory.resolve(relative);
     }
 
-    /** The text of a file the step needs, such as docker/Dockerfile.build; missing = bad input. */
+    /** The most the kit reads of one of the repository's files: a Dockerfile or a manifest is far smaller, /dev/zero is not. */
+    static final long LARGEST = 16L << 20;
+
+    /**
+     * The text of a file the step needs, such as docker/Dockerfile.build: a regular file of at most
+     * 16 MiB, in the repository (a link within it is followed; one out of it, to the runner's files
+     * or a device, is bad input). Missing = bad input.
+     */
     static String read(Path directory, String name) {
         try {
-            return Files.readString(directory.resolve(name));
+            Path file = directory.resolve(name).toRealPath();
+            if (!file.startsWith(directory.toRealPath())) {
+                throw Exit.badInput(name + " is a link out of the repository: the kit reads only the repository's own files");
+            }
+            if (!Files.isRegularFile(file) || Files.size(file) > LARGEST) {
+                throw Exit.badInput(name + " is not a file of at most " + (LARGEST >> 20) + " MiB: the kit reads only such files");
+            }
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
             throw Exit.badInput(name + " not found in " + directory + ": add it (see README) or run in the repository root");
         } catch (IOException e) {

@@ -85,6 +85,7 @@ final class ScriptRun implements AutoCloseable {
             atEnd(lock::release);
         }
         locked = true;
+        commands.locked = true;
         if (lock != null) {
             reap(component, step, lock.left);
             lock.empty();

@@ -418,7 +418,15 @@ class ScriptTest {
                 bad("an unreadable component.json", "build.java", repo -> {
                     Files.delete(repo.dir.resolve("component.json"));
                     Files.createDirectory(repo.dir.resolve("component.json"));
-                }, Map.of(), List.of(), "cannot read"),
+                }, Map.of(), List.of(), "is not a file of at most 16 MiB"),
+                bad("hostile: component.json a link to a device", "build.java", repo -> {
+                    Files.delete(repo.dir.resolve("component.json"));
+                    Files.createSymbolicLink(repo.dir.resolve("component.json"), Path.of("/dev/zero"));
+                }, Map.of(), List.of(), "is a link out of the repository"),
+                bad("hostile: a Dockerfile that links to a device", "build.java", repo -> {
+                    Files.delete(repo.dir.resolve("docker/Dockerfile.build"));
+                    Files.createSymbolicLink(repo.dir.resolve("docker/Dockerfile.build"), Path.of("/dev/zero"));
+                }, Map.of(), List.of(), "is a link out of the repository"),
                 bad("an unknown flag", "build.java", none, Map.of(), List.of("--frobnicate"), "Unknown option: '--frobnicate'"),
                 bad("an unknown compose flavour", "test.java", none, Map.of(), List.of("--compose", "v9"), "--compose must be auto, plugin or standalone"),
                 bad("a port that is not a number", "package.java", none, Map.of(), List.of("--port", "abc"), "'--port'"),
@@ -433,8 +441,14 @@ class ScriptTest {
                 bad("an .npmrc without NPM_TOKEN", "build.java", repo -> repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nCOPY docker/.npmrc /root/\n"),
                         Map.of(), List.of(), "NPM_TOKEN is not set"),
                 bad("tagging outside git", "tag.java", none, Map.of(), List.of(), "is not a git repository"),
-                bad("a key in the release image's context", "package.java", repo -> repo.write("docker/id_rsa", SafetyTest.KEY),
-                        Map.of(), List.of(), "docker/id_rsa is in the build context of the release image"),
+                bad("a key in the release image's context", "package.java", repo -> {
+                    repo.write("docker/id_rsa", SafetyTest.KEY);
+                    repo.write(".dockerignore", "*\n!docker\n");
+                }, Map.of(), List.of(), "docker/id_rsa is in the build context of the release image"),
+                bad("hostile: a key .dockerignore takes back in", "package.java", repo -> {
+                    repo.write("docker/id_rsa", SafetyTest.KEY);
+                    repo.write(".dockerignore", "docker\n!docker/id_rsa\n");
+                }, Map.of(), List.of(), "docker/id_rsa is in the build context of the release image"),
                 bad("a test image that asks for a key there is not", "test.java", repo -> repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCOPY docker/id_rsa /x\n"),
                         Map.of("HOME", "/nonexistent"), List.of(), "docker/Dockerfile.test uses an SSH key (id_rsa) but there is none"),
                 bad("a port out of range", "package.java", none, Map.of(), List.of("--port", "70000"), "is not a TCP port"),
@@ -473,14 +487,14 @@ class ScriptTest {
                     Files.writeString(repo.outside().resolve("component.json"), "{\"name\": \"x\", \"version\": \"1\", \"build\": \"0\"}");
                     Files.delete(repo.dir.resolve("component.json"));
                     Files.createSymbolicLink(repo.dir.resolve("component.json"), repo.outside().resolve("component.json"));
-                }, Map.of("BUILD_NUMBER", "9"), List.of(), "is a link to a file outside the repository"),
+                }, Map.of("BUILD_NUMBER", "9"), List.of(), "is a link out of the repository"),
                 bad("hostile: a key written through a linked docker/", "build.java", repo -> {
                     Path docker = repo.outside().resolve("docker");
                     Files.createDirectories(docker);
                     Files.writeString(docker.resolve("Dockerfile.build"), "FROM busybox:1.36\nCOPY docker/id_rsa /root/.ssh/id_rsa\n");
                     Repository.delete(repo.dir.resolve("docker"));
                     Files.createSymbolicLink(repo.dir.resolve("docker"), docker);
-                }, Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(SafetyTest.KEY.getBytes())), List.of(), "through a symbolic link"));
+                }, Map.of("GIT_PRIVATE_KEY", Base64.getEncoder().encodeToString(SafetyTest.KEY.getBytes())), List.of(), "is a link out of the repository"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -159,4 +159,16 @@ class TrustTest {
         assertEquals("the runner's\n", Files.readString(target));
         assertEquals(List.of(), changes(), "no step ran");
     }
+
+    @Test
+    void aProgramMissingOnceTheRunChangedSomethingIsAFailureNotBadInput() throws IOException {
+        Commands.Exec noDocker = (command, environment, directory, out, err, input) -> {
+            if (command.get(0).equals("docker")) {
+                throw new IOException("docker not found");
+            }
+            return recorder.run(command, environment, directory, out, err, input);
+        };
+        Harness.Result result = Harness.inProcess(new Build(), Map.of(Trust.KIT_FOLDER, repo.dir.toString()), noDocker, "-C", repo.dir.toString());
+        Harness.assertOneErrorLine(result, 1, "cannot run docker: is it installed and on PATH?");
+    }
 }
