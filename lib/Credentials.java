@@ -32,9 +32,9 @@ import java.util.regex.Pattern;
  * <li>{@code RUN --mount=type=secret,id=id_rsa} / {@code id=npmrc}: BuildKit secrets, from owner-only
  *     temp files outside the repository; nothing reaches a layer;</li>
  * <li>{@code ARG PIPKIT_SECRET_URL} and a RUN that fetches {@code $PIPKIT_SECRET_URL/id_rsa} (or
- *     npmrc), for the legacy builder: a one-shot HTTP server on 127.0.0.1 (the build runs with
- *     --network host) serves them under a random path while the build runs; a RUN step that
- *     fetches, uses and deletes them leaves them in no layer;</li>
+ *     npmrc), for the legacy builder: a one-shot HTTP server on the engine's bridge address (the
+ *     build keeps its own network: never the host's) serves them under a random path while the
+ *     build runs; a RUN step that fetches, uses and deletes them leaves them in no layer;</li>
  * <li>a COPY or ADD of docker/id_rsa or docker/.npmrc: the originals' form, the files written
  *     there for the build (owner-only) and deleted as soon as the image is built; the key then
  *     lands in a layer of that image, which the kit warns about and does not leave behind.</li>
@@ -68,12 +68,15 @@ final class Credentials {
     private final Map<String, Set<Form>> forms;
     /** The credential files this run placed in docker/, while they are there. */
     private final List<Path> placed = new ArrayList<>();
+    /** The engine's bridge address, where {@link Form#SERVED} credentials are served; null when none is. */
+    private final String gateway;
 
-    private Credentials(ScriptRun run, String dockerfileName, Map<String, String> secrets, Map<String, Set<Form>> forms) {
+    private Credentials(ScriptRun run, String dockerfileName, Map<String, String> secrets, Map<String, Set<Form>> forms, String gateway) {
         this.run = run;
         this.dockerfileName = dockerfileName;
         this.secrets = secrets;
         this.forms = forms;
+        this.gateway = gateway;
     }
 
     /**
@@ -105,7 +108,7 @@ final class Credentials {
         }
         Map<String, String> secrets = new LinkedHashMap<>();
         if (forms.containsKey("id_rsa")) {
-            secrets.put("id_rsa", privateKey(dockerfileName, run.environment));
+            secrets.put("id_rsa", privateKey(dockerfileName, run.environment, run.trust.trustedKit));
         }
         if (forms.containsKey("npmrc")) {
             String token = run.environment.get("NPM_TOKEN");
@@ -125,7 +128,15 @@ final class Credentials {
             throw Exit.badInput(dockerfileName + " mounts " + (agent ? "an SSH agent (RUN --mount=type=ssh)" : "secrets (RUN --mount=type=secret)")
                     + ", which needs BuildKit: install docker buildx, or use ARG " + URL_ARGUMENT + " (see README)");
         }
-        return new Credentials(run, dockerfileName, secrets, forms);
+        String gateway = null;
+        if (forms.values().stream().anyMatch(each -> each.contains(Form.SERVED))) {
+            gateway = String.valueOf(run.commands.ask(Docker.bridgeGateway())).split(" ")[0];
+            if (!gateway.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+                throw Exit.badInput("ARG " + URL_ARGUMENT + " serves credentials on the engine's bridge network, which this engine does not have on this machine"
+                        + " (docker network inspect bridge): use RUN --mount=type=secret or --mount=type=ssh");
+            }
+        }
+        return new Credentials(run, dockerfileName, secrets, forms, gateway);
     }
 
     /** Whether FILE is there and the user's: not what a killed run of the kit wrote and left (that goes, and a new one is written). */
@@ -314,9 +325,10 @@ final class Credentials {
     }
 
     /**
-     * A one-shot HTTP server on loopback: each credential is served once, under a random path, while
-     * the build runs. The URL reaches `docker build` in its environment (`--build-arg NAME` without a
-     * value takes it from there), not in its arguments, which any local user can read in /proc.
+     * A one-shot HTTP server on the engine's bridge address (172.17.0.1 by default), which a build's
+     * RUN step reaches from its own network: each credential is served once, under a random path,
+     * while the build runs. The URL reaches `docker build` in its environment (`--build-arg NAME`
+     * without a value takes it from there), not in its arguments, which any local user can read in /proc.
      */
     private void serve(Map<String, String> secrets, List<String> options, Map<String, String> environment) {
         byte[] random = new byte[16];
@@ -327,7 +339,7 @@ final class Credentials {
         if (run.changesFiles()) {
             Map<String, String> once = new ConcurrentHashMap<>(secrets);
             try {
-                HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+                HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(gateway), 0), 0);
                 server.createContext("/" + token + "/", exchange -> {
                     String content = once.remove(exchange.getRequestURI().getPath().substring(token.length() + 2));
                     byte[] body = content == null ? new byte[0] : content.getBytes(StandardCharsets.UTF_8);
@@ -339,15 +351,15 @@ final class Credentials {
                 run.atEnd(() -> server.stop(0));
                 port = server.getAddress().getPort();
             } catch (IOException e) {
-                throw Exit.failure("cannot serve the build's credentials on 127.0.0.1: " + e.getMessage());
+                throw Exit.failure("cannot serve the build's credentials on " + gateway + ", the engine's bridge: " + e.getMessage());
             }
         }
-        options.addAll(List.of("--network", "host", "--build-arg", URL_ARGUMENT));
-        environment.put(URL_ARGUMENT, "http://127.0.0.1:" + port + "/" + token);
+        options.addAll(List.of("--build-arg", URL_ARGUMENT));
+        environment.put(URL_ARGUMENT, "http://" + gateway + ":" + port + "/" + token);
     }
 
-    /** GIT_PRIVATE_KEY as it is or base64-encoded, else ~/.ssh/id_rsa. */
-    static String privateKey(String dockerfileName, Map<String, String> environment) {
+    /** GIT_PRIVATE_KEY as it is or base64-encoded, else ~/.ssh/id_rsa: never for a trusted kit (TRUSTED), which gives only the key the CI gave. */
+    static String privateKey(String dockerfileName, Map<String, String> environment, boolean trusted) {
         String key = environment.get("GIT_PRIVATE_KEY");
         if (key != null && !key.isBlank()) {
             if (!key.contains("-----BEGIN")) {
@@ -361,6 +373,10 @@ final class Credentials {
                 }
             }
             return key.endsWith("\n") ? key : key + "\n";
+        }
+        if (trusted) {
+            throw Exit.badInput(dockerfileName + " uses an SSH key (id_rsa) and GIT_PRIVATE_KEY is not set: a kit run from outside the repository"
+                    + " never takes ~/.ssh/id_rsa (set GIT_PRIVATE_KEY in the CI for a build it trusts)");
         }
         Path home = Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")), ".ssh", "id_rsa");
         try {

@@ -136,6 +136,11 @@ final class Docker {
         return List.of("docker", "compose", "version", "--short");
     }
 
+    /** The address of the engine's default bridge on this machine: what a build's RUN step reaches the host at. */
+    static List<String> bridgeGateway() {
+        return List.of("docker", "network", "inspect", "--format", "{{range .IPAM.Config}}{{.Gateway}} {{end}}", "bridge");
+    }
+
     /** The endpoint of the docker context in use. */
     static List<String> contextHost() {
         return List.of("docker", "context", "inspect", "--format", "{{.Endpoints.docker.Host}}");

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -277,10 +278,35 @@ final class Outputs {
                 continue;
             }
             Path to = Repository.resolve(directory, list.get(i).to, "output");
+            plain(staging.resolve(Integer.toString(i)), list.get(i).from);
             move(staging.resolve(Integer.toString(i)), to);
             if (!Files.exists(to)) {
                 throw Exit.failure("output " + list.get(i).from + " did not arrive at " + list.get(i).to);
             }
+        }
+    }
+
+    /**
+     * What a build image may not hand over with an output (copied out by root in CI): set-user-ID,
+     * set-group-ID and sticky bits go, and device nodes, FIFOs and sockets are not copied out.
+     */
+    private void plain(Path tree, String from) {
+        int special = 0;
+        try (Stream<Path> paths = Files.walk(tree)) {
+            for (Path path : paths.toList()) {
+                PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (attributes.isOther()) {
+                    Files.delete(path);
+                    special++;
+                } else if (!attributes.isSymbolicLink() && ((int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07000) != 0) {
+                    Files.setPosixFilePermissions(path, attributes.permissions());   // the permissions alone: the special bits go
+                }
+            }
+        } catch (IOException e) {
+            throw Exit.failure("cannot check the output " + from + " (" + e.getMessage() + ")");
+        }
+        if (special > 0) {
+            run.console.warn(from + " held " + special + " device node(s), FIFO(s) or socket(s): not copied out");
         }
     }
 

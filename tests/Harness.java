@@ -588,7 +588,8 @@ final class Harness {
      */
     static final class Recorder implements Commands.Exec {
         final List<List<String>> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final Map<String, String> answers = new HashMap<>();
+        /** What a command that starts with the key prints; the engine's bridge is where it is by default. */
+        final Map<String, String> answers = new HashMap<>(Map.of("docker network inspect", "172.17.0.1 "));
         final Map<String, Integer> exits = new HashMap<>();
         final List<String> real = new ArrayList<>();
 

@@ -171,4 +171,48 @@ class TrustTest {
         Harness.Result result = Harness.inProcess(new Build(), Map.of(Trust.KIT_FOLDER, repo.dir.toString()), noDocker, "-C", repo.dir.toString());
         Harness.assertOneErrorLine(result, 1, "cannot run docker: is it installed and on PATH?");
     }
+
+    @Test
+    void aTrustedKitNeverTakesTheUsersKeyAndNoBuildGetsTheHostsNetwork() throws IOException {
+        Path home = repo.outside().resolve("home");
+        Files.createDirectories(home.resolve(".ssh"));
+        Files.writeString(home.resolve(".ssh/id_rsa"), SafetyTest.KEY);
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nARG PIPKIT_SECRET_URL\nRUN wget -qO /tmp/k \"$PIPKIT_SECRET_URL/id_rsa\" && rm /tmp/k\n");
+        Harness.Result trusted = run(true, new Build(), Map.of("HOME", home.toString()), "--dry-run");
+        Harness.assertOneErrorLine(trusted, 2, "GIT_PRIVATE_KEY is not set: a kit run from outside the repository never takes ~/.ssh/id_rsa");
+
+        Harness.Result own = run(false, new Build(), Map.of("HOME", home.toString()), "--dry-run");
+        assertEquals(0, own.exit(), own.all());
+        assertTrue(own.out().contains("--build-arg PIPKIT_SECRET_URL") && !own.out().contains("--network"), own.out());
+    }
+
+    @Test
+    void anOutputKeepsNoSetUserIdBitDeviceNodeOrFifo() throws Exception {
+        Commands.Exec build = (command, environment, directory, out, err, input) -> {
+            if (command.subList(0, 2).equals(List.of("docker", "cp"))) {
+                Path to = directory.resolve(command.get(3));
+                Files.createDirectories(to);
+                var made = Harness.exec(List.of("sh", "-c", "cd '" + to + "' && mkdir bin && printf '#!/bin/sh\\n' > bin/tool && echo 1 > index.js"
+                        + " && chmod 4755 bin/tool && chmod 2775 bin && mkfifo pipe && mknod null c 1 3"));
+                assertEquals(0, made.getExitValue(), made.outputUTF8());
+            }
+            return recorder.run(command, environment, directory, out, err, input);
+        };
+        Harness.Result result = Harness.inProcess(new Build(), Map.of(Trust.KIT_FOLDER, repo.dir.toString()), build, "-C", repo.dir.toString(),
+                "--output", "/app/obj:obj");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.err().contains("/app/obj held 2 device node(s), FIFO(s) or socket(s): not copied out"), result.err());
+        assertEquals("1\n", repo.read("obj/index.js"));
+        assertEquals(List.of("obj/bin/tool 755", "obj/bin 775"), List.of("obj/bin/tool", "obj/bin").stream()
+                .map(path -> path + " " + Integer.toOctalString((int) uncheckedMode(repo.dir.resolve(path)) & 07777)).toList());
+        assertFalse(Files.exists(repo.dir.resolve("obj/pipe"), java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.exists(repo.dir.resolve("obj/null"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    static int uncheckedMode(Path path) {
+        try {
+            return (int) Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
 }
