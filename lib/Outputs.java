@@ -187,8 +187,8 @@ final class Outputs {
         if (!Files.exists(manifest, LinkOption.NOFOLLOW_LINKS)) {
             return previous;
         }
-        if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
-            run.console.warn(MANIFEST + " is not a plain file (a link?), which the kit never writes: ignored");
+        if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS) || !Repository.kitsOwn(manifest)) {
+            run.console.warn(MANIFEST + " is not a plain file (a link or a hard link?), which the kit never writes: ignored");
             return previous;
         }
         try {

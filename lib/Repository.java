@@ -118,6 +118,20 @@ final class Repository {
         }
     }
 
+    /**
+     * Whether FILE may be one of the kit's own files in the repository (a lock file, the outputs
+     * manifest), which it reads, prints from and empties: a plain file, not a link, of at most 16 MiB,
+     * and no hard link (which could be the runner's /etc/passwd). Missing is fine.
+     */
+    static boolean kitsOwn(Path file) {
+        try {
+            return !Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                    && (int) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS) == 1 && Files.size(file) <= LARGEST;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
     /** Deletes a file or a folder tree without following links out of it. */
     static void delete(Path path) {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {

@@ -35,8 +35,8 @@ final class RunLock {
     /** Takes the lock of STEP in DIRECTORY, or fails with one line when another run holds it. */
     static RunLock acquire(Path directory, Console console, String step) {
         Path file = directory.resolve(".pipkit-" + step + ".lock");
-        if (Files.isSymbolicLink(file) || (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))) {
-            throw Exit.badInput(file.getFileName() + " is not a plain file (a link?): the kit writes its lock files itself; remove it");
+        if (!Repository.kitsOwn(file)) {
+            throw Exit.badInput(file.getFileName() + " is not a plain file (a link or a hard link?): the kit writes its lock files itself; remove it");
         }
         try {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
@@ -67,7 +67,7 @@ final class RunLock {
     /** Whether a run of STEP holds its lock in DIRECTORY now (in another process). */
     static boolean running(Path directory, String step) {
         Path file = directory.resolve(".pipkit-" + step + ".lock");
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || !Repository.kitsOwn(file)) {
             return false;
         }
         try (FileChannel other = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
@@ -118,7 +118,7 @@ final class RunLock {
         List<String> lines = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
             for (Path journal : files.filter(path -> path.getFileName().toString().matches("\\.pipkit-[a-z]+\\.lock")
-                    && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                    && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && Repository.kitsOwn(path)).toList()) {
                 lines.addAll(Files.readAllLines(journal, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {

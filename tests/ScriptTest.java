@@ -483,6 +483,8 @@ class ScriptTest {
                         Map.of(), List.of("--output", "/app/obj:dist/lib"), "symbolic link"),
                 bad("hostile: a lock file that links outside", "clean.java", repo -> Files.createSymbolicLink(repo.dir.resolve(".pipkit-clean.lock"),
                         repo.outside().resolve("precious")), Map.of(), List.of(), "is not a plain file"),
+                bad("hostile: a lock file hard-linked to a file outside", "clean.java", repo -> Files.createLink(repo.dir.resolve(".pipkit-clean.lock"),
+                        repo.outside().resolve("precious")), Map.of(), List.of(), "is not a plain file"),
                 bad("hostile: component.json linked from outside", "build.java", repo -> {
                     Files.writeString(repo.outside().resolve("component.json"), "{\"name\": \"x\", \"version\": \"1\", \"build\": \"0\"}");
                     Files.delete(repo.dir.resolve("component.json"));

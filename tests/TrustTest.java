@@ -215,4 +215,23 @@ class TrustTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void aHardLinkedManifestIsNeitherPrintedNorEmptied() throws IOException {
+        Path runners = repo.outside().resolve("runners-file");
+        Files.writeString(runners, "runner-secret-line\n");
+        Files.createLink(repo.dir.resolve(".pipkit-outputs"), runners);
+        Commands.Exec build = (command, environment, directory, out, err, input) -> {
+            if (command.subList(0, 2).equals(List.of("docker", "cp"))) {
+                Files.createDirectories(directory.resolve(command.get(3)));
+            }
+            return recorder.run(command, environment, directory, out, err, input);
+        };
+        Harness.Result result = Harness.inProcess(new Build(), Map.of(Trust.KIT_FOLDER, repo.dir.toString()), build, "-C", repo.dir.toString(),
+                "--output", "/app/obj:obj");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.err().contains(".pipkit-outputs is not a plain file (a link or a hard link?)"), result.err());
+        assertFalse(result.all().contains("runner-secret-line"), result.all());
+        assertEquals("runner-secret-line\n", Files.readString(runners));
+    }
 }
