@@ -1,9 +1,11 @@
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Set;
@@ -25,8 +27,10 @@ final class Repository {
     /**
      * PATH in normal form (slashes, no "./", no trailing slash), or null when the kit may not write
      * or delete it: empty, absolute, with "." or ".." or an empty part, a control character or line
-     * separator of any kind, a colon, a part that ends in a dot or a space (Windows drops those), or
-     * a first part that is reserved, one of the kit's own files (.pipkit*, *.java).
+     * separator of any kind, a colon, a part that ends in a dot or a space (Windows drops those), an
+     * invisible formatting character (macOS ignores some: .g&lt;U+200C&gt;it is .git), a Windows short
+     * name (GIT~1), a name this system's file name encoding cannot hold (LANG=C), or a first part that
+     * is reserved, one of the kit's own files (.pipkit*, *.java), in any case or compatibility form (ſrc is src).
      */
     static String normal(String path) {
         if (path == null || path.codePoints().anyMatch(Repository::unsafeCharacter)) {
@@ -43,20 +47,25 @@ final class Repository {
             return null;
         }
         for (String part : normal.split("/", -1)) {
-            if (part.isEmpty() || part.equals(".") || part.equals("..") || part.endsWith(".") || part.endsWith(" ")) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..") || part.endsWith(".") || part.endsWith(" ") || part.matches(".*~[0-9].*")) {
                 return null;
             }
         }
-        String first = normal.split("/", -1)[0].toLowerCase(Locale.ROOT);
+        try {
+            Path.of(normal);
+        } catch (InvalidPathException e) {
+            return null;
+        }
+        String first = Normalizer.normalize(normal.split("/", -1)[0], Normalizer.Form.NFKC).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
         if (RESERVED.contains(first) || first.startsWith(".pipkit") || first.endsWith(".java")) {
             return null;
         }
         return normal;
     }
 
-    /** Control characters (\n, \r, \0, NEL ...), Unicode's line and paragraph separators, a colon. */
+    /** Control characters (\n, \r, \0, NEL ...), invisible formatting ones (U+200C, U+FEFF ...), Unicode's line and paragraph separators, a colon. */
     private static boolean unsafeCharacter(int c) {
-        return Character.isISOControl(c) || c == ':' || Character.getType(c) == Character.LINE_SEPARATOR
+        return Character.isISOControl(c) || c == ':' || Character.getType(c) == Character.FORMAT || Character.getType(c) == Character.LINE_SEPARATOR
                 || Character.getType(c) == Character.PARAGRAPH_SEPARATOR;
     }
 

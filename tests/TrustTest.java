@@ -234,4 +234,14 @@ class TrustTest {
         assertFalse(result.all().contains("runner-secret-line"), result.all());
         assertEquals("runner-secret-line\n", Files.readString(runners));
     }
+
+    @Test
+    void thePathRuleKnowsTheAliasesOtherFileSystemsGiveReservedNames() {
+        for (String alias : List.of("GIT~1/hooks/pre-commit", "COMPON~1.JSO", ".g\u200Cit/config", "\uFEFFlib/Kit.java", "\u017Frc/main", "\uFF4Cib/x", "DOCKER/Dockerfile")) {
+            assertEquals(null, Repository.normal(alias), alias);
+        }
+        for (String fine : List.of("obj", "dist/lib", "caf\u00E9/out", "node_modules/~tilde")) {
+            assertEquals(fine, Repository.normal(fine));
+        }
+    }
 }
