@@ -84,14 +84,14 @@ class Clean implements Callable<Integer> {
         run.console.step("removing images of " + component.repository());
         // an image a container still uses (a live run's, or another project's) cannot go: left alone, not a failure
         List<String> used = lines(run.commands.require("containers", Docker.listContainers(List.of(), "{{.Image}}")));
-        List<String> images = images(run, component);
+        List<String> images = images(run, component, filters);
         for (String image : images.stream().filter(used::contains).toList()) {
             run.console.step(image + " is used by a container: left alone");
         }
         remove(run, failures, "images", images.stream().filter(image -> !used.contains(image)).toList(), Docker::removeImages);
         // rebuilding a tag leaves the image it pointed to untagged; those of this component carry its label
         // (a container of an untagged image names it by its short id)
-        remove(run, failures, "untagged images", lines(run.commands.require("images", Docker.untagged(Docker.LABEL + ".component=" + component.name))).stream()
+        remove(run, failures, "untagged images", lines(run.commands.require("images", Docker.untagged(filters))).stream()
                 .filter(id -> !used.contains(id)).toList(), Docker::removeImages);
 
         if (!failures.isEmpty()) {
@@ -115,14 +115,17 @@ class Clean implements Callable<Integer> {
         return projects;
     }
 
-    /** This component's image tags to remove: by tag, so an image another tag shares survives under that tag. */
-    List<String> images(ScriptRun run, Component component) {
+    /**
+     * This component's image tags to remove, of images that carry the label FILTERS (this folder's,
+     * but with --all-folders): by tag, so an image another tag shares survives under that tag.
+     */
+    List<String> images(ScriptRun run, Component component, List<String> filters) {
         String build = allBuilds ? "[A-Za-z0-9_.-]+" : Pattern.quote(component.buildTag());
         Pattern mine = Pattern.compile(build + "-(build|test|rc)(-[A-Za-z0-9_.-]+)?" + (latest ? "|latest" : ""));
         // the release image's tags from component.json's docker artifacts (<version>-<build>), this build's
         List<String> artifacts = component.releaseImages().stream().filter(image -> !image.endsWith(":latest")).toList();
         List<String> images = new ArrayList<>();
-        for (String tag : lines(run.commands.require("images", Docker.tags(component.repository())))) {
+        for (String tag : lines(run.commands.require("images", Docker.tags(component.repository(), filters)))) {
             String image = component.repository() + ":" + tag;
             if (mine.matcher(tag).matches() || artifacts.contains(image)) {
                 images.add(image);

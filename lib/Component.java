@@ -395,9 +395,15 @@ final class Component {
         return list;
     }
 
-    /** The label on the images the kit builds: the same on every build, so the layer cache holds. */
+    /**
+     * The labels on the images the kit builds: the component and the folder that built it (clean.java
+     * removes only its own folder's); the same on every build there, so the layer cache holds.
+     */
     Map<String, String> imageLabels() {
-        return Map.of(Docker.LABEL + ".component", name);
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(Docker.LABEL + ".component", name);
+        labels.put(Docker.LABEL + ".folder", file.toAbsolutePath().getParent().toString());
+        return labels;
     }
 
     /** The labels that mark what the kit creates for this component, from this folder, in this run. */

@@ -95,13 +95,18 @@ final class Docker {
     }
 
     /** The tags of REPOSITORY's images. */
-    static List<String> tags(String repository) {
-        return List.of("docker", "images", "--format", "{{.Tag}}", repository);
+    static List<String> tags(String repository, List<String> filters) {
+        List<String> command = new ArrayList<>(List.of("docker", "images", "--format", "{{.Tag}}"));
+        filters.forEach(filter -> command.addAll(List.of("--filter", "label=" + filter)));
+        command.add(repository);
+        return command;
     }
 
-    /** The untagged images that carry label=value FILTER (a rebuilt tag's old image). */
-    static List<String> untagged(String filter) {
-        return List.of("docker", "images", "--quiet", "--filter", "dangling=true", "--filter", "label=" + filter);
+    /** The untagged images that carry every label=value of FILTERS (a rebuilt tag's old image). */
+    static List<String> untagged(List<String> filters) {
+        List<String> command = new ArrayList<>(List.of("docker", "images", "--quiet", "--filter", "dangling=true"));
+        filters.forEach(filter -> command.addAll(List.of("--filter", "label=" + filter)));
+        return command;
     }
 
     /** IMAGE's id: answers when the engine has it. */

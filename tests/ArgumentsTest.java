@@ -110,7 +110,7 @@ class ArgumentsTest {
     void releaseBuildSmokeRequestsAndAddresses() {
         Component component = component(", \"smoke\": [{\"method\": \"post\", \"route\": \"/v1/beacons/get_beacons\", \"body\": {\"filter\": {}}}]");
         assertEquals(List.of("docker", "build", "--force-rm", "-f", "docker/Dockerfile", "-t", "pipdevs/beacons:1.0.0-3-rc", "-t", "pipdevs/beacons:latest",
-                "--label", "pipkit.component=beacons", "."), PackageStep.build(component, component.imageLabels(), List.of()));
+                "--label", "pipkit.component=beacons", "--label", "pipkit.folder=" + Path.of("").toAbsolutePath(), "."), PackageStep.build(component, component.imageLabels(), List.of()));
         assertEquals(List.of(new PackageStep.Request("POST", "/v1/beacons/get_beacons", "{\"filter\":{}}"), new PackageStep.Request("GET", "/v1/x", null),
                 new PackageStep.Request("PUT", "/v1/y", "{\"a\": 1}")),
                 PackageStep.smokeRequests(component, List.of("GET /v1/x", "put /v1/y {\"a\": 1}")));

@@ -138,7 +138,7 @@ class ScriptTest {
         Harness.Result result = run(new Build(), Map.of("BUILD_NUMBER", "42"), "--dry-run");
         assertEquals(0, result.exit(), result.all());
         assertTrue(result.out().contains("docker build --force-rm -f docker/Dockerfile.build -t " + repo.image("1.0.0-42-build")
-                + " --label pipkit.component=" + repo.name + " ."), result.out());
+                + " --label pipkit.component=" + repo.name + " --label pipkit.folder=" + repo.dir + " ."), result.out());
         assertTrue(result.out().contains("docker cp " + repo.name + "-build-"), result.out());
     }
 

@@ -244,4 +244,13 @@ class TrustTest {
             assertEquals(fine, Repository.normal(fine));
         }
     }
+
+    @Test
+    void cleanRemovesOnlyTheImagesThisFolderBuilt() {
+        Harness.Result result = run(false, new Clean(), Map.of(), "--dry-run");
+        assertEquals(0, result.exit(), result.all());
+        List<String> listings = recorder.commands.stream().filter(command -> command.subList(0, 2).equals(List.of("docker", "images"))).map(String::valueOf).toList();
+        assertEquals(2, listings.size(), listings.toString());
+        assertTrue(listings.stream().allMatch(listing -> listing.contains("label=pipkit.folder=" + repo.dir)), listings.toString());
+    }
 }
