@@ -20,9 +20,12 @@ class CleanTest {
     void leftoversOfOursAndOfOthers() throws IOException {
         repo = Harness.sample();
         foreign = repo.name + "x";   // a name that starts like ours
-        for (String tag : List.of("1.0.0-0-build", "1.0.0-0-test", "1.0.0-0-test-store", "1.0.0-0-rc", "latest", "0.9.0-7-build")) {
-            Harness.docker("tag", "busybox:1.36", repo.image(tag));
+        // images of this component built here, and one built in another checkout of it
+        image("1.0.0-0-build", repo.dir.toString());
+        for (String tag : List.of("1.0.0-0-test", "1.0.0-0-test-store", "1.0.0-0-rc", "latest", "0.9.0-7-build")) {
+            Harness.docker("tag", repo.image("1.0.0-0-build"), repo.image(tag));
         }
+        image("1.0.0-0-rc-other", "/elsewhere");
         Harness.docker("tag", "busybox:1.36", repo.registry + "/" + foreign + ":1.0.0-0-build");
         // what killed runs of ours left: a build container and a compose project's container, network and volume
         String project = repo.name + "-test-0123abcd";
@@ -47,6 +50,13 @@ class CleanTest {
         repo.write("notes/keep.txt", "mine");
     }
 
+    /** An image of this component as the kit labels one FOLDER built, tagged TAG. */
+    void image(String tag, String folder) {
+        var built = Harness.exec(List.of("sh", "-c", "printf 'FROM busybox:1.36\\n' | docker build -q --label pipkit.component=" + repo.name
+                + " --label 'pipkit.folder=" + folder + "' -t " + repo.image(tag) + " -"));
+        assertEquals(0, built.getExitValue(), built.outputUTF8());
+    }
+
     @AfterEach
     void removeEverything() throws IOException {
         String other = foreign + "-test-0123abcd";
@@ -55,6 +65,7 @@ class CleanTest {
         Harness.docker("network", "rm", other + "_default", repo.name + "-test-0123abcd_default");
         Harness.docker("volume", "rm", other + "_data", repo.name + "-test-0123abcd_data");
         Harness.docker("rmi", repo.registry + "/" + foreign + ":1.0.0-0-build");
+        repo.images().forEach(image -> Harness.docker("rmi", image));
         repo.cleanUp();
     }
 
@@ -69,7 +80,8 @@ class CleanTest {
 
         Harness.Result result = repo.run("clean.java");
         assertEquals(0, result.exit(), result.all());
-        assertEquals(List.of(repo.image("0.9.0-7-build"), repo.image("latest")), repo.images().stream().sorted().toList());
+        assertEquals(List.of(repo.image("0.9.0-7-build"), repo.image("1.0.0-0-rc-other"), repo.image("latest")), repo.images().stream().sorted().toList(),
+                "another build's, the latest, and another folder's image stay");
         assertEquals(List.of(repo.name + "-build-4567cdef"), repo.containers(), "another folder's build container stays");
         assertEquals(List.of("container of " + repo.name + "-test-4567cdef"), repo.composeLeftovers(), "another folder's project stays");
         assertFalse(repo.exists("obj"));

@@ -290,7 +290,7 @@ class WrapperTest {
             checkout.write("jbang.properties", "run.javaagent=" + agent + "\n");
             checkout.write(".jbang/jbang.properties", "run.javaagent=" + agent + "\n");
             checkout.write("jbang-catalog.json", "{\"aliases\": {}}\n");
-            for (String program : List.of("java", "git", "docker", "jbang", "sha256sum")) {
+            for (String program : List.of("java", "git", "jbang", "sha256sum", "bin/docker", "bin/git")) {
                 checkout.write(program, "#!/bin/sh\ntouch '" + marker + "'\nexit 3\n");
                 checkout.dir.resolve(program).toFile().setExecutable(true);
             }
