@@ -52,7 +52,49 @@ final class Compose {
         Compose compose = new Compose(run, flavour(run, flavour), project(component, step, run.id), file);
         compose.environment.put("PIPKIT_COMPONENT", component.name);
         compose.renames.putAll(fixedNames(text));
+        List<String> config = new ArrayList<>(compose.program);
+        config.addAll(List.of("-p", compose.project, "-f", file, "config"));
+        List<String> foreign = foreignNames(String.valueOf(run.commands.ask(config, compose.environment)), compose.project);
+        if (!foreign.isEmpty()) {
+            throw Exit.badInput(file + " names " + String.join(", ", foreign) + " (name:), which `down --volumes` would remove even when another project's:"
+                    + " leave the name to compose, or mark it external: true");
+        }
         return compose;
+    }
+
+    /**
+     * The networks and volumes that CONFIG (what `compose config` prints: plain YAML, two spaces a
+     * level) names outside PROJECT with `name:` and does not mark external: `down` removes them by
+     * that name, whoever made them.
+     */
+    static List<String> foreignNames(String config, String project) {
+        List<String> foreign = new ArrayList<>();
+        String section = null;
+        String name = null;
+        boolean external = false;
+        for (String line : (config + "\nend:").split("\\R")) {
+            if (line.isBlank() || line.stripLeading().startsWith("#")) {
+                continue;
+            }
+            int indent = line.length() - line.stripLeading().length();
+            String[] pair = line.strip().split(":", 2);
+            if (indent <= 2) {
+                if (section != null && name != null && !external && !name.equals(project) && !name.startsWith(project + "_")) {
+                    foreign.add(section.replaceFirst("s$", "") + " " + name);
+                }
+                name = null;
+                external = false;
+                section = indent == 0 ? (List.of("networks", "volumes").contains(pair[0]) ? pair[0] : null) : section;
+            } else if (section != null && indent == 4 && pair.length == 2) {
+                String value = pair[1].strip().replaceAll("^[\"']|[\"']$", "");
+                if (pair[0].equals("name")) {
+                    name = value;
+                } else if (pair[0].equals("external")) {
+                    external = !value.equals("false");
+                }
+            }
+        }
+        return foreign;
     }
 
     /**

@@ -131,6 +131,24 @@ class ComposeTest {
     }
 
     @Test
+    void aComposeFileNamingAnotherProjectsVolumeOrNetworkIsRefusedAndBothSurvive() throws IOException {
+        String victim = repo.name + "-victim";
+        Harness.docker("network", "create", "--label", "com.docker.compose.project=" + victim, victim + "_net");
+        Harness.docker("volume", "create", "--label", "com.docker.compose.project=" + victim, victim + "_data");
+        try {
+            busyboxTests("", "echo test-ran", "    volumes: [\"data:/data\"]\n    networks: [net]\nvolumes:\n  data:\n    name: " + victim + "_data\n"
+                    + "networks:\n  net:\n    name: " + victim + "_net\n");
+            Harness.Result result = repo.run("test.java");
+            Harness.assertOneErrorLine(result, 2, "names network " + victim + "_net, volume " + victim + "_data (name:)");
+            assertTrue(Harness.docker("network", "ls", "--format", "{{.Name}}").contains(victim + "_net"), "the network was removed");
+            assertTrue(Harness.docker("volume", "ls", "--format", "{{.Name}}").contains(victim + "_data"), "the volume was removed");
+        } finally {
+            Harness.docker("network", "rm", victim + "_net");
+            Harness.docker("volume", "rm", victim + "_data");
+        }
+    }
+
+    @Test
     void aComposeFileThatDoesNotParseIsBadInput() throws IOException {
         repo.write("docker/docker-compose.test.yml", "services:\n  test:\n    build: [unclosed\n");
         Harness.Result result = repo.run("test.java");

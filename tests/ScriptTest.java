@@ -55,8 +55,8 @@ class ScriptTest {
 
     /** The commands that changed something: every command the recorder saw but the read-only questions. */
     List<String> changes() {
-        return recorder.commands.stream().map(Commands::shell).filter(line -> !line.matches("docker (buildx|compose) version.*|git (rev-parse|config) .*"
-                + "|docker (ps|images|inspect|context inspect|network ls|volume ls|container ls) .*")).toList();
+        return recorder.commands.stream().map(Commands::shell).filter(line -> !line.matches("docker (buildx|compose) version.*|git (rev-parse|config|remote get-url) .*"
+                + "|docker (ps|images|inspect|context inspect|network ls|network inspect|volume ls|container ls) .*|docker(-| )compose -p \\S+ -f \\S+ config")).toList();
     }
 
     @org.junit.jupiter.api.Test
