@@ -72,8 +72,9 @@ class Release implements Callable<Integer> {
                 case "nuget" -> new Command(type, "the .csproj's package", List.of("dotnet", "pack", "--configuration", "Release", "--output", "dist/nuget"),
                         List.of("dotnet", "nuget", "push", "dist/nuget/*.nupkg", "--source", source(run, "NUGET_SOURCE", "https://api.nuget.org/v3/index.json"),
                                 "--skip-duplicate"), Map.of("NUGET_API_KEY", required(run, "NUGET_KEY").get("NUGET_KEY")));
-                case "pypi" -> new Command(type, "the Python package", List.of("python", "-m", "build"),
-                        List.of("python", "-m", "twine", "upload", "--skip-existing", "--repository-url", source(run, "PYPI_REPOSITORY", "https://upload.pypi.org/legacy/"),
+                // -I: modules from the installation, never the repository's own twine.py (python -m puts the current folder first)
+                case "pypi" -> new Command(type, "the Python package", List.of("python", "-I", "-m", "build"),
+                        List.of("python", "-I", "-m", "twine", "upload", "--skip-existing", "--repository-url", source(run, "PYPI_REPOSITORY", "https://upload.pypi.org/legacy/"),
                                 "dist/*"), twine(required(run, "PYPI_TOKEN").get("PYPI_TOKEN")));
                 // pub reads the token from the variable it is told to (the name is stored, never the value)
                 default -> new Command(type, "the Dart package", List.of("dart", "pub", "token", "add", "https://pub.dev", "--env-var", "PUB_TOKEN"),
@@ -291,7 +292,8 @@ class Release implements Callable<Integer> {
 
         @Override
         public void publish(ScriptRun run) {
-            run.commands.step("npm publish", List.of("npm", "publish", "--registry", registry), environment(run));
+            // the package as it is: none of its lifecycle scripts (prepublishOnly, prepack, ...) runs with the credential in reach
+            run.commands.step("npm publish", List.of("npm", "publish", "--ignore-scripts", "--registry", registry), environment(run));
         }
     }
 

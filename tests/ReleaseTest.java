@@ -73,11 +73,17 @@ class ReleaseTest {
         try (Verdaccio registry = new Verdaccio()) {
             fixture("node", "npm");
             String name = "pipkit-release-" + ScriptRun.newId();
-            repo.write("package.json", repo.read("package.json").replace("\"name\": \"service\"", "\"name\": \"" + name + "\"").replace("\"private\": true,", ""));
+            // the repository's lifecycle scripts would run on the host with the credential in reach: npm runs none of them
+            Path ran = repo.outside().resolve("script-ran");
+            String scripts = String.join(", ", List.of("prepublishOnly", "prepack", "prepare", "postpack", "publish", "postpublish").stream()
+                    .map(script -> "\"" + script + "\": \"touch " + ran + "\"").toList());
+            repo.write("package.json", repo.read("package.json").replace("\"name\": \"service\"", "\"name\": \"" + name + "\"").replace("\"private\": true,", "")
+                    .replace("\"scripts\": {", "\"scripts\": {" + scripts + ", "));
             Map<String, String> login = environment(Map.of("NPM_REGISTRY", registry.url(), "NPM_USER", USER, "NPM_PASS", PASSWORD, "NPM_EMAIL", "r@example.com"));
 
             Harness.Result first = repo.run(login, "release.java", "--verbose");
             assertEquals(0, first.exit(), first.all());
+            assertFalse(Files.exists(ran), "an npm lifecycle script of the repository's ran");
             assertTrue(first.err().contains("publishing " + name + "@1.0.0 (npm)"), first.err());
             assertEquals("1.0.0", registry.view(name));
 

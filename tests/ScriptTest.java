@@ -609,7 +609,7 @@ class ScriptTest {
         assertEquals(0, result.exit(), result.all());
         String expected = switch (type) {
             case "nuget" -> "dotnet pack --configuration Release --output dist/nuget\nNUGET_API_KEY=**** dotnet nuget push 'dist/nuget/*.nupkg' --source https://api.nuget.org/v3/index.json --skip-duplicate\n";
-            case "pypi" -> "python -m build\nTWINE_USERNAME=__token__ TWINE_PASSWORD=**** python -m twine upload --skip-existing --repository-url https://upload.pypi.org/legacy/ 'dist/*'\n";
+            case "pypi" -> "python -I -m build\nTWINE_USERNAME=__token__ TWINE_PASSWORD=**** python -I -m twine upload --skip-existing --repository-url https://upload.pypi.org/legacy/ 'dist/*'\n";
             default -> "dart pub token add https://pub.dev --env-var PUB_TOKEN\nPUB_TOKEN=**** dart pub publish --force\n";
         };
         assertTrue(result.out().contains(expected), result.out());
