@@ -116,7 +116,7 @@ class TablesTest {
                 pipeline.findValues(key).forEach(node -> node.forEach(line -> lines.add(line.asText())));
             }
             for (String line : lines) {
-                Matcher command = Pattern.compile("\\./jbang (\\S+\\.java)((?: [^;&|]*)?)").matcher(line);
+                Matcher command = Pattern.compile("(?:\\.|pipkit)/jbang (?:pipkit/)?(\\S+\\.java)((?: [^;&|]*)?)").matcher(line);
                 while (command.find()) {
                     String script = command.group(1);
                     Step step = Step.ALL.stream().filter(each -> each.script().equals(script)).findFirst()
