@@ -4,9 +4,13 @@ rem from Maven Central into %USERPROFILE%\.jbang\kit, each jar checked against t
 rem at the end of the `jbang` file beside this one. Not tested on Windows by the kit's CI.
 rem Delayed expansion stays off: it would eat every "!" in the arguments.
 setlocal DisableDelayedExpansion
+rem cmd.exe runs a bare name from the current folder first, which may be a repository with a where.exe,
+rem powershell.exe or java.exe of its own: not for this script, nor for what it starts; system tools by full path.
+set "NoDefaultCurrentDirectoryInExePath=1"
+set "system=%SystemRoot%\System32"
 
 rem $PATH: searches PATH only, never the current folder, which may be a repository with a jbang.exe of its own.
-for /f "delims=" %%j in ('where $PATH:jbang.exe $PATH:jbang.cmd 2^>nul') do (
+for /f "delims=" %%j in ('"%system%\where.exe" $PATH:jbang.exe $PATH:jbang.cmd 2^>nul') do (
   if /i not "%%~fj"=="%~f0" (
     set "found=%%~fj"
     goto :found
@@ -28,7 +32,7 @@ echo ==^> fetching JBang %version% from %MAVEN_CENTRAL% ^(once^) 1>&2
 rem Paths reach PowerShell through the environment, never inside its quoted text (a ' in a path would end it).
 set "PIPKIT_JBANG_HOME=%home%"
 set "PIPKIT_JBANG_LIST=%~dp0jbang"
-powershell -NoProfile -ExecutionPolicy Bypass -Command ^
+"%system%\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -ExecutionPolicy Bypass -Command ^
   "$ErrorActionPreference='Stop'; $dest=$env:PIPKIT_JBANG_HOME; $tmp=$dest + '.' + [guid]::NewGuid();" ^
   "New-Item -ItemType Directory -Force -Path $tmp | Out-Null;" ^
   "try { Get-Content -LiteralPath $env:PIPKIT_JBANG_LIST | Where-Object { $_ -like '#jar *' } | ForEach-Object {" ^
@@ -42,8 +46,14 @@ if errorlevel 1 (
 )
 
 :installed
-set "java=java"
-if not "%JAVA_HOME%"=="" set "java=%JAVA_HOME%\bin\java"
+rem java from JAVA_HOME, else the first on PATH (never the current folder's)
+set "java="
+if not "%JAVA_HOME%"=="" set "java=%JAVA_HOME%\bin\java.exe"
+if "%JAVA_HOME%"=="" for /f "delims=" %%j in ('"%system%\where.exe" $PATH:java.exe 2^>nul') do if not defined java set "java=%%~fj"
+if not defined java (
+  echo [ERROR] jbang: no java on PATH and no JAVA_HOME: install a JDK 17 or later 1>&2
+  exit /b 2
+)
 rem JBang's own JVM only decides and compiles: C1 and the serial GC start it sooner.
 if not defined JBANG_JAVA_OPTIONS set "JBANG_JAVA_OPTIONS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 set "JBANG_RUNTIME_SHELL=cmd"

@@ -253,4 +253,13 @@ class TrustTest {
         assertEquals(2, listings.size(), listings.toString());
         assertTrue(listings.stream().allMatch(listing -> listing.contains("label=pipkit.folder=" + repo.dir)), listings.toString());
     }
+
+    /** Windows is not in this suite's reach: what jbang.cmd starts is checked as text. cmd.exe runs a bare name from the current folder first. */
+    @Test
+    void jbangCmdStartsNoProgramByABareName() throws IOException {
+        String script = Files.readString(Harness.ROOT.resolve("jbang.cmd"));
+        assertTrue(script.contains("set \"NoDefaultCurrentDirectoryInExePath=1\""), "cmd.exe still looks in the current folder");
+        List<String> bare = script.lines().filter(line -> !line.startsWith("rem ")).filter(line -> line.matches("(?i)(\\s*|.*\\(')(where|powershell|java)(\\.exe)?\\s.*")).toList();
+        assertEquals(List.of(), bare, "programs started by a bare name");
+    }
 }
