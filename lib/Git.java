@@ -54,9 +54,12 @@ final class Git {
         return List.of("git", "remote", "get-url", "--push", remote);
     }
 
-    /** An annotated tag, unsigned whatever the repository's configuration says (signing would run its gpg.program). */
+    /**
+     * An annotated tag, unsigned whatever the repository's configuration says (signing would run its
+     * gpg.program), and no hook (a ref's change runs reference-transaction).
+     */
     static List<String> tag(String tag, String release, boolean force) {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "tag.gpgSign=false", "-c", "tag.forceSignAnnotated=false",
+        List<String> command = new ArrayList<>(List.of("git", "-c", "core.hooksPath=/dev/null", "-c", "tag.gpgSign=false", "-c", "tag.forceSignAnnotated=false",
                 "tag", "--annotate", "--message", "Release " + release));
         if (force) {
             command.add("--force");
@@ -66,7 +69,7 @@ final class Git {
     }
 
     static List<String> deleteTag(String tag) {
-        return List.of("git", "tag", "--delete", tag);
+        return List.of("git", "-c", "core.hooksPath=/dev/null", "tag", "--delete", tag);
     }
 
     /**

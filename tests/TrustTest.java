@@ -262,4 +262,116 @@ class TrustTest {
         List<String> bare = script.lines().filter(line -> !line.startsWith("rem ")).filter(line -> line.matches("(?i)(\\s*|.*\\(')(where|powershell|java)(\\.exe)?\\s.*")).toList();
         assertEquals(List.of(), bare, "programs started by a bare name");
     }
+
+    // ---- the property: random hostile repositories against every script, in both modes ---------
+
+    static final int REPOSITORIES = 12;
+    static final Map<String, String> SECRETS = Map.of("DOCKER_USER", "ci", "DOCKER_PASS", "hostile-docker-pass-4711", "GIT_TOKEN", "hostile-git-token-0815",
+            "NPM_TOKEN", "hostile-npm-token-2342");
+
+    /**
+     * A repository a fork could send, built at random from what the audit found: links out (to a
+     * runner's file, a device), hard links onto the kit's own files, a FIFO, a git configuration that
+     * names programs (hooks, fsmonitor, upload-pack, ssh, gpg) and rewrites URLs, JBang settings, a
+     * compose file that names another project's volume and network, a component.json that names
+     * another registry, the cache, an output out of the repository. MARKER appears if a program of
+     * its runs.
+     */
+    void hostile(java.util.Random random) throws IOException {
+        Path precious = repo.outside().resolve("precious");
+        List<String> extra = new ArrayList<>();
+        if (random.nextBoolean()) {
+            extra.add("\"cache\": true");
+        }
+        if (random.nextBoolean()) {
+            extra.add("\"outputs\": [\"/app/obj:" + List.of("obj", "../escape", "reports/x", ".git/hooks").get(random.nextInt(4)) + "\"]");
+        }
+        String registry = random.nextBoolean() ? repo.registry : "ghcr.io/evil";
+        repo.write("component.json", repo.componentJson("\"0\"", String.join(", ", extra)).replace(repo.registry, registry));
+        Files.createSymbolicLink(repo.dir.resolve("reports"), repo.outside());
+        if (random.nextBoolean()) {
+            Files.createSymbolicLink(repo.dir.resolve("pipeline.json"), precious);
+        }
+        if (random.nextBoolean()) {
+            Files.delete(repo.dir.resolve(".dockerignore"));
+            Files.createSymbolicLink(repo.dir.resolve(".dockerignore"), random.nextBoolean() ? precious : Path.of("/dev/zero"));
+        }
+        String lock = List.of(".pipkit-build.lock", ".pipkit-test.lock", ".pipkit-clean.lock", ".pipkit-outputs").get(random.nextInt(4));
+        if (random.nextBoolean()) {
+            Files.createLink(repo.dir.resolve(lock), precious);
+        } else if (random.nextBoolean()) {
+            assertEquals(0, Harness.exec(List.of("mkfifo", repo.dir.resolve(lock).toString())).getExitValue());
+        }
+        repo.write("jbang.properties", "run.javaagent=" + evil + "\n");
+        if (random.nextBoolean()) {
+            repo.write("docker/docker-compose.test.yml", repo.read("docker/docker-compose.test.yml")
+                    + "volumes:\n  data:\n    name: victim_data\nnetworks:\n  net:\n    name: victim_net\n");
+        }
+        aGitRepository();
+        Files.createDirectories(repo.dir.resolve("hooks"));
+        for (String hook : List.of("pre-push", "post-index-change", "reference-transaction", "post-checkout")) {
+            Files.copy(evil, repo.dir.resolve("hooks/" + hook));
+        }
+        List<String> settings = new ArrayList<>(List.of("core.hooksPath=" + repo.dir.resolve("hooks"), "core.fsmonitor=" + evil, "core.sshCommand=" + evil,
+                "remote.origin.uploadpack=" + evil, "remote.origin.receivepack=" + evil, "remote.origin.url=" + repo.outside().resolve("elsewhere.git"),
+                "protocol.file.allow=always", "protocol.ext.allow=always", "tag.gpgSign=true", "gpg.program=" + evil, "core.pager=" + evil,
+                "credential.helper=!" + evil, "core.askPass=" + evil, "diff.external=" + evil));
+        java.util.Collections.shuffle(settings, random);
+        for (String setting : settings.subList(0, 6 + random.nextInt(settings.size() - 6))) {
+            TagTest.git(repo.dir, "config", setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+        }
+    }
+
+    @Test
+    void randomHostileRepositoriesAgainstEveryScriptInBothModes() throws Exception {
+        java.util.Random random = new java.util.Random(Long.getLong("pipkit.seed", System.nanoTime()));
+        long seed = random.nextLong();
+        random.setSeed(seed);
+        int runs = 0;
+        int refused = 0;
+        for (int i = 0; i < REPOSITORIES; i++) {
+            repo.deleteFolders();
+            repo = Harness.copy();
+            marker = repo.outside().resolve("ran");
+            evil = repo.outside().resolve("evil.sh");
+            Files.writeString(evil, "#!/bin/sh\ntouch '" + marker + "'\nexit 1\n");
+            evil.toFile().setExecutable(true);
+            hostile(random);
+            Map<String, String> outside = repo.outsideState();
+            for (String script : List.of("build.java", "test.java", "package.java", "publish.java", "run.java", "clean.java", "tag.java", "pipeline.java")) {
+                for (boolean trusted : List.of(true, false)) {
+                    recorder = new Harness.Recorder().really("git ");
+                    Map<String, String> environment = new HashMap<>(SECRETS);
+                    if (random.nextBoolean()) {
+                        environment.put("PIPKIT_REGISTRY", random.nextBoolean() ? repo.registry : "ghcr.io/acme");
+                    }
+                    // a real run of the steps that wait for a service would wait out their probe here, with nothing answering
+                    boolean waits = List.of("package.java", "run.java", "pipeline.java").contains(script);
+                    List<String> args = new ArrayList<>(waits || random.nextBoolean() ? List.of("--dry-run") : List.of());
+                    if (script.equals("pipeline.java")) {
+                        args.addAll(List.of("--publish", "--json", repo.dir.resolve("pipeline.json").toString()));
+                    }
+                    Object command = ScriptTest.SCRIPTS.get(script).get();
+                    Harness.Result result = run(trusted, command, environment, args.toArray(String[]::new));
+                    String what = "seed " + seed + ", repository " + i + ", " + script + (trusted ? " (trusted kit)" : "") + " " + args + ": ";
+                    runs++;
+                    refused += result.exit() == Exit.BAD_INPUT ? 1 : 0;
+                    assertEquals("", result.stray(), what + "printed past the console");
+                    assertFalse(result.all().contains("Exception") || result.all().contains("\tat "), what + result.all());
+                    SECRETS.values().stream().filter(secret -> secret.length() > 6).forEach(secret -> assertFalse(result.all().contains(secret), what + "a secret in the output"));
+                    assertEquals(outside, repo.outsideState(), what + "something outside the repository changed");
+                    assertFalse(Files.exists(marker), what + "a program the repository named ran");
+                    for (List<String> started : recorder.commands) {
+                        String line = String.join(" ", started);
+                        assertFalse(line.matches("docker (login|push).*") && !line.contains(environment.getOrDefault("PIPKIT_REGISTRY", trusted ? "\u0000" : "")),
+                                what + "a credential went where no pin says: " + line);
+                        assertFalse(line.matches("docker (rm|rmi|volume rm|network rm) .*") && !line.contains(repo.name), what + "removed what is not this component's: " + line);
+                        assertFalse(line.matches("git .*push.*") && trusted, what + "pushed with no pinned remote: " + line);
+                    }
+                }
+            }
+        }
+        System.out.println("trust property: " + REPOSITORIES + " random hostile repositories (seed " + seed + "), " + runs + " runs of every script in both modes, "
+                + refused + " refused as bad input; nothing outside changed, no program of theirs ran, no secret shown, no credential unpinned");
+    }
 }
