@@ -228,8 +228,9 @@ final class Credentials {
             }
             boolean back = rule.startsWith("!");
             String body = rule.substring(back ? 1 : 0).strip().replaceFirst("^(\\./|/)+", "").replaceFirst("/+$", "");
-            // a class or an escape ([a-z], \\*) is not read here: taking a key back in, it is taken to match
-            Pattern pattern = back && (body.contains("[") || body.contains("\\")) ? Pattern.compile(".*") : glob(body);
+            // a class or an escape ([a-z], \\*) is read differently here and by docker: it takes a key back in, never leaves one out
+            boolean unread = body.contains("[") || body.contains("\\");
+            Pattern pattern = Pattern.compile(unread ? (back ? ".*" : "(?!)") : Repository.glob(body));
             for (String path = file; !path.isEmpty(); path = path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "") {
                 if (pattern.matcher(path).matches()) {
                     ignored = !back;
@@ -238,28 +239,6 @@ final class Credentials {
             }
         }
         return ignored;
-    }
-
-    /** A .dockerignore pattern as a regular expression: ** any folders, * and ? within one name. */
-    private static Pattern glob(String pattern) {
-        StringBuilder regex = new StringBuilder();
-        for (int i = 0; i < pattern.length(); i++) {
-            char c = pattern.charAt(i);
-            if (pattern.startsWith("**/", i)) {
-                regex.append("(.*/)?");
-                i += 2;
-            } else if (pattern.startsWith("**", i)) {
-                regex.append(".*");
-                i++;
-            } else if (c == '*') {
-                regex.append("[^/]*");
-            } else if (c == '?') {
-                regex.append("[^/]");
-            } else {
-                regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(regex.toString());
     }
 
     /** Where the originals' form puts a credential: docker/id_rsa or docker/.npmrc. */

@@ -468,35 +468,12 @@ final class Migration {
             if (folderOnly && !folder || rule.isEmpty()) {
                 continue;
             }
-            String pattern = glob(rule);
+            String pattern = Repository.glob(rule);
             boolean matches = anchored ? path.matches(pattern) : path.substring(path.lastIndexOf('/') + 1).matches(pattern);
             if (matches) {
                 ignored = !negated;
             }
         }
         return ignored;
-    }
-
-    /** A gitignore pattern as a regular expression: ** any folders, * and ? within a name, [..] as it is. */
-    private static String glob(String rule) {
-        StringBuilder regex = new StringBuilder();
-        for (int i = 0; i < rule.length(); i++) {
-            char c = rule.charAt(i);
-            if (c == '*' && i + 1 < rule.length() && rule.charAt(i + 1) == '*') {
-                regex.append(".*");
-                i++;
-            } else if (c == '*') {
-                regex.append("[^/]*");
-            } else if (c == '?') {
-                regex.append("[^/]");
-            } else if (c == '[') {
-                int end = rule.indexOf(']', i);
-                regex.append(end < 0 ? "\\[" : rule.substring(i, end + 1));
-                i = end < 0 ? i : end;
-            } else {
-                regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return regex.toString();
     }
 }

@@ -9,6 +9,7 @@ import java.text.Normalizer;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -100,6 +101,42 @@ final class Repository {
                     + " replace the link with a folder, or pick another destination");
         }
         return directory.resolve(relative);
+    }
+
+    /**
+     * An ignore-file pattern (.gitignore, .dockerignore) as a regular expression: `**` any folders,
+     * none included, `*` and `?` within one name, a class `[..]` as it is when it is a valid one here.
+     */
+    static String glob(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            int end = c == '[' ? pattern.indexOf(']', i) : -1;
+            if (pattern.startsWith("**/", i)) {
+                regex.append("(.*/)?");
+                i += 2;
+            } else if (pattern.startsWith("**", i)) {
+                regex.append(".*");
+                i++;
+            } else if (c == '*' || c == '?') {
+                regex.append(c == '*' ? "[^/]*" : "[^/]");
+            } else if (end > i && valid(pattern.substring(i, end + 1))) {
+                regex.append(pattern, i, end + 1);
+                i = end;
+            } else {
+                regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return regex.toString();
+    }
+
+    private static boolean valid(String regex) {
+        try {
+            Pattern.compile(regex);
+            return true;
+        } catch (java.util.regex.PatternSyntaxException e) {
+            return false;
+        }
     }
 
     /** The most the kit reads of one of the repository's files: a Dockerfile or a manifest is far smaller, /dev/zero is not. */

@@ -588,6 +588,17 @@ class SafetyTest {
     }
 
     @Test
+    void aNameTheFileNameEncodingCannotHoldIsLeftAloneNotACrash() throws IOException {
+        // LANG=C: the JVM's file names are ASCII, and a manifest entry "café" once crashed the run after component.json was rewritten
+        repo.write(".pipkit-outputs", "caf\u00e9\nobj\n");
+        Harness.Result result = repo.run(Map.of("LANG", "C", "LC_ALL", "C", "BUILD_NUMBER", "6"), "build.java");
+        assertEquals(0, result.exit(), result.all());
+        assertTrue(result.err().contains("which the kit never writes: left alone"), result.err());
+        assertFalse(result.all().contains("Exception") || result.all().contains("\tat "), result.all());
+        assertNothingLeftBehind(temporaryFiles());
+    }
+
+    @Test
     void aFolderThatCannotBeWrittenIsAClearError() throws IOException {
         String before = repo.read("component.json");
         Harness.exec(List.of("mount", "--bind", repo.dir.toString(), repo.dir.toString()));

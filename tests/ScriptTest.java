@@ -449,6 +449,10 @@ class ScriptTest {
                     repo.write("docker/id_rsa", SafetyTest.KEY);
                     repo.write(".dockerignore", "docker\n!docker/id_rsa\n");
                 }, Map.of(), List.of(), "docker/id_rsa is in the build context of the release image"),
+                bad("hostile: a class that docker reads as the key, Java as nothing", "package.java", repo -> {
+                    repo.write("docker/id_rsa", SafetyTest.KEY);
+                    repo.write(".dockerignore", "docker\n!docker/id_rs[a&&b]\n");
+                }, Map.of(), List.of(), "docker/id_rsa is in the build context of the release image"),
                 bad("a test image that asks for a key there is not", "test.java", repo -> repo.write("docker/Dockerfile.test", "FROM busybox:1.36\nCOPY docker/id_rsa /x\n"),
                         Map.of("HOME", "/nonexistent"), List.of(), "docker/Dockerfile.test uses an SSH key (id_rsa) but there is none"),
                 bad("a port out of range", "package.java", none, Map.of(), List.of("--port", "70000"), "is not a TCP port"),
