@@ -137,8 +137,18 @@ final class Compose {
      */
     static List<String> flavour(ScriptRun run, String choice) {
         return switch (choice) {
-            case "plugin" -> PLUGIN;
-            case "standalone" -> STANDALONE;
+            case "plugin" -> {
+                if (!pluginInstalled(run) && run.commands.ask(Docker.composeVersion()) == null) {
+                    throw Exit.badInput("cannot run docker compose: is the compose plugin installed?");
+                }
+                yield PLUGIN;
+            }
+            case "standalone" -> {
+                if (!onPath(run.environment, "docker-compose")) {
+                    throw Exit.badInput("cannot run docker-compose: is it installed and on PATH?");
+                }
+                yield STANDALONE;
+            }
             case "auto" -> {
                 // Looked up as docker and the shell look them up, without starting a program: that is a docker call
                 // (and for docker-compose, Python) only to ask.
@@ -165,7 +175,7 @@ final class Compose {
 
     static boolean onPath(Map<String, String> environment, String program) {
         for (String folder : environment.getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (!folder.isEmpty() && Files.isExecutable(Path.of(folder, program))) {
+            if (folder.startsWith("/") && Files.isExecutable(Path.of(folder, program))) {   // as Commands finds programs
                 return true;
             }
         }

@@ -226,6 +226,25 @@ class SafetyTest {
         }
     }
 
+    @Test
+    void aKilledPublishsThrowawayLoginIsRemovedByClean() throws Exception {
+        try (Silent registry = new Silent()) {
+            repo.registry = "localhost:" + registry.port();
+            repo.write("component.json", repo.componentJson("\"0\"", ""));
+            Harness.docker("tag", "busybox:1.36", repo.image("1.0.0-0-rc"));
+            Harness.Running running = repo.start(secrets(), "publish.java");
+            Harness.waitFor(() -> running.output().contains("logging in"), "the login");
+            Thread.sleep(300);
+            running.signal("KILL");
+            running.await();
+            assertTrue(repo.temporaryFiles().stream().anyMatch(name -> name.startsWith("pipkit-docker-config-")), "SIGKILL leaves the login: " + repo.temporaryFiles());
+            Harness.Result clean = repo.run("clean.java");
+            assertEquals(0, clean.exit(), clean.all());
+            assertTrue(clean.err().contains("removing what a killed publish left behind"), clean.err());
+            assertEquals(List.of(), repo.temporaryFiles(), "clean removes the killed run's login from the temp folder");
+        }
+    }
+
     @org.junit.jupiter.api.Tag(Harness.STACK)
     @Test
     void aSignalToTheJvmAloneStopsTheCachePushTheRunWaitsFor() throws Exception {
