@@ -84,14 +84,14 @@ class Clean implements Callable<Integer> {
         run.console.step("removing images of " + component.repository());
         // an image a container still uses (a live run's, or another project's) cannot go: left alone, not a failure
         List<String> used = lines(run.commands.require("containers", Docker.listContainers(List.of(), "{{.Image}}")));
-        List<String> images = images(run, component, filters);
+        List<String> images = images(run, component);
         for (String image : images.stream().filter(used::contains).toList()) {
             run.console.step(image + " is used by a container: left alone");
         }
         remove(run, failures, "images", images.stream().filter(image -> !used.contains(image)).toList(), Docker::removeImages);
         // rebuilding a tag leaves the image it pointed to untagged; those of this component carry its label
         // (a container of an untagged image names it by its short id)
-        remove(run, failures, "untagged images", lines(run.commands.require("images", Docker.untagged(filters))).stream()
+        remove(run, failures, "untagged images", notAnotherFolders(run, Docker::untagged, List.of(Docker.LABEL + ".component=" + component.name)).stream()
                 .filter(id -> !used.contains(id)).toList(), Docker::removeImages);
 
         if (!failures.isEmpty()) {
@@ -116,16 +116,29 @@ class Clean implements Callable<Integer> {
     }
 
     /**
-     * This component's image tags to remove, of images that carry the label FILTERS (this folder's,
-     * but with --all-folders): by tag, so an image another tag shares survives under that tag.
+     * What LISTING (docker images with label FILTERS) lists, less what another folder built: an image
+     * the kit built carries its folder's label (a component.json naming another component removes
+     * nothing another checkout built); one compose built carries none and stays a candidate.
+     * With --all-folders, all of it.
      */
-    List<String> images(ScriptRun run, Component component, List<String> filters) {
+    List<String> notAnotherFolders(ScriptRun run, Function<List<String>, List<String>> listing, List<String> filters) {
+        List<String> all = lines(run.commands.require("images", listing.apply(filters)));
+        if (allFolders || all.isEmpty()) {
+            return all;
+        }
+        List<String> built = lines(run.commands.require("images", listing.apply(Kit.join(filters, List.of(Docker.LABEL + ".folder")))));
+        List<String> here = lines(run.commands.require("images", listing.apply(Kit.join(filters, List.of(Docker.LABEL + ".folder=" + run.directory)))));
+        return all.stream().filter(each -> !built.contains(each) || here.contains(each)).toList();
+    }
+
+    /** This component's image tags to remove, but another folder's: by tag, so an image another tag shares survives under that tag. */
+    List<String> images(ScriptRun run, Component component) {
         String build = allBuilds ? "[A-Za-z0-9_.-]+" : Pattern.quote(component.buildTag());
         Pattern mine = Pattern.compile(build + "-(build|test|rc)(-[A-Za-z0-9_.-]+)?" + (latest ? "|latest" : ""));
         // the release image's tags from component.json's docker artifacts (<version>-<build>), this build's
         List<String> artifacts = component.releaseImages().stream().filter(image -> !image.endsWith(":latest")).toList();
         List<String> images = new ArrayList<>();
-        for (String tag : lines(run.commands.require("images", Docker.tags(component.repository(), filters)))) {
+        for (String tag : notAnotherFolders(run, filters -> Docker.tags(component.repository(), filters), List.of())) {
             String image = component.repository() + ":" + tag;
             if (mine.matcher(tag).matches() || artifacts.contains(image)) {
                 images.add(image);
