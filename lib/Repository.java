@@ -31,7 +31,7 @@ final class Repository {
      * separator of any kind, a colon, a part that ends in a dot or a space (Windows drops those), an
      * invisible formatting character (macOS ignores some: .g&lt;U+200C&gt;it is .git), a Windows short
      * name (GIT~1), a name this system's file name encoding cannot hold (LANG=C), or a first part that
-     * is reserved, one of the kit's own files (.pipkit*, *.java), in any case or compatibility form (ſrc is src).
+     * is reserved, one of the kit's own files (.pipkit*, *.java), in any case or compatibility form (U+017F, a long s, then "rc" is src).
      */
     static String normal(String path) {
         if (path == null || path.codePoints().anyMatch(Repository::unsafeCharacter)) {

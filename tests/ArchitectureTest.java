@@ -41,6 +41,23 @@ class ArchitectureTest {
                 .replaceAll("(?s)\"\"\".*?\"\"\"", "\"\"").replaceAll("\"(\\\\.|[^\"\\\\\\n])*\"", "\"\"");
     }
 
+    /** The kit compiles wherever it is copied: under LANG=C javac once read a non-ASCII comment as an error (Kit.java also says -encoding UTF-8). */
+    @Test
+    void theKitsSourcesAreAscii() throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Stream.concat(Files.list(Harness.ROOT), Files.list(Harness.ROOT.resolve("lib")))) {
+            for (Path file : files.filter(path -> path.toString().endsWith(".java")).toList()) {
+                List<String> lines = Files.readAllLines(file);
+                for (int i = 0; i < lines.size(); i++) {
+                    if (lines.get(i).chars().anyMatch(c -> c > 127)) {
+                        found.add(Harness.ROOT.relativize(file) + ":" + (i + 1));
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found, "non-ASCII characters in the kit's sources");
+    }
+
     @Test
     void noLibFileReachesBackToOneThatReachesIt() throws IOException {
         Map<String, Set<String>> uses = uses();
