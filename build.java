@@ -61,9 +61,10 @@ class Build implements Callable<Integer> {
         Credentials.Build secrets = credentials.provide();
         run.console.step("building image " + component.buildImage());
         image.readCache();
-        run.commands.step("docker build", Docker.build(DOCKERFILE, List.of(component.buildImage()), component.imageLabels(), Kit.join(secrets.options(), image.options())),
-                secrets.environment());
-        credentials.withdraw();
+        Commands.Outcome built = run.commands.attempt(Docker.build(DOCKERFILE, List.of(component.buildImage()), component.imageLabels(),
+                Kit.join(secrets.options(), image.options())), secrets.environment());
+        credentials.withdraw(built);
+        built.orFail("docker build", run.console);
         image.writeCache();
 
         if (outputs.list.isEmpty()) {

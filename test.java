@@ -62,7 +62,7 @@ class Test implements Callable<Integer> {
             image.readCache();
             Commands.Outcome built = run.commands.attempt(Docker.build(DOCKERFILE, List.of(component.testImage()), component.imageLabels(),
                     Kit.join(secrets.options(), image.options())), secrets.environment());
-            credentials.withdraw();   // before compose builds the other services, whose context docker/ is too
+            credentials.withdraw(built);   // before compose builds the other services, whose context docker/ is too
             if (built.exit() != 0) {
                 throw Exit.failure("the test image did not build (docker build: " + built.reason(run.console) + "): no test ran; the build's output is above");
             }

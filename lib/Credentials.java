@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -276,13 +277,28 @@ final class Credentials {
     }
 
     /**
-     * Once the image that asked is built: the files this run placed in docker/ go, so that no other
-     * build of the step (compose's other services, with docker/ in their context) can copy them.
+     * Once the image that asked is BUILT, or failed to: the files this run placed in docker/ go, so
+     * that no other build of the step (compose's other services, with docker/ in their context) can
+     * copy them. A build that failed after copying one in leaves, with the legacy builder, the steps
+     * that succeeded as untagged images, the copy among them: the last one its output names
+     * (" ---> ID") goes, and the untagged ones below it with it.
      */
-    void withdraw() {
+    void withdraw(Commands.Outcome built) {
         if (run.changesFiles()) {
             placed.forEach(Repository::delete);
             placed.clear();
+        }
+        if (built.exit() != 0 && forms.values().stream().anyMatch(each -> each.contains(Form.FILE))) {
+            Matcher step = Pattern.compile("(?m)^ ---> ([0-9a-f]{12})\\s*$").matcher(built.tail().text());
+            String last = null;
+            while (step.find()) {
+                last = step.group(1);
+            }
+            // never a tagged image (the FROM line's, when the build failed before the copy)
+            if (last != null && "0".equals(run.commands.ask(Docker.tagCount(last)))) {
+                run.console.step("removing " + last + ", the failed build's last step: it holds the credential its Dockerfile copied in");
+                run.commands.cleanUp(Docker.removeImages(List.of(last)));
+            }
         }
     }
 

@@ -109,6 +109,11 @@ final class Docker {
         return command;
     }
 
+    /** How many tags IMAGE has: 0 for a step the legacy builder kept. */
+    static List<String> tagCount(String image) {
+        return List.of("docker", "image", "inspect", "--format", "{{len .RepoTags}}", image);
+    }
+
     /** IMAGE's id: answers when the engine has it. */
     static List<String> imageId(String image) {
         return List.of("docker", "image", "inspect", "--format", "{{.Id}}", image);

@@ -111,6 +111,19 @@ class BuildTest {
         assertNothingLeftBehind();
     }
 
+    @org.junit.jupiter.api.Tag(Harness.STACK)
+    @Test
+    void aFailedBuildThatCopiedTheKeyInLeavesNoImageHoldingIt() throws IOException {
+        // the legacy builder keeps each step that succeeded as an untagged image: the COPY's holds the key
+        repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nCOPY docker/id_rsa /root/.ssh/id_rsa\nRUN echo " + repo.name + " && false\n");
+        Harness.Result result = repo.run(Map.of("GIT_PRIVATE_KEY", java.util.Base64.getEncoder().encodeToString(SafetyTest.KEY.getBytes())), "build.java");
+        Harness.assertOneErrorLine(result, 1, "docker build failed (exit 1");
+        // on the legacy builder every layer of this test's build carries its label (see Harness.write); BuildKit keeps no image of a failed build
+        assertEquals(List.of(), Harness.lines(Harness.docker("images", "-a", "-q", "--filter", "label=" + Docker.LABEL + ".component=" + repo.name)),
+                "an image of the failed build, the key inside, stayed: " + result.all());
+        assertFalse(repo.exists("docker/id_rsa"));
+    }
+
     @Test
     void withRetryAFailedBuildRunsOnceMoreAndTheLastAttemptCounts() throws IOException {
         repo.write("docker/Dockerfile.build", "FROM busybox:1.36\nRUN echo attempt && false\n");
