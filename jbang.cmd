@@ -61,7 +61,8 @@ set "JBANG_LAUNCHER=%~f0"
 :name
 set "tmpfile=%TEMP%\jbang-%RANDOM%%RANDOM%%RANDOM%.tmp"
 if exist "%tmpfile%" goto :name
-"%java%" %JBANG_JAVA_OPTIONS% -classpath "%home%\*" dev.jbang.Main %* > "%tmpfile%"
+rem The JVM's own warnings go to stderr: its output is JBang's answer.
+"%java%" %JBANG_JAVA_OPTIONS% -Xlog:all=off -Xlog:all=warning:stderr -classpath "%home%\*" dev.jbang.Main %* > "%tmpfile%"
 set "err=%ERRORLEVEL%"
 rem As the official launcher does: exit code 255 means the output is the command that runs the script.
 rem for /f reads a whole line (up to cmd's 8191 characters; set /p would stop at 1024).

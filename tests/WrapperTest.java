@@ -269,6 +269,20 @@ class WrapperTest {
     }
 
     @Test
+    void whatTheJvmsSayOnTheirOutputIsNeverTakenForJBangsAnswerOrTheScripts() throws IOException {
+        // both JVMs, JBang's and the script's, log a line on their standard output as they start
+        Map<String, String> chatty = Map.of("JDK_JAVA_OPTIONS", "-Xlog:gc");
+        for (int i = 0; i < 2; i++) {   // JBang asked, then its kept answer
+            assertEquals(Kit.VERSION, run(chatty, "--version").out().strip());
+        }
+        assertTrue(Harness.exec(List.of("env", "JDK_JAVA_OPTIONS=-Xlog:gc", "java", "-version")).outputUTF8().contains("[gc]"), "the JVM does say it");
+        Path command = only("");
+        Files.writeString(command, "[0.002s][warning][os,thread] Failed to start thread (EAGAIN)\njsa\n");
+        assertEquals(Kit.VERSION, run("--version").out().strip(), "a kept answer that is no command line is asked for again");
+        assertFalse(Files.readString(command).contains("EAGAIN"));
+    }
+
+    @Test
     void aSpaceInJBangsFolderKeepsTheFastPath() throws IOException {
         Path spaced = Files.createTempDirectory("pipkit jbang dir ");
         try {
