@@ -26,7 +26,7 @@ final class Harness {
     static final Path ROOT = findRoot();
     /** What a copy of the kit holds: the files a user copies into a repository, plus the sample. */
     static final List<String> KIT = Stream.concat(Step.ALL.stream().map(Step::script), Stream.of("lib", "docker", "src", "dependencies.txt", "component.json",
-            ".dockerignore", "jbang", "jbang.cmd", "jbang-catalog.json", "templates", "tests/fixtures")).toList();
+            ".dockerignore", "jbang", "jbang.cmd", "jbang-catalog.json")).toList();
     private static boolean ready;
     private static Path bin;
 
@@ -81,6 +81,15 @@ final class Harness {
      * A copy whose images all come from busybox, fast to build: the build copies /app/obj out, the
      * test container prints and exits with TEST_EXIT, the service answers /heartbeat.
      */
+    /** A copy as sample() makes, with the installer's templates and the tests' fixtures too (the others go without: fewer files made and deleted). */
+    static Harness kit() throws IOException {
+        Harness kit = sample();
+        for (String item : List.of("templates", "tests/fixtures")) {
+            copy(ROOT.resolve(item), kit.dir.resolve(item));
+        }
+        return kit;
+    }
+
     static Harness tiny() throws IOException {
         Harness repo = sample();
         repo.write("component.json", repo.componentJson("\"0\"", "\"outputs\": [\"/app/obj\"]"));

@@ -22,7 +22,7 @@ class TemplateTest {
 
     @BeforeEach
     void theKit() throws IOException {
-        kit = Harness.sample();
+        kit = Harness.kit();
     }
 
     @AfterEach
