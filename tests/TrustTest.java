@@ -56,6 +56,14 @@ class TrustTest {
     }
 
     @Test
+    void withoutTheWrapperAKitRunFromItsOwnFolderOnAnotherIsTrusted() {
+        // jbang.cmd (Windows) tells the kit nothing: `cd pipkit`, then `jbang.cmd build.java -C ..\app` (docs/safety.md)
+        assertTrue(Trust.of(repo.dir, Map.of()).trustedKit, "the repository is not the current folder");
+        assertFalse(Trust.of(Path.of("").toAbsolutePath(), Map.of()).trustedKit, "the current folder's own kit");
+        assertFalse(Trust.of(repo.dir, Map.of(Trust.KIT_FOLDER, repo.dir.toString())).trustedKit, "the wrapper says the kit is the repository's");
+    }
+
+    @Test
     void aTrustedKitLogsInAndPushesOnlyWhereTheCiPinned() {
         Map<String, String> login = Map.of("DOCKER_USER", "ci", "DOCKER_PASS", "pass-0042");
         Harness.Result unpinned = run(true, new Publish(), login, "--tags", "rc");
