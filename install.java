@@ -25,12 +25,15 @@ import picocli.CommandLine.Parameters;
                 + "component.json) the kit alone: its docker/ and .dockerignore are left as they are, and what its ps1 scripts did differently from the kit's "
                 + "defaults is carried into component.json (only added fields), or said as a flag for CI; .gitignore gets what keeps the kit's files in "
                 + "and its journals out. Into a new repository also the docker/ set of --language and a component.json. Run it from the kit's folder. "
-                + "A file of the target's that would change is never overwritten without --force; --dry-run prints the whole plan.",
+                + "A file of the target's that would change is never overwritten without --force; --dry-run prints the whole plan. lib/kit.json records "
+                + "the kit's release, its commit and each file's SHA-256. With --upgrade, each TARGET's kit becomes this one: only the kit's files change, "
+                + "and a repository with a kit file edited since it was installed keeps its whole kit (the edit shown as a diff) unless --force.",
         footerHeading = "%nEnvironment:%n", footer = {
             "  none",
             "%nExample:",
             "  ./jbang install.java --dry-run ../pip-services-beacons-node",
-            "  ./jbang install.java --language python --registry pipdevs ../beacons-python"})
+            "  ./jbang install.java --language python --registry pipdevs ../beacons-python",
+            "  ./jbang install.java --upgrade --dry-run ../*-node"})
 class Install implements Callable<Integer>, Kit.Seamed {
     /** What a repository gets besides lib/: every step's script but this one, the JBang wrapper and the catalog. */
     static final List<String> KIT_FILES = Kit.join(Step.ALL.stream().filter(step -> !step.name().equals("install")).map(Step::script).toList(),
@@ -39,8 +42,13 @@ class Install implements Callable<Integer>, Kit.Seamed {
     @Mixin
     Kit.Usage usage;
 
-    @Parameters(paramLabel = "TARGET", description = "The microservice repository to put the kit into.")
+    @Parameters(paramLabel = "TARGET", arity = "1..*", description = "The microservice repository to put the kit into (with --upgrade: one or more).")
+    List<Path> targets;
     Path target;
+
+    @Option(names = "--upgrade", description = "Upgrade the kit an earlier release put into each TARGET to this one: add, replace and remove the kit's "
+            + "files only, and end with a table (repository, from, to, changed files, refused).")
+    boolean upgrade;
 
     @Option(names = {"-l", "--language"}, paramLabel = "LANGUAGE",
             description = "node, go, java, python, dart or dotnet (or another name of one: golang, typescript...): the docker/ set of a new repository (needed there).")
@@ -84,6 +92,16 @@ class Install implements Callable<Integer>, Kit.Seamed {
         if (!Files.isDirectory(kit.resolve("templates")) || !Files.exists(kit.resolve("lib/Component.java"))) {
             throw Exit.badInput("run install.java from the kit's folder (the one with templates/ and lib/)");
         }
+        if (upgrade) {
+            if (language != null || name != null || registry != null) {
+                throw Exit.badInput("--upgrade changes only the kit's files: --language, --name and --registry are for a new repository");
+            }
+            return upgrade(console, kit);
+        }
+        if (targets.size() > 1) {
+            throw Exit.badInput("install.java puts the kit into one TARGET (" + targets.size() + " given): --upgrade takes several");
+        }
+        target = targets.get(0);
         Language known = language == null ? null : Language.named(language);
         if (language != null && known == null) {
             throw Exit.badInput("--language must be one of " + Language.names() + ", not " + language);
@@ -102,13 +120,8 @@ class Install implements Callable<Integer>, Kit.Seamed {
         }
 
         Map<Path, Path> copies = new LinkedHashMap<>();
-        for (String file : KIT_FILES) {
-            copies.put(kit.resolve(file), to.resolve(file));
-        }
-        List<Path> helpers = list(kit.resolve("lib"));
-        for (Path source : helpers) {
-            copies.put(source, to.resolve("lib").resolve(source.getFileName()));
-        }
+        Map<String, Path> kitFiles = kitFiles(kit);
+        kitFiles.forEach((file, source) -> copies.put(source, to.resolve(file)));
         if (!adopting) {
             Path template = kit.resolve("templates").resolve(known.name());
             for (Path source : list(template.resolve("docker"))) {
@@ -126,7 +139,7 @@ class Install implements Callable<Integer>, Kit.Seamed {
                 throw Exit.badInput(file + " in " + target + " is a symbolic link: the installer never writes through links");
             }
         }
-        List<String> theirs = theirs(to.resolve("lib"), helpers);
+        List<String> theirs = theirs(to.resolve("lib"), kitFiles.keySet());
         if (!theirs.isEmpty()) {
             throw Exit.badInput("lib/ in " + target + " holds the repository's own files (" + String.join(", ", theirs.subList(0, Math.min(3, theirs.size())))
                     + (theirs.size() > 3 ? ", ..." : "") + "), and lib/ is where the kit's helpers go: move them, or keep this repository on its ps1 scripts");
@@ -138,7 +151,8 @@ class Install implements Callable<Integer>, Kit.Seamed {
             }
         }
         if (!conflicts.isEmpty() && !force) {
-            throw Exit.badInput("these files of " + target + " would be overwritten: " + String.join(", ", conflicts) + " (use --force to overwrite them)");
+            throw Exit.badInput("these files of " + target + " would be overwritten: " + String.join(", ", conflicts)
+                    + (Installed.read(to) != null ? " (it has a kit: --upgrade upgrades it" : " (") + "; --force overwrites them)");
         }
         String json = Files.exists(componentJson) ? null : newComponentJson(to, known);
         Component component = json != null ? Component.parse(componentJson, json) : Component.read(to);   // the same checks every script makes
@@ -171,6 +185,7 @@ class Install implements Callable<Integer>, Kit.Seamed {
                 Files.copy(copy.getKey(), copy.getValue(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
+        record(console, kit, to, kitFiles);
         if (migration != null) {
             for (Migration.Kind kind : Migration.Kind.values()) {
                 List<Migration.Finding> found = migration.findings.stream().filter(finding -> finding.kind() == kind).toList();
@@ -195,31 +210,236 @@ class Install implements Callable<Integer>, Kit.Seamed {
         } else {
             console.print("# " + Component.FILE + ": left as it is");
         }
-        if (migration != null && !migration.gitignore.isEmpty()) {
-            Path gitignore = to.resolve(".gitignore");
-            String existing = Files.exists(gitignore) ? Files.readString(gitignore, StandardCharsets.UTF_8) : "";
-            String added = (existing.isEmpty() || existing.endsWith("\n") ? "" : "\n") + "# pipkit: its files are the repository's, its journals are not (install.java)\n"
-                    + String.join("\n", migration.gitignore) + "\n";
-            if (dryRun) {
-                console.print("cat >> " + Commands.shell(List.of(gitignore.toString())) + " <<'EOF'\n" + added + "EOF");
-            } else {
-                Files.writeString(gitignore, existing + added, StandardCharsets.UTF_8);
-            }
+        if (migration != null) {
+            ignore(console, to, migration.gitignore);
         }
         console.step(dryRun ? "dry run: nothing was changed" : (adopting ? "adopted " : "installed the kit (" + known.name() + ") into ") + to
                 + "; next: cd " + to + " && ./jbang build.java");
         return Exit.OK;
     }
 
-    /** The files in LIB (the target's lib/) that are not the kit's HELPERS: the repository's own (a Dart package's sources). */
-    private static List<String> theirs(Path lib, List<Path> helpers) throws IOException {
+    /**
+     * One repository's upgrade: the kit it has (FROM), this kit's files to COPY in (added or
+     * replaced), the earlier kit's files to REMOVE, the kit files EDITED since they were installed
+     * (the repository is refused unless --force), and the files in the earlier kit's places that no
+     * kit ever shipped, which are the repository's and stay (LEFT).
+     */
+    private record Plan(String given, Path to, Installed from, Map<String, Path> copy, List<String> remove, List<String> edited, List<String> left) {
+        boolean refused(boolean force) {
+            return !edited.isEmpty() && !force;
+        }
+    }
+
+    /** --upgrade: every TARGET checked and planned before any changes, then each changed but the refused, then the table. */
+    private Integer upgrade(Console console, Path kit) throws IOException {
+        Map<String, Path> kitFiles = kitFiles(kit);
+        String commit = commit(kit);
+        String to = Installed.release(Installed.VERSION, commit);
+        List<Plan> plans = new ArrayList<>();
+        for (Path given : targets) {
+            Path folder = given.toAbsolutePath().normalize();
+            if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(folder.resolve(Component.FILE), LinkOption.NOFOLLOW_LINKS)) {
+                throw Exit.badInput(given + " is not a microservice repository (a folder with a component.json): nothing was changed");
+            }
+            if (folder.equals(kit)) {
+                throw Exit.badInput("a target is the kit itself: give the microservice repositories' folders");
+            }
+            Installed from = Installed.read(folder);
+            if (from == null) {
+                throw Exit.badInput(given + " has no kit to upgrade (no " + Installed.FILE + ", no lib/Kit.java): put one there with ./jbang install.java " + given);
+            }
+            if (Installed.older(Installed.VERSION, from.version())) {
+                throw Exit.badInput(given + " has kit " + from.version() + ", newer than this one (" + Installed.VERSION + "): upgrade it from that kit or a later one");
+            }
+            if (plans.stream().noneMatch(plan -> plan.to().equals(folder))) {
+                plans.add(plan(kit, given.toString(), folder, from, kitFiles));
+            }
+        }
+        for (Plan plan : plans) {
+            console.print("# " + plan.to() + ": kit " + plan.from().describe() + " -> " + to + (plan.refused(force) ? ": refused, a kit file was edited since it was installed" : ""));
+            for (String file : plan.edited()) {
+                Path source = kitFiles.get(file);
+                console.print("# " + file + " was edited since it was installed" + (force ? ", and --force replaces it:" : ", and is kept with the rest of this kit (--force replaces it):"));
+                console.print(git(kit, null, "diff", "--no-index", "--no-ext-diff", "--no-textconv", "--no-color", "--",
+                        source == null ? "/dev/null" : source.toString(), plan.to().resolve(file).toString()).stripTrailing());
+            }
+            for (String file : plan.left()) {
+                console.print("# " + file + " is no file a kit shipped: the repository's, left as it is");
+            }
+            if (plan.refused(force)) {
+                continue;
+            }
+            for (Map.Entry<String, Path> copy : plan.copy().entrySet()) {
+                Path destination = plan.to().resolve(copy.getKey());
+                if (dryRun) {
+                    console.print("cp " + Commands.shell(List.of(kit.relativize(copy.getValue()).toString(), destination.toString())));
+                } else {
+                    Files.createDirectories(destination.getParent());
+                    Files.copy(copy.getValue(), destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+            for (String file : plan.remove()) {
+                if (dryRun) {
+                    console.print("rm " + Commands.shell(List.of(plan.to().resolve(file).toString())));
+                } else {
+                    Files.delete(plan.to().resolve(file));
+                }
+            }
+            record(console, kit, plan.to(), kitFiles);
+            ignore(console, plan.to(), Migration.gitignoreLines(plan.to(), Kit.join(KIT_FILES, List.of("lib"))));
+        }
+        int width = plans.stream().mapToInt(plan -> plan.given().length()).max().orElse(0);
+        int fromWidth = plans.stream().mapToInt(plan -> plan.from().describe().length()).max().orElse(0);
+        String row = "%-" + Math.max(width, 10) + "s  %-" + Math.max(fromWidth, 4) + "s  %-" + to.length() + "s  %7s  %s";
+        console.print(String.format(row, "repository", "from", "to", "changed", "refused"));
+        for (Plan plan : plans) {
+            console.print(String.format(row, plan.given(), plan.from().describe(), plan.refused(force) ? "-" : to,
+                    plan.refused(force) ? 0 : plan.copy().size() + plan.remove().size(), plan.refused(force) ? String.join(", ", plan.edited()) : "-"));
+        }
+        long refused = plans.stream().filter(plan -> plan.refused(force)).count();
+        if (refused > 0) {
+            throw Exit.failure(refused + " of " + plans.size() + " repositories kept their kit: a kit file was edited since it was installed (the diffs above); "
+                    + "--force replaces them" + (dryRun ? "; dry run: nothing was changed" : ""));
+        }
+        console.step(dryRun ? "dry run: nothing was changed" : "upgraded " + plans.size() + (plans.size() == 1 ? " repository" : " repositories") + " to kit " + to);
+        return Exit.OK;
+    }
+
+    /**
+     * What upgrading FOLDER (holding kit FROM) to this kit's files changes. A file is the kit's as it
+     * was put there when its SHA-256 is the one FROM's record lists, or (a kit from before such a
+     * record, or one not in it) when this kit's own git history holds it; anything else was edited.
+     */
+    private Plan plan(Path kit, String given, Path folder, Installed from, Map<String, Path> kitFiles) throws IOException {
+        java.util.Set<String> names = new java.util.TreeSet<>(kitFiles.keySet());
+        names.addAll(from.files().keySet());
+        if (from.files().isEmpty()) {
+            names.addAll(KIT_FILES);
+            if (Files.isDirectory(folder.resolve("lib"), LinkOption.NOFOLLOW_LINKS)) {
+                list(folder.resolve("lib")).forEach(file -> names.add("lib/" + file.getFileName()));
+            }
+        }
+        names.remove(Installed.FILE);
+        Map<String, byte[]> changed = new LinkedHashMap<>();
+        for (String name : names) {
+            Path file = folder.resolve(name);
+            if (!Repository.linkFree(folder, name)) {
+                throw Exit.badInput(name + " in " + given + " is or passes through a symbolic link: the installer never writes through links; nothing was changed");
+            }
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > Repository.LARGEST) {
+                    throw Exit.badInput(name + " in " + given + " is not a file of the kit's (a regular file of at most 16 MiB): nothing was changed");
+                }
+                byte[] content = Files.readAllBytes(file);
+                if (!kitFiles.containsKey(name) || Files.mismatch(file, kitFiles.get(name)) != -1) {
+                    changed.put(name, content);
+                }
+            }
+        }
+        String asked = changed.values().stream().flatMap(content -> Installed.blobs(content).stream()).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        java.util.Set<String> shipped = git(kit, asked, "cat-file", "--batch-check=%(objectname) %(objecttype)").lines()
+                .filter(line -> line.endsWith(" blob")).map(line -> line.split(" ")[0]).collect(java.util.stream.Collectors.toSet());
+        Map<String, Path> copy = new java.util.TreeMap<>();
+        List<String> remove = new ArrayList<>();
+        List<String> edited = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        for (String name : names) {
+            Path source = kitFiles.get(name);
+            boolean there = Files.exists(folder.resolve(name), LinkOption.NOFOLLOW_LINKS);
+            if (there && !changed.containsKey(name) || !there && source == null) {
+                continue;   // as this kit has it, or gone from both
+            }
+            byte[] content = changed.get(name);
+            boolean asInstalled = content == null || Installed.sha256(content).equals(from.files().get(name)) || Installed.blobs(content).stream().anyMatch(shipped::contains);
+            if (!asInstalled && source == null && !from.files().containsKey(name)) {
+                left.add(name);
+                continue;
+            }
+            if (!asInstalled) {
+                edited.add(name);
+            }
+            if (source != null) {
+                copy.put(name, source);
+            } else {
+                remove.add(name);
+            }
+        }
+        return new Plan(given, folder, from, copy, remove, edited, left);
+    }
+
+    /** The files in LIB (the target's lib/) that are not the kit's (KIT_FILES, lib/kit.json): the repository's own (a Dart package's sources). */
+    private static List<String> theirs(Path lib, java.util.Set<String> kitFiles) throws IOException {
         if (!Files.isDirectory(lib, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
         }
-        List<String> kit = helpers.stream().map(helper -> helper.getFileName().toString()).toList();
         try (Stream<Path> files = Files.walk(lib)) {
-            return files.filter(file -> !file.equals(lib)).map(file -> lib.relativize(file).toString())
-                    .filter(file -> !kit.contains(file)).sorted().map(file -> "lib/" + file).toList();
+            return files.filter(file -> !file.equals(lib)).map(file -> "lib/" + lib.relativize(file)).filter(file -> !kitFiles.contains(file) && !file.equals(Installed.FILE))
+                    .sorted().toList();
+        }
+    }
+
+    /** This kit's files, by their name in a repository: KIT_FILES and the helpers in lib/ (not a lib/kit.json of its own). */
+    private static Map<String, Path> kitFiles(Path kit) throws IOException {
+        Map<String, Path> files = new java.util.TreeMap<>();
+        for (String file : KIT_FILES) {
+            files.put(file, kit.resolve(file));
+        }
+        for (Path helper : list(kit.resolve("lib"))) {
+            files.put("lib/" + helper.getFileName(), helper);
+        }
+        files.remove(Installed.FILE);
+        return files;
+    }
+
+    /** Writes TO's lib/kit.json: this kit's release, the commit it is checked out at, KIT_FILES' SHA-256 (printed in a dry run). */
+    private void record(Console console, Path kit, Path to, Map<String, Path> kitFiles) throws IOException {
+        Map<String, String> hashes = new java.util.TreeMap<>();
+        for (Map.Entry<String, Path> file : kitFiles.entrySet()) {
+            hashes.put(file.getKey(), Installed.sha256(file.getValue()));
+        }
+        String json = new Installed(Installed.VERSION, commit(kit), hashes).json();
+        if (dryRun) {
+            console.print("# " + to.resolve(Installed.FILE) + ": the kit's record (release, commit, each file's SHA-256)");
+        } else {
+            Files.writeString(to.resolve(Installed.FILE), json, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The commit the kit's folder is checked out at, or "" when it is no git checkout (or has changes to its files). */
+    private String commit(Path kit) {
+        String head = git(kit, null, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip();
+        String changes = git(kit, null, "status", "--porcelain", "--untracked-files=no", "--", ".");
+        return head.matches("[0-9a-f]{40,64}") && changes.isEmpty() ? head : "";
+    }
+
+    /** What git ARGS prints in the kit's folder (INPUT on its standard input), or "" when it fails (a diff that differs is no failure). */
+    private String git(Path kit, String input, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        List<String> command = Kit.join(List.of("git", "-c", "core.fsmonitor=false"), List.of(args));
+        try {
+            int exit = seams.exec().run(command, Git.ENVIRONMENT, kit, out, java.io.OutputStream.nullOutputStream(), input);
+            return exit == 0 || exit == 1 && args[0].equals("diff") ? out.toString(StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Exit.failure("interrupted");
+        }
+    }
+
+    /** Appends LINES (what keeps the kit's files in and its journals out) to TO's .gitignore; printed in a dry run. */
+    private void ignore(Console console, Path to, List<String> lines) throws IOException {
+        if (lines.isEmpty()) {
+            return;
+        }
+        Path gitignore = to.resolve(".gitignore");
+        String existing = Files.exists(gitignore) ? Files.readString(gitignore, StandardCharsets.UTF_8) : "";
+        String added = (existing.isEmpty() || existing.endsWith("\n") ? "" : "\n") + "# pipkit: its files are the repository's, its journals are not (install.java)\n"
+                + String.join("\n", lines) + "\n";
+        if (dryRun) {
+            console.print("cat >> " + Commands.shell(List.of(gitignore.toString())) + " <<'EOF'\n" + added + "EOF");
+        } else {
+            Files.writeString(gitignore, existing + added, StandardCharsets.UTF_8);
         }
     }
 

@@ -7,7 +7,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES Exit.java Json.java Docker.java Dockerfile.java Git.java Repository.java Language.java Step.java DockerConfig.java Probe.java
+//SOURCES Exit.java Json.java Docker.java Dockerfile.java Git.java Repository.java Language.java Step.java DockerConfig.java Probe.java Installed.java
 //SOURCES Console.java Component.java Trust.java RunLock.java Commands.java ScriptRun.java
 //SOURCES Outputs.java Compose.java Credentials.java ImageBuild.java PackageStep.java
 
@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  * the registry of what runs make, which a killed run's successor and clean.java read.
  */
 final class Kit {
-    static final String VERSION = "pipkit 0.1.0";
+    static final String VERSION = "pipkit " + Installed.VERSION;
 
     /** Every kind of thing a run makes, each declared beside the code that makes it: what a killed run may leave. */
     static final List<ScriptRun.Resource> RESOURCES = List.of(Outputs.CONTAINER, Outputs.STAGING, Outputs.PREVIOUS, Credentials.FILE, Compose.PROJECT, ScriptRun.TEMP);
@@ -43,10 +43,26 @@ final class Kit {
      * The usage attributes every script shares: --help and --version, options in the order written,
      * the exit codes (a picocli mixin: its @Command attributes apply to the command that mixes it in).
      */
-    @Command(mixinStandardHelpOptions = true, version = VERSION, sortOptions = false, exitCodeListHeading = "%nExit codes:%n",
+    @Command(mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false, exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:done", "1:a step failed (a test container's own code for test.java)", "2:bad input or configuration: nothing was changed",
                 "130:interrupted (Ctrl-C; 143 for SIGTERM)"})
     static final class Usage {
+    }
+
+    /** --version: the kit's release, and the commit it came from as the kit's lib/kit.json says (install.java writes it). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String folder = System.getenv(Trust.KIT_FOLDER);
+            String commit = "";
+            try {
+                Installed installed = Installed.read(Path.of(folder == null || folder.isBlank() ? "" : folder).toAbsolutePath());
+                commit = installed != null && installed.version().equals(Installed.VERSION) ? installed.commit() : "";
+            } catch (Exit.Failure e) {
+                // a record that cannot be read names no commit
+            }
+            return new String[] {"pipkit " + Installed.release(Installed.VERSION, commit)};
+        }
     }
 
     /** What a run talks to: the console's streams, the environment, and how processes start. Tests give their own. */

@@ -428,6 +428,13 @@ final class Migration {
         }
     }
 
+    /** What DIRECTORY's .gitignore must add so that the kit's files (KIT_PATHS) are committed and its journals are not (an upgrade's part of the above). */
+    static List<String> gitignoreLines(Path directory, List<String> kitPaths) {
+        Migration migration = new Migration(directory);
+        migration.ignores(kitPaths, List.of());
+        return migration.gitignore;
+    }
+
     private List<String> gitignoreRules() {
         try {
             Path file = directory.resolve(".gitignore");

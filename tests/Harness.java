@@ -507,6 +507,12 @@ final class Harness {
 
     // ---- shared assertions ------------------------------------------------------------------
 
+    /** OUTPUT is what --version prints: the kit's release and the commit lib/kit.json names, or "unknown". */
+    static void assertVersion(String output, String... message) {
+        org.junit.jupiter.api.Assertions.assertTrue(output.matches(java.util.regex.Pattern.quote(Kit.VERSION) + " \\(commit (unknown|[0-9a-f]{8})\\)"),
+                output + (message.length > 0 ? ": " + message[0] : ""));
+    }
+
     /** The run ended with EXIT and exactly one error line, which contains CONTAINING; nothing else printed, no stack trace. */
     static void assertOneErrorLine(Harness.Result result, int exit, String containing) {
         org.junit.jupiter.api.Assertions.assertEquals(exit, result.exit(), result.all());
