@@ -134,7 +134,7 @@ class Install implements Callable<Integer>, Kit.Seamed {
                 throw Exit.badInput(to.relativize(destination) + " in " + target + " is or passes through a symbolic link: the installer never writes through links");
             }
         }
-        for (String file : List.of(Component.FILE, ".gitignore")) {
+        for (String file : List.of(Component.FILE, ".gitignore", Installed.FILE)) {
             if (Files.isSymbolicLink(to.resolve(file))) {
                 throw Exit.badInput(file + " in " + target + " is a symbolic link: the installer never writes through links");
             }
@@ -152,7 +152,7 @@ class Install implements Callable<Integer>, Kit.Seamed {
         }
         if (!conflicts.isEmpty() && !force) {
             throw Exit.badInput("these files of " + target + " would be overwritten: " + String.join(", ", conflicts)
-                    + (Installed.read(to) != null ? " (it has a kit: --upgrade upgrades it" : " (") + "; --force overwrites them)");
+                    + (Installed.read(to) != null ? " (it has a kit: --upgrade upgrades it; " : " (") + "use --force to overwrite them)");
         }
         String json = Files.exists(componentJson) ? null : newComponentJson(to, known);
         Component component = json != null ? Component.parse(componentJson, json) : Component.read(to);   // the same checks every script makes
@@ -321,7 +321,7 @@ class Install implements Callable<Integer>, Kit.Seamed {
         }
         names.remove(Installed.FILE);
         Map<String, byte[]> changed = new LinkedHashMap<>();
-        for (String name : names) {
+        for (String name : Kit.join(List.copyOf(names), List.of(Installed.FILE, ".gitignore"))) {
             Path file = folder.resolve(name);
             if (!Repository.linkFree(folder, name)) {
                 throw Exit.badInput(name + " in " + given + " is or passes through a symbolic link: the installer never writes through links; nothing was changed");
@@ -330,9 +330,8 @@ class Install implements Callable<Integer>, Kit.Seamed {
                 if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > Repository.LARGEST) {
                     throw Exit.badInput(name + " in " + given + " is not a file of the kit's (a regular file of at most 16 MiB): nothing was changed");
                 }
-                byte[] content = Files.readAllBytes(file);
-                if (!kitFiles.containsKey(name) || Files.mismatch(file, kitFiles.get(name)) != -1) {
-                    changed.put(name, content);
+                if (names.contains(name) && (!kitFiles.containsKey(name) || Files.mismatch(file, kitFiles.get(name)) != -1)) {
+                    changed.put(name, Files.readAllBytes(file));
                 }
             }
         }
@@ -398,10 +397,14 @@ class Install implements Callable<Integer>, Kit.Seamed {
             hashes.put(file.getKey(), Installed.sha256(file.getValue()));
         }
         String json = new Installed(Installed.VERSION, commit(kit), hashes).json();
+        Path file = to.resolve(Installed.FILE);
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.readString(file, StandardCharsets.UTF_8).equals(json)) {
+            return;   // up to date
+        }
         if (dryRun) {
             console.print("# " + to.resolve(Installed.FILE) + ": the kit's record (release, commit, each file's SHA-256)");
         } else {
-            Files.writeString(to.resolve(Installed.FILE), json, StandardCharsets.UTF_8);
+            Files.writeString(file, json, StandardCharsets.UTF_8);
         }
     }
 

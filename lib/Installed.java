@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * Which kit a folder holds: lib/kit.json, which install.java writes beside the helpers (the kit's
  * release, the commit it came from, and each of its files with its SHA-256 as installed), so that
  * an upgrade tells a file edited since from one the kit put there. A kit installed before there was
- * such a record is known by the release its lib/Kit.java names, and nothing more.
+ * such a record is known by the release its sources name, and nothing more.
  */
 record Installed(String version, String commit, Map<String, String> files) {
     /** This kit's release. */
@@ -27,7 +27,8 @@ record Installed(String version, String commit, Map<String, String> files) {
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,64}");
     /** What a kit file's name looks like: a script, jbang, or a helper in lib/ (an upgrade removes only such names). */
     static final Pattern NAME = Pattern.compile("(lib/)?[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
-    private static final Pattern OLD_VERSION = Pattern.compile("static final String VERSION = \"pipkit ([0-9.]+)\";");
+    /** The release a kit without a record names in its sources: lib/Installed.java's VERSION, or before there was one, lib/Kit.java's. */
+    private static final Pattern OLD_VERSION = Pattern.compile("static final String VERSION = \"(?:pipkit )?([0-9.]+)\";");
 
     /**
      * The kit FOLDER holds, or null when it holds none (no lib/kit.json, no lib/Kit.java). Read as
@@ -53,11 +54,14 @@ record Installed(String version, String commit, Map<String, String> files) {
                 throw Exit.badInput(folder.resolve(FILE) + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
             }
         }
-        if (Files.isRegularFile(folder.resolve("lib/Kit.java"), LinkOption.NOFOLLOW_LINKS)) {
-            Matcher old = OLD_VERSION.matcher(Repository.read(folder, "lib/Kit.java"));
-            return new Installed(old.find() && RELEASE.matcher(old.group(1)).matches() ? old.group(1) : "0", "", Map.of());
+        String version = null;
+        for (String file : new String[] {"lib/Installed.java", "lib/Kit.java"}) {
+            if (version == null && Files.isRegularFile(folder.resolve(file), LinkOption.NOFOLLOW_LINKS)) {
+                Matcher old = OLD_VERSION.matcher(Repository.read(folder, file));
+                version = old.find() && RELEASE.matcher(old.group(1)).matches() ? old.group(1) : file.endsWith("Kit.java") ? "0" : null;
+            }
         }
-        return null;
+        return version == null ? null : new Installed(version, "", Map.of());
     }
 
     /** "0.2.0 (commit 1a2b3c4d)", or "0.1.0 (no record)" for a kit installed before lib/kit.json. */

@@ -11,6 +11,7 @@
 //SOURCES Console.java Component.java Trust.java RunLock.java Commands.java ScriptRun.java
 //SOURCES Outputs.java Compose.java Credentials.java ImageBuild.java PackageStep.java
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -106,7 +107,40 @@ final class Kit {
             if (!Files.isDirectory(dir)) {
                 throw Exit.badInput("folder " + directory + " does not exist: check the -C/--directory value");
             }
+            if (run.trust.trustedKit) {
+                sayWhichKit(run, seams.environment().get(Trust.KIT_FOLDER));
+            }
             return run;
+        }
+
+        /**
+         * A trusted kit on a repository that holds a kit of its own which is not this one: says
+         * which runs (this one, never the repository's) and how many of its files differ.
+         */
+        private static void sayWhichKit(ScriptRun run, String kitFolder) {
+            Path kit = Path.of(kitFolder == null || kitFolder.isBlank() ? "" : kitFolder).toAbsolutePath();
+            try {
+                Installed theirs = Installed.read(run.directory);
+                Installed ours = Installed.read(kit);
+                List<String> names = new ArrayList<>(Step.ALL.stream().map(Step::script).toList());
+                names.addAll(List.of("jbang", "jbang.cmd"));
+                try (var helpers = Files.list(kit.resolve("lib"))) {
+                    helpers.map(helper -> "lib/" + helper.getFileName()).filter(name -> name.endsWith(".java")).forEach(names::add);
+                }
+                long differ = 0;
+                for (String name : names) {
+                    Path file = run.directory.resolve(name);
+                    boolean plain = Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(file) <= Repository.LARGEST;
+                    differ += plain && Files.mismatch(file, kit.resolve(name)) == -1 ? 0 : 1;
+                }
+                if (theirs != null && differ > 0) {
+                    String mine = Installed.release(Installed.VERSION, ours != null && ours.version().equals(Installed.VERSION) ? ours.commit() : "");
+                    run.console.step("this kit runs, " + mine + " from " + kit + "; the repository's own (" + theirs.describe() + ", " + differ
+                            + (differ == 1 ? " file differs" : " files differ") + ") is not read");
+                }
+            } catch (IOException | Exit.Failure e) {
+                // a repository's kit that cannot be read is not run either: nothing to say of it
+            }
         }
 
         /** A console for what is said before (or without) a run: a wrong option, say. */

@@ -185,6 +185,222 @@ class InstallTest {
         assertTrue(Files.readString(fresh.resolve("docker/Dockerfile.build")).contains("FROM node:") && Files.exists(fresh.resolve(".dockerignore")));
     }
 
+    /** install.java --upgrade in this JVM from the kit's folder, git real (the kit's commit, its history). */
+    static Harness.Result upgrade(String... args) {
+        return Harness.inProcess(new Install(), Map.of(), Commands.PROCESSES, Kit.join(List.of("--upgrade"), List.of(args)).toArray(String[]::new));
+    }
+
+    /** A repository (a component.json, a docker/ file, a source) with this kit installed as install.java puts it, its record included. */
+    Path installed(String name) throws IOException {
+        if (target == null) {
+            target = Files.createTempDirectory("pipkit-upgrade-");
+        }
+        Path dir = Files.createDirectories(target.resolve(name));
+        Files.writeString(dir.resolve("component.json"), "{\"name\": \"" + name + "\", \"version\": \"1.0.0\", \"build\": \"0\", \"language\": \"node\"}\n");
+        Files.createDirectories(dir.resolve("docker"));
+        Files.writeString(dir.resolve("docker/Dockerfile"), "FROM node:20\n");
+        Files.writeString(dir.resolve("index.js"), "console.log('hi')\n");
+        Harness.Result result = install(dir.toString());
+        assertEquals(0, result.exit(), result.all());
+        return dir;
+    }
+
+    /** Every file under DIR with its content. */
+    static Map<String, String> everything(Path dir) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> tree = Files.walk(dir)) {
+            for (Path file : tree.filter(Files::isRegularFile).toList()) {
+                files.put(dir.relativize(file).toString(), Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+        return files;
+    }
+
+    /** DIR's lib/kit.json as an earlier kit would have written it: release VERSION, FILE's hash as it is now (as installed), DROPPED left out. */
+    static void earlierRecord(Path dir, String version, String file, String dropped) throws IOException {
+        Installed now = Installed.read(dir);
+        Map<String, String> files = new TreeMap<>(now.files());
+        if (file != null) {
+            files.put(file, Installed.sha256(dir.resolve(file)));
+        }
+        if (dropped != null) {
+            files.remove(dropped);
+        }
+        Files.writeString(dir.resolve(Installed.FILE), new Installed(version, "", files).json());
+    }
+
+    @Test
+    void anInstallRecordsTheKitAndAnUpgradeAddsReplacesAndRemovesOnlyTheKitsFiles() throws IOException {
+        Path dir = installed("svc");
+        Installed record = Installed.read(dir);
+        assertEquals(Installed.VERSION, record.version());
+        assertEquals(Installed.sha256(Harness.ROOT.resolve("lib/Kit.java")), record.files().get("lib/Kit.java"));
+        assertTrue(record.files().containsKey("build.java") && !record.files().containsKey("install.java") && !record.files().containsKey(Installed.FILE));
+
+        // as an earlier kit left it: an older lib/Step.java, a helper it had and this one has not, none of lib/Probe.java yet
+        Files.writeString(dir.resolve("lib/Step.java"), "// the earlier kit's Step\n");
+        Files.writeString(dir.resolve("lib/Gone.java"), "// a helper of the earlier kit\n");
+        Files.delete(dir.resolve("lib/Probe.java"));
+        earlierRecord(dir, "0.1.0", "lib/Step.java", "lib/Probe.java");
+        Files.writeString(dir.resolve(Installed.FILE), Files.readString(dir.resolve(Installed.FILE)).replace("\"files\": {",
+                "\"files\": {\n        \"lib/Gone.java\": \"" + Installed.sha256("// a helper of the earlier kit\n".getBytes()) + "\","));
+        Files.writeString(dir.resolve("lib/notes.txt"), "the repository's own\n");
+        Map<String, String> before = everything(dir);
+
+        Harness.Result plan = upgrade("--dry-run", dir.toString());
+        assertEquals(0, plan.exit(), plan.all());
+        assertEquals(before, everything(dir), "a dry run changes nothing");
+        assertTrue(plan.out().contains("cp lib/Step.java " + dir.resolve("lib/Step.java")) && plan.out().contains("cp lib/Probe.java ")
+                && plan.out().contains("rm " + dir.resolve("lib/Gone.java")), plan.out());
+
+        Harness.Result done = upgrade(dir.toString());
+        assertEquals(0, done.exit(), done.all());
+        assertTrue(done.out().matches("(?s).*\\n" + java.util.regex.Pattern.quote(dir.toString()) + " +0\\.1\\.0 \\(commit unknown\\) +" + java.util.regex.Pattern.quote(Installed.VERSION)
+                + " \\(commit [0-9a-z]+\\) +3 +-\\n.*"), "the table: repository, from, to, changed, refused: " + done.out());
+        for (String file : List.of("lib/Step.java", "lib/Probe.java", "lib/Kit.java", "build.java", "jbang")) {
+            assertEquals(-1, Files.mismatch(Harness.ROOT.resolve(file), dir.resolve(file)), file);
+        }
+        assertFalse(Files.exists(dir.resolve("lib/Gone.java")), "what this kit no longer has goes");
+        Map<String, String> after = everything(dir);
+        for (String file : List.of("component.json", "docker/Dockerfile", "index.js", "lib/notes.txt")) {
+            assertEquals(before.get(file), after.get(file), file + " is the repository's");
+        }
+        assertEquals(Installed.VERSION, Installed.read(dir).version());
+        assertEquals(Installed.sha256(Harness.ROOT.resolve("lib/Step.java")), Installed.read(dir).files().get("lib/Step.java"), "the record follows");
+
+        Harness.Result again = upgrade(dir.toString());
+        assertEquals(0, again.exit(), again.all());
+        assertEquals(after, everything(dir), "an upgraded repository is left as it is");
+    }
+
+    /** The kit as commit 502911d had it (release 0.1.0, before lib/kit.json), installed by its own install.java, upgraded by this one, then built. */
+    @Test
+    @org.junit.jupiter.api.Tag(Harness.ENGINE)
+    void aRepositoryWithTheKitOfAnEarlierCommitIsUpgradedAndBuilds() throws IOException {
+        Harness repo = Harness.tiny();
+        Path earlier = Files.createTempDirectory("pipkit-earlier-kit-");
+        try {
+            var archive = Harness.exec(List.of("sh", "-c", "git -C \"$1\" archive 502911d | tar -x -C \"$2\"", "sh", Harness.ROOT.toString(), earlier.toString()));
+            assertEquals(0, archive.getExitValue(), "this kit's history holds commit 502911d (a clone with its history): " + archive.outputUTF8());
+            for (String file : Kit.join(Install.KIT_FILES, List.of("lib", "install.java"))) {
+                Repository.delete(repo.dir.resolve(file));
+            }
+            var installed = Harness.exec(List.of("sh", "-c", "cd \"$1\" && ./jbang install.java \"$2\"", "sh", earlier.toString(), repo.dir.toString()));
+            assertEquals(0, installed.getExitValue(), installed.outputUTF8());
+            assertEquals("pipkit 0.1.0", repo.run("build.java", "--version").out().strip(), "the earlier kit is in place");
+
+            Harness.Result upgraded = upgrade(repo.dir.toString());
+            assertEquals(0, upgraded.exit(), upgraded.all());
+            assertTrue(upgraded.out().contains("kit 0.1.0 (no record) -> " + Installed.VERSION), upgraded.out());
+            for (String file : Kit.join(Install.KIT_FILES, List.of("lib/Kit.java", "lib/Installed.java", "lib/Trust.java"))) {
+                assertEquals(-1, Files.mismatch(Harness.ROOT.resolve(file), repo.dir.resolve(file)), file);
+            }
+            Harness.assertVersion(repo.run("build.java", "--version").out().strip());
+            Harness.Result built = repo.run("build.java");
+            assertEquals(0, built.exit(), built.all());
+        } finally {
+            repo.cleanUp();
+            Repository.delete(earlier);
+        }
+    }
+
+    @Test
+    void aKitFileEditedSinceItWasInstalledIsShownAndKeptWithItsWholeKitUnlessForced() throws IOException {
+        Path edited = installed("edited");
+        Path plain = installed("plain");
+        Files.writeString(edited.resolve("build.java"), Files.readString(edited.resolve("build.java")) + "// a local change\n");
+        Files.writeString(edited.resolve("lib/Step.java"), "// the earlier kit's Step\n");
+        earlierRecord(edited, "0.1.0", "lib/Step.java", null);
+        Files.writeString(plain.resolve("lib/Step.java"), "// the earlier kit's Step\n");
+        earlierRecord(plain, "0.1.0", "lib/Step.java", null);
+        Map<String, String> before = everything(edited);
+
+        Harness.Result refused = upgrade(edited.toString(), plain.toString());
+        assertEquals(1, refused.exit(), refused.all());
+        assertTrue(refused.out().contains("+// a local change"), "the edit, as a diff: " + refused.out());
+        assertTrue(refused.out().matches("(?s).*\\n" + java.util.regex.Pattern.quote(edited.toString()) + " +0\\.1\\.0 \\(commit unknown\\) +- +0 +build\\.java\\n.*"), refused.out());
+        assertTrue(refused.err().contains("1 of 2 repositories kept their kit") && refused.err().contains("--force"), refused.err());
+        assertEquals(before, everything(edited), "the edited repository keeps its whole kit, the older lib/Step.java too");
+        assertEquals(-1, Files.mismatch(Harness.ROOT.resolve("lib/Step.java"), plain.resolve("lib/Step.java")), "the other one is upgraded");
+
+        Harness.Result forced = upgrade("--force", edited.toString());
+        assertEquals(0, forced.exit(), forced.all());
+        assertEquals(-1, Files.mismatch(Harness.ROOT.resolve("build.java"), edited.resolve("build.java")));
+    }
+
+    @Test
+    void aKitFromBeforeTheRecordIsKnownByTheKitsOwnHistory() throws IOException {
+        Path dir = installed("old");
+        Files.delete(dir.resolve(Installed.FILE));
+        // lib/Step.java as a commit of this kit had it: a file the kit shipped, whatever its age
+        String earlier = Harness.exec(List.of("git", "-C", Harness.ROOT.toString(), "show", "0219dbd:lib/Step.java")).outputUTF8();
+        assertTrue(earlier.contains("record Step"), "this kit's history holds commit 0219dbd (a clone with its history): " + earlier);
+        Files.writeString(dir.resolve("lib/Step.java"), earlier);
+        Files.writeString(dir.resolve("lib/Kit.java"), Files.readString(dir.resolve("lib/Kit.java")).replace("\"pipkit \" + Installed.VERSION", "\"pipkit 0.1.0\""));
+        Files.writeString(dir.resolve("lib/Mine.java"), "// the repository's own, in lib/\n");
+        Files.delete(dir.resolve("lib/Installed.java"));   // which came with the record
+
+        Harness.Result done = upgrade(dir.toString());
+        assertEquals(1, done.exit(), done.all());
+        assertTrue(done.out().contains("0.1.0 (no record)"), done.out());
+        assertTrue(done.out().matches("(?s).*\\n" + java.util.regex.Pattern.quote(dir.toString()) + " .* lib/Kit\\.java\\n.*"),
+                "lib/Kit.java with its version changed by hand is no file the kit shipped: " + done.out());
+        Files.writeString(dir.resolve("lib/Kit.java"), Files.readString(Harness.ROOT.resolve("lib/Kit.java")));
+        Harness.Result upgraded = upgrade(dir.toString());
+        assertEquals(0, upgraded.exit(), upgraded.all());
+        assertTrue(upgraded.out().contains("lib/Mine.java is no file a kit shipped: the repository's, left as it is"), upgraded.out());
+        assertEquals(-1, Files.mismatch(Harness.ROOT.resolve("lib/Step.java"), dir.resolve("lib/Step.java")), "a version the kit shipped is replaced");
+        assertTrue(Files.exists(dir.resolve("lib/Installed.java")), "and what the earlier kit did not have is added");
+        assertEquals("// the repository's own, in lib/\n", Files.readString(dir.resolve("lib/Mine.java")));
+        assertEquals(Installed.VERSION, Installed.read(dir).version());
+    }
+
+    @Test
+    void aGitignoreThatHidesLibIsPutRightAndTwentyRepositoriesGoInOneCall() throws IOException {
+        List<String> dirs = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Path dir = installed("svc-" + i);
+            Files.writeString(dir.resolve("lib/Step.java"), "// the earlier kit's Step\n");
+            earlierRecord(dir, "0.1.0", "lib/Step.java", null);
+            dirs.add(dir.toString());
+        }
+        Path hiding = Path.of(dirs.get(7));
+        Files.writeString(hiding.resolve(".gitignore"), "node_modules\n/lib\n");
+        Harness.Result done = upgrade(dirs.toArray(String[]::new));
+        assertEquals(0, done.exit(), done.all());
+        assertEquals(21, done.out().lines().filter(line -> line.startsWith("repository ") || line.startsWith(target.toString())).count(), done.out());
+        for (String dir : dirs) {
+            assertEquals(-1, Files.mismatch(Harness.ROOT.resolve("lib/Step.java"), Path.of(dir, "lib/Step.java")), dir);
+        }
+        List<String> rules = Files.readAllLines(hiding.resolve(".gitignore"));
+        assertTrue(rules.contains("!/lib/") && !Migration.ignored(rules, "lib/Kit.java", false), "git sees the kit's lib/ again: " + rules);
+        assertTrue(done.err().contains("upgraded 20 repositories") && !done.err().contains("[ERROR]"), done.err());
+    }
+
+    @Test
+    void notARepositoryNoKitANewerKitOrALinkIsBadInputAndNothingChanges() throws IOException {
+        Path good = installed("good");
+        Files.writeString(good.resolve("lib/Step.java"), "// the earlier kit's Step\n");
+        earlierRecord(good, "0.1.0", "lib/Step.java", null);
+        Map<String, String> before = everything(good);
+        Path empty = Files.createDirectories(target.resolve("empty"));
+        Harness.assertOneErrorLine(upgrade(good.toString(), empty.toString()), 2, "is not a microservice repository (a folder with a component.json)");
+        Files.writeString(empty.resolve("component.json"), "{\"name\": \"bare\", \"version\": \"1.0.0\"}\n");
+        Harness.assertOneErrorLine(upgrade(good.toString(), empty.toString()), 2, "has no kit to upgrade");
+        Path newer = installed("newer");
+        earlierRecord(newer, "9.0.0", null, null);
+        Harness.assertOneErrorLine(upgrade(good.toString(), newer.toString()), 2, "has kit 9.0.0, newer than this one (" + Installed.VERSION + ")");
+        Path linked = installed("linked");
+        Files.delete(linked.resolve("lib/Step.java"));
+        Files.createSymbolicLink(linked.resolve("lib/Step.java"), good.resolve("index.js"));
+        Harness.assertOneErrorLine(upgrade(good.toString(), linked.toString()), 2, "lib/Step.java in " + linked + " is or passes through a symbolic link");
+        Files.writeString(newer.resolve(Installed.FILE), "{\"version\": \"1.0\", \"files\": {\"../../outside\": \"" + "0".repeat(64) + "\"}}");
+        Harness.assertOneErrorLine(upgrade(good.toString(), newer.toString()), 2, "is not the kit's record");
+        assertEquals(before, everything(good), "no repository changed, the good one neither");
+        Harness.assertOneErrorLine(upgrade("--language", "go", good.toString()), 2, "--upgrade changes only the kit's files");
+        Harness.assertOneErrorLine(install(good.toString(), newer.toString()), 2, "--upgrade takes several");
+    }
+
     @Test
     void gitignoreRulesAreReadAsGitReadsThem() {
         List<String> rules = List.of("# comment", "/lib", "obj/", "*.log", "build/**/out", "!keep.log", "/docs/*.md");

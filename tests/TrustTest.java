@@ -56,6 +56,20 @@ class TrustTest {
     }
 
     @Test
+    void aTrustedKitRunsItselfAndSaysSoWhenTheRepositoryHoldsAnotherKit() throws IOException {
+        Harness.Result same = run(true, new Build(), Map.of(), "--dry-run");
+        assertEquals(0, same.exit(), same.all());
+        assertFalse(same.all().contains("this kit runs"), "the repository's copy is this kit: nothing to say: " + same.all());
+        repo.write("lib/Step.java", "this would not even compile\n");
+        repo.write("build.java", "class Build { }\n");
+        for (Harness.Result other : List.of(run(true, new Build(), Map.of(), "--dry-run"), run(true, new Build(), Map.of()))) {
+            assertTrue(other.err().contains("==> this kit runs, " + Installed.VERSION + " (commit ") && other.err().contains(" from " + Harness.ROOT + "; the repository's own ("
+                    + Installed.VERSION + " (no record), 2 files differ) is not read"), other.all());
+        }
+        assertFalse(run(false, new Build(), Map.of(), "--dry-run").all().contains("this kit runs"), "the repository's own kit says nothing of itself");
+    }
+
+    @Test
     void withoutTheWrapperAKitRunFromItsOwnFolderOnAnotherIsTrusted() {
         // jbang.cmd (Windows) tells the kit nothing: `cd pipkit`, then `jbang.cmd build.java -C ..\app` (docs/safety.md)
         assertTrue(Trust.of(repo.dir, Map.of()).trustedKit, "the repository is not the current folder");
