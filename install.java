@@ -233,7 +233,7 @@ class Install implements Callable<Integer>, Kit.Seamed {
     /** --upgrade: every TARGET checked and planned before any changes, then each changed but the refused, then the table. */
     private Integer upgrade(Console console, Path kit) throws IOException {
         Map<String, Path> kitFiles = kitFiles(kit);
-        String commit = commit(kit);
+        String commit = Kit.commit(kit, seams.exec());
         String to = Installed.release(Installed.VERSION, commit);
         List<Plan> plans = new ArrayList<>();
         for (Path given : targets) {
@@ -396,7 +396,7 @@ class Install implements Callable<Integer>, Kit.Seamed {
         for (Map.Entry<String, Path> file : kitFiles.entrySet()) {
             hashes.put(file.getKey(), Installed.sha256(file.getValue()));
         }
-        String json = new Installed(Installed.VERSION, commit(kit), hashes).json();
+        String json = new Installed(Installed.VERSION, Kit.commit(kit, seams.exec()), hashes).json();
         Path file = to.resolve(Installed.FILE);
         if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.readString(file, StandardCharsets.UTF_8).equals(json)) {
             return;   // up to date
@@ -406,13 +406,6 @@ class Install implements Callable<Integer>, Kit.Seamed {
         } else {
             Files.writeString(file, json, StandardCharsets.UTF_8);
         }
-    }
-
-    /** The commit the kit's folder is checked out at, or "" when it is no git checkout (or has changes to its files). */
-    private String commit(Path kit) {
-        String head = git(kit, null, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip();
-        String changes = git(kit, null, "status", "--porcelain", "--untracked-files=no", "--", ".");
-        return head.matches("[0-9a-f]{40,64}") && changes.isEmpty() ? head : "";
     }
 
     /** What git ARGS prints in the kit's folder (INPUT on its standard input), or "" when it fails (a diff that differs is no failure). */

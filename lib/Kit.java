@@ -50,19 +50,39 @@ final class Kit {
     static final class Usage {
     }
 
-    /** --version: the kit's release, and the commit it came from as the kit's lib/kit.json says (install.java writes it). */
+    /** --version: the kit's release and the commit it came from. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String folder = System.getenv(Trust.KIT_FOLDER);
-            String commit = "";
-            try {
-                Installed installed = Installed.read(Path.of(folder == null || folder.isBlank() ? "" : folder).toAbsolutePath());
-                commit = installed != null && installed.version().equals(Installed.VERSION) ? installed.commit() : "";
-            } catch (Exit.Failure e) {
-                // a record that cannot be read names no commit
+            Path kit = Path.of(folder == null || folder.isBlank() ? "" : folder).toAbsolutePath();
+            return new String[] {"pipkit " + Installed.release(Installed.VERSION, commit(kit, Commands.PROCESSES))};
+        }
+    }
+
+    /**
+     * The commit the kit in KIT came from, "" when unknown: what its lib/kit.json says (install.java
+     * wrote it), or for a clone of the kit itself (it has templates/, as install.java knows it) git's
+     * HEAD there when none of its files is changed.
+     */
+    static String commit(Path kit, Commands.Exec exec) {
+        try {
+            Installed installed = Installed.read(kit);
+            if (installed != null && !installed.files().isEmpty() || !Files.isDirectory(kit.resolve("templates")) || !Files.exists(kit.resolve(".git"))) {
+                return installed != null && installed.version().equals(Installed.VERSION) ? installed.commit() : "";
             }
-            return new String[] {"pipkit " + Installed.release(Installed.VERSION, commit)};
+            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream changes = new java.io.ByteArrayOutputStream();
+            boolean known = exec.run(List.of("git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}"), Git.ENVIRONMENT, kit, head, java.io.OutputStream.nullOutputStream(), null) == 0
+                    && exec.run(List.of("git", "status", "--porcelain", "--untracked-files=no", "--", "."), Git.ENVIRONMENT, kit, changes, java.io.OutputStream.nullOutputStream(), null) == 0
+                    && changes.size() == 0;
+            String commit = head.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+            return known && commit.matches("[0-9a-f]{40,64}") ? commit : "";
+        } catch (Exit.Failure | IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 
@@ -108,7 +128,7 @@ final class Kit {
                 throw Exit.badInput("folder " + directory + " does not exist: check the -C/--directory value");
             }
             if (run.trust.trustedKit) {
-                sayWhichKit(run, seams.environment().get(Trust.KIT_FOLDER));
+                sayWhichKit(run, seams.environment().get(Trust.KIT_FOLDER), seams.exec());
             }
             return run;
         }
@@ -117,11 +137,10 @@ final class Kit {
          * A trusted kit on a repository that holds a kit of its own which is not this one: says
          * which runs (this one, never the repository's) and how many of its files differ.
          */
-        private static void sayWhichKit(ScriptRun run, String kitFolder) {
+        private static void sayWhichKit(ScriptRun run, String kitFolder, Commands.Exec exec) {
             Path kit = Path.of(kitFolder == null || kitFolder.isBlank() ? "" : kitFolder).toAbsolutePath();
             try {
                 Installed theirs = Installed.read(run.directory);
-                Installed ours = Installed.read(kit);
                 List<String> names = new ArrayList<>(Step.ALL.stream().map(Step::script).toList());
                 names.addAll(List.of("jbang", "jbang.cmd"));
                 try (var helpers = Files.list(kit.resolve("lib"))) {
@@ -134,7 +153,7 @@ final class Kit {
                     differ += plain && Files.mismatch(file, kit.resolve(name)) == -1 ? 0 : 1;
                 }
                 if (theirs != null && differ > 0) {
-                    String mine = Installed.release(Installed.VERSION, ours != null && ours.version().equals(Installed.VERSION) ? ours.commit() : "");
+                    String mine = Installed.release(Installed.VERSION, commit(kit, exec));
                     run.console.step("this kit runs, " + mine + " from " + kit + "; the repository's own (" + theirs.describe() + ", " + differ
                             + (differ == 1 ? " file differs" : " files differ") + ") is not read");
                 }
