@@ -71,7 +71,12 @@ record Installed(String version, String commit, Map<String, String> files) {
 
     /** "0.2.0 (commit 1a2b3c4d)", or "0.2.0 (commit unknown)" without a COMMIT. */
     static String release(String version, String commit) {
-        return version + " (commit " + (commit.isEmpty() ? "unknown" : commit.substring(0, 8)) + ")";
+        return version + " " + commitNote(commit);
+    }
+
+    /** "(commit 1a2b3c4d)", or "(commit unknown)" without a COMMIT. */
+    static String commitNote(String commit) {
+        return "(commit " + (commit.isEmpty() ? "unknown" : commit.substring(0, 8)) + ")";
     }
 
     /** The record as lib/kit.json holds it. */

@@ -56,7 +56,7 @@ final class Kit {
         public String[] getVersion() {
             String folder = System.getenv(Trust.KIT_FOLDER);
             Path kit = Path.of(folder == null || folder.isBlank() ? "" : folder).toAbsolutePath();
-            return new String[] {"pipkit " + Installed.release(Installed.VERSION, commit(kit, Commands.PROCESSES))};
+            return new String[] {VERSION + " " + Installed.commitNote(commit(kit, Commands.PROCESSES))};
         }
     }
 
