@@ -119,6 +119,21 @@ class WrapperTest {
         assertTrue(classes.matches("(?s).*\\bComponent source: shared objects file.*"));
     }
 
+    @Test
+    void jbangKeepsAnArchiveOfItsOwnPerJdkSoSwitchingJdksKeepsBoth() throws Exception {
+        Map<String, String> jdk25 = Map.of("JAVA_HOME", jdk25().toString());
+        List<Map<String, String>> jdks = List.of(Map.of(), Map.of(), jdk25, jdk25, Map.of());
+        for (int i = 0; i < jdks.size(); i++) {
+            repo.write("lib/Repository.java", repo.read("lib/Repository.java") + "// changed " + i + "\n");   // a new content: JBang is asked
+            run(jdks.get(i), "--version");
+        }
+        try (Stream<Path> files = Files.list(kit.resolve("fast"))) {
+            List<String> jbang = files.map(file -> file.getFileName().toString()).filter(name -> name.startsWith("jbang-")).sorted().toList();
+            assertEquals(2, jbang.stream().filter(name -> name.endsWith(".jsa")).count(), "JDK 17's and JDK 25's, each checked and in place: " + jbang);
+            assertTrue(jbang.stream().noneMatch(name -> name.endsWith(".off")), "neither turned off by the other JDK: " + jbang);
+        }
+    }
+
     /** Whether the process named in a .part file's name (its writer) is still running. */
     boolean writing() throws IOException {
         try (Stream<Path> files = Files.list(kit.resolve("fast"))) {
