@@ -59,6 +59,29 @@ class ScriptTest {
                 + "|docker (ps|images|inspect|context inspect|network ls|network inspect|volume ls|container ls) .*|docker(-| )compose -p \\S+ -f \\S+ config")).toList();
     }
 
+    /**
+     * Every script's --help is as approved, word for word: tests/fixtures/help/SCRIPT.txt, with the
+     * images of this folder's component.json left out. A change to the options (picocli's model
+     * built another way, say) shows here; PIPKIT_UPDATE_HELP=1 writes the files anew, for the diff.
+     */
+    @org.junit.jupiter.api.Test
+    void everyHelpIsAsApproved() throws IOException {
+        List<String> changed = new ArrayList<>();
+        for (String script : new java.util.TreeSet<>(SCRIPTS.keySet())) {
+            String help = Harness.inProcess(SCRIPTS.get(script).get(), Map.of(), recorder, "--help").out()
+                    .replaceFirst("(?s)\nFor \\./component\\.json:\n.*?\n\n", "\nFor ./component.json: (its images)\n\n");
+            Path approved = Harness.ROOT.resolve("tests/fixtures/help/" + script.replace(".java", ".txt"));
+            if ("1".equals(System.getenv("PIPKIT_UPDATE_HELP"))) {
+                Files.createDirectories(approved.getParent());
+                Files.writeString(approved, help);
+            } else if (!Files.exists(approved) || !Files.readString(approved).equals(help)) {
+                changed.add(script);
+            }
+        }
+        assertEquals(List.of(), changed, "--help is not as approved in tests/fixtures/help/: if the change is meant, "
+                + "PIPKIT_UPDATE_HELP=1 ./jbang tests/RunTests.java ScriptTest#everyHelpIsAsApproved writes it anew");
+    }
+
     @org.junit.jupiter.api.Test
     void everyHelpShowsWhatItDoesTheImagesTheEnvironmentTheExitCodesAndAnExample() {
         Component here = Component.read(Path.of("").toAbsolutePath());
