@@ -95,6 +95,14 @@ for i in $(seq 1 $((runs * 3))); do
   if [ -n "$jdk25" ]; then t=$(now); JAVA_HOME=$jdk25 ./jbang build.java -q; p1_25+=("$(seconds "$t")"); fi
 done
 [ -z "$jdk25" ] || p1_25=("${p1_25[@]:1}")
+# Where P1's start-up goes (PIPKIT_STARTUP=1: the kit's own line, "startup: wrapper 0.021 s, ..."),
+# median of each part, so that a regression shows which part grew.
+for i in $(seq 1 "$runs"); do
+  PIPKIT_STARTUP=1 ./jbang build.java -q 2>&1 >/dev/null | grep '^startup: ' >> "$work/startup"
+done
+part() { sed -n "s/.* $1 \([0-9.]*\) s.*/\1/p" "$work/startup" | median; }
+# (greedy: "first command" alone is the last one, the command's own time)
+startup="wrapper $(part wrapper) s, JVM to main $(part 'JVM to main') s, picocli model $(part 'picocli model') s, kit to first command $(part 'kit to first command') s, first command (docker) $(part 'first command') s"
 for i in $(seq 1 "$runs"); do
   echo "==> run $i of $runs" >&2
   t=$(now); sh_build; sh_test; sh_package; p2_sh+=("$(seconds "$t")")
@@ -224,6 +232,7 @@ cat <<REPORT
 Figures (median of $runs alternating runs each, of $((runs * 3)) for P1):
 P1 build, every layer cached: kit ${p1k} s / sh ${p1s} s = $(ratio "$p1k" "$p1s")x   (target <= 2.0x)
 ${p1_jdk25}
+   where the kit's start-up goes (median of $runs): ${startup}
 P2 build+test+package:        kit ${p2k} s / sh ${p2s} s = $(ratio "$p2k" "$p2s")x   (target <= 1.10x)
    the same with pipeline.java (one JVM): ${p2p} s / sh ${p2s} s = $(ratio "$p2p" "$p2s")x
 P3 service answering -> package.java noticing: ${p3m} s   (target <= 0.3 s)

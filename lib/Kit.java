@@ -187,18 +187,61 @@ final class Kit {
 
     /** A script's main: its command run with the kit's handling of errors; Ctrl-C and SIGTERM end every live run cleanly. */
     static int run(Object command, String... args) {
+        long main = System.nanoTime();
+        java.time.Instant mainAt = java.time.Instant.now();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (ScriptRun run : ScriptRun.LIVE) {
                 run.interrupted = true;
                 run.close();
             }
         }));
-        return execute(command, Seams.SYSTEM, args);
+        if (System.getenv("PIPKIT_STARTUP") == null) {
+            return execute(commandLine(command, args), Seams.SYSTEM, args);
+        }
+        // where start-up goes: the wrapper (its own clock readings), the JVM until here, picocli's model, the kit until its first command, that command
+        long[] firstCommand = new long[2];
+        Commands.Exec timed = (commandLine, environment, directory, out, err, input) -> {
+            long start = System.nanoTime();
+            try {
+                return Seams.SYSTEM.exec().run(commandLine, environment, directory, out, err, input);
+            } finally {
+                if (firstCommand[0] == 0) {
+                    firstCommand[0] = start;
+                    firstCommand[1] = System.nanoTime();
+                }
+            }
+        };
+        Seams seams = new Seams(Seams.SYSTEM.out(), Seams.SYSTEM.err(), Seams.SYSTEM.environment(), timed);
+        CommandLine line = commandLine(command, args);
+        long model = System.nanoTime();
+        int exit = execute(line, seams, args);
+        double wrapperStart = epoch(System.getenv("PIPKIT_WRAPPER_START"));
+        double wrapperEnd = epoch(System.getenv("PIPKIT_WRAPPER_END"));
+        double mainEpoch = mainAt.getEpochSecond() + mainAt.getNano() / 1e9;
+        seams.err().printf(java.util.Locale.ROOT, "startup: wrapper %s, JVM to main %s, picocli model %.3f s, kit to first command %s, first command %s; whole run %.3f s%n",
+                wrapperStart > 0 && wrapperEnd > 0 ? String.format(java.util.Locale.ROOT, "%.3f s", wrapperEnd - wrapperStart) : "unknown",
+                wrapperEnd > 0 ? String.format(java.util.Locale.ROOT, "%.3f s", mainEpoch - wrapperEnd) : "unknown", (model - main) / 1e9,
+                firstCommand[0] == 0 ? "none" : String.format(java.util.Locale.ROOT, "%.3f s", (firstCommand[0] - model) / 1e9),
+                firstCommand[0] == 0 ? "none" : String.format(java.util.Locale.ROOT, "%.3f s", (firstCommand[1] - firstCommand[0]) / 1e9), (System.nanoTime() - main) / 1e9);
+        return exit;
+    }
+
+    /** Seconds since the epoch as bash's EPOCHREALTIME gives them (a comma in some locales), or 0. */
+    private static double epoch(String value) {
+        try {
+            return value == null ? 0 : Double.parseDouble(value.replace(',', '.'));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Runs one command with SEAMS: one line per error, the exit codes above, its run's clean-ups when it returns. The pipeline runs each step so. */
     static int execute(Object command, Seams seams, String... args) {
-        CommandLine line = commandLine(command, args);
+        return execute(commandLine(command, args), seams, args);
+    }
+
+    private static int execute(CommandLine line, Seams seams, String... args) {
+        Object command = line.getCommand();
         int exit = executeOnce(line, seams, args);
         Retry retry = mixin(line, Retry.class);
         if (exit == Exit.FAILED && retry != null && retry.wanted(seams.environment())) {

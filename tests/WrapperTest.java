@@ -134,6 +134,14 @@ class WrapperTest {
         }
     }
 
+    @Test
+    void startUpSaysWhereItWentWhenAsked() throws IOException {
+        String said = run(Map.of("PIPKIT_STARTUP", "1"), "-q").err();
+        assertTrue(said.matches("(?s)(.*\\n)?startup: wrapper \\d+\\.\\d{3} s, JVM to main \\d+\\.\\d{3} s, picocli model \\d+\\.\\d{3} s, "
+                + "kit to first command \\d+\\.\\d{3} s, first command \\d+\\.\\d{3} s; whole run \\d+\\.\\d{3} s\\n"), said);
+        assertFalse(run("-q").err().contains("startup:"), "only when asked");
+    }
+
     /** Whether the process named in a .part file's name (its writer) is still running. */
     boolean writing() throws IOException {
         try (Stream<Path> files = Files.list(kit.resolve("fast"))) {
