@@ -108,6 +108,7 @@ class WrapperTest {
         assertTrue(classes.matches("(?s).*\\bKit source: shared objects file.*"), "the kit's classes come from the archive");
         assertTrue(classes.matches("(?s).*\\bComponent source: shared objects file.*"));
         assertTrue(classes.matches("(?s).*\\bpicocli\\.CommandLine\\$Model\\$CommandSpec source: shared objects file.*"), "picocli's too (Java 5 class files)");
+        assertTrue(classes.matches("(?s).*\\bKit\\$\\$Lambda\\S* source: shared objects file.*"), "and the kit's lambdas");
     }
 
     @Test
