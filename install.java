@@ -36,8 +36,7 @@ import picocli.CommandLine.Parameters;
             "  ./jbang install.java --upgrade --dry-run ../*-node"})
 class Install implements Callable<Integer>, Kit.Seamed {
     /** What a repository gets besides lib/: every step's script but this one, the JBang wrapper and the catalog. */
-    static final List<String> KIT_FILES = Kit.join(Step.ALL.stream().filter(step -> !step.name().equals("install")).map(Step::script).toList(),
-            List.of("jbang", "jbang.cmd", "jbang-catalog.json"));
+    static final List<String> KIT_FILES = Installed.KIT_FILES;
 
     @Mixin
     Kit.Usage usage;
@@ -139,6 +138,7 @@ class Install implements Callable<Integer>, Kit.Seamed {
                 throw Exit.badInput(file + " in " + target + " is a symbolic link: the installer never writes through links");
             }
         }
+        gitignore(to, target.toString());   // checked now: appended to at the end
         List<String> theirs = theirs(to.resolve("lib"), kitFiles.keySet());
         if (!theirs.isEmpty()) {
             throw Exit.badInput("lib/ in " + target + " holds the repository's own files (" + String.join(", ", theirs.subList(0, Math.min(3, theirs.size())))
@@ -185,7 +185,7 @@ class Install implements Callable<Integer>, Kit.Seamed {
                 Files.copy(copy.getKey(), copy.getValue(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
-        record(console, kit, to, kitFiles);
+        record(console, to, kitFiles, Kit.commit(kit, seams.exec()));
         if (migration != null) {
             for (Migration.Kind kind : Migration.Kind.values()) {
                 List<Migration.Finding> found = migration.findings.stream().filter(finding -> finding.kind() == kind).toList();
@@ -224,7 +224,8 @@ class Install implements Callable<Integer>, Kit.Seamed {
      * (the repository is refused unless --force), and the files in the earlier kit's places that no
      * kit ever shipped, which are the repository's and stay (LEFT).
      */
-    private record Plan(String given, Path to, Installed from, Map<String, Path> copy, List<String> remove, List<String> edited, List<String> left) {
+    private record Plan(String given, Path to, Installed from, Map<String, Path> copy, List<String> remove, List<String> edited, List<String> left,
+            List<String> ignore) {
         boolean refused(boolean force) {
             return !edited.isEmpty() && !force;
         }
@@ -251,7 +252,7 @@ class Install implements Callable<Integer>, Kit.Seamed {
             if (Installed.older(Installed.VERSION, from.version())) {
                 throw Exit.badInput(given + " has kit " + from.version() + ", newer than this one (" + Installed.VERSION + "): upgrade it from that kit or a later one");
             }
-            if (plans.stream().noneMatch(plan -> plan.to().equals(folder))) {
+            if (plans.stream().noneMatch(plan -> same(plan.to(), folder))) {
                 plans.add(plan(kit, given.toString(), folder, from, kitFiles));
             }
         }
@@ -261,7 +262,8 @@ class Install implements Callable<Integer>, Kit.Seamed {
                 Path source = kitFiles.get(file);
                 console.print("# " + file + " was edited since it was installed" + (force ? ", and --force replaces it:" : ", and is kept with the rest of this kit (--force replaces it):"));
                 console.print(git(kit, null, "diff", "--no-index", "--no-ext-diff", "--no-textconv", "--no-color", "--",
-                        source == null ? "/dev/null" : source.toString(), plan.to().resolve(file).toString()).stripTrailing());
+                        source == null ? "/dev/null" : source.toString(), plan.to().resolve(file).toString()).stripTrailing()
+                        .replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", "?"));   // the repository's text: no terminal sequence of its own reaches the terminal
             }
             for (String file : plan.left()) {
                 console.print("# " + file + " is no file a kit shipped: the repository's, left as it is");
@@ -285,8 +287,8 @@ class Install implements Callable<Integer>, Kit.Seamed {
                     Files.delete(plan.to().resolve(file));
                 }
             }
-            record(console, kit, plan.to(), kitFiles);
-            ignore(console, plan.to(), Migration.gitignoreLines(plan.to(), Kit.join(KIT_FILES, List.of("lib"))));
+            record(console, plan.to(), kitFiles, commit);
+            ignore(console, plan.to(), plan.ignore());
         }
         int width = plans.stream().mapToInt(plan -> plan.given().length()).max().orElse(0);
         int fromWidth = plans.stream().mapToInt(plan -> plan.from().describe().length()).max().orElse(0);
@@ -313,13 +315,13 @@ class Install implements Callable<Integer>, Kit.Seamed {
     private Plan plan(Path kit, String given, Path folder, Installed from, Map<String, Path> kitFiles) throws IOException {
         java.util.Set<String> names = new java.util.TreeSet<>(kitFiles.keySet());
         names.addAll(from.files().keySet());
-        if (from.files().isEmpty()) {
-            names.addAll(KIT_FILES);
-            if (Files.isDirectory(folder.resolve("lib"), LinkOption.NOFOLLOW_LINKS)) {
-                list(folder.resolve("lib")).forEach(file -> names.add("lib/" + file.getFileName()));
-            }
+        if (from.files().isEmpty() && Files.isDirectory(folder.resolve("lib"), LinkOption.NOFOLLOW_LINKS)) {
+            list(folder.resolve("lib")).forEach(file -> names.add("lib/" + file.getFileName()));
         }
-        names.remove(Installed.FILE);
+        names.removeIf(name -> !Installed.NAME.matcher(name).matches());   // only kit-shaped names: never the repository's own files
+        if (!Files.isWritable(folder) || Files.isDirectory(folder.resolve("lib")) && !Files.isWritable(folder.resolve("lib"))) {
+            throw Exit.badInput(given + " (or its lib/) cannot be written to: nothing was changed");
+        }
         Map<String, byte[]> changed = new LinkedHashMap<>();
         for (String name : Kit.join(List.copyOf(names), List.of(Installed.FILE, ".gitignore"))) {
             Path file = folder.resolve(name);
@@ -335,9 +337,8 @@ class Install implements Callable<Integer>, Kit.Seamed {
                 }
             }
         }
-        String asked = changed.values().stream().flatMap(content -> Installed.blobs(content).stream()).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
-        java.util.Set<String> shipped = git(kit, asked, "cat-file", "--batch-check=%(objectname) %(objecttype)").lines()
-                .filter(line -> line.endsWith(" blob")).map(line -> line.split(" ")[0]).collect(java.util.stream.Collectors.toSet());
+        List<String> ignore = gitignore(folder, given);
+        java.util.Set<String> shipped = shipped(kit, changed.keySet());
         Map<String, Path> copy = new java.util.TreeMap<>();
         List<String> remove = new ArrayList<>();
         List<String> edited = new ArrayList<>();
@@ -349,7 +350,8 @@ class Install implements Callable<Integer>, Kit.Seamed {
                 continue;   // as this kit has it, or gone from both
             }
             byte[] content = changed.get(name);
-            boolean asInstalled = content == null || Installed.sha256(content).equals(from.files().get(name)) || Installed.blobs(content).stream().anyMatch(shipped::contains);
+            boolean asInstalled = content == null || Installed.sha256(content).equals(from.files().get(name))
+                    || Installed.blobs(content).stream().anyMatch(blob -> shipped.contains(name + " " + blob));
             if (!asInstalled && source == null && !from.files().containsKey(name)) {
                 left.add(name);
                 continue;
@@ -363,7 +365,44 @@ class Install implements Callable<Integer>, Kit.Seamed {
                 remove.add(name);
             }
         }
-        return new Plan(given, folder, from, copy, remove, edited, left);
+        return new Plan(given, folder, from, copy, remove, edited, left, ignore);
+    }
+
+    /**
+     * Every version of the files NAMES that the kit's own git history holds, as "NAME BLOB": a file of
+     * a repository is one the kit shipped when its content is a version of the file of that name.
+     */
+    private java.util.Set<String> shipped(Path kit, java.util.Collection<String> names) {
+        java.util.Set<String> versions = new java.util.HashSet<>();
+        if (names.isEmpty()) {
+            return versions;
+        }
+        List<String> log = Kit.join(List.of("log", "--all", "--raw", "--no-abbrev", "--no-renames", "--format=", "--"), List.copyOf(names));
+        for (String line : git(kit, null, log.toArray(String[]::new)).lines().toList()) {
+            String[] change = line.split("\t", 2);   // :100644 100644 OLD NEW M<TAB>lib/Step.java
+            String[] fields = change[0].split(" ");
+            if (change.length == 2 && fields.length >= 4 && line.startsWith(":")) {
+                versions.add(change[1] + " " + fields[2]);
+                versions.add(change[1] + " " + fields[3]);
+            }
+        }
+        return versions;
+    }
+
+    /** The lines FOLDER's .gitignore needs (what keeps the kit's files in and its journals out), read now: one that is not UTF-8 text is bad input. */
+    private static List<String> gitignore(Path folder, String given) throws IOException {
+        Path file = folder.resolve(".gitignore");
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)));
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw Exit.badInput(".gitignore in " + given + " is not UTF-8 text, and the installer adds lines to it: nothing was changed");
+            }
+            if ((int) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS) > 1) {
+                throw Exit.badInput(".gitignore in " + given + " is a hard link: the installer never writes through links; nothing was changed");
+            }
+        }
+        return Migration.gitignoreLines(folder, Kit.join(KIT_FILES, List.of("lib")));
     }
 
     /** The files in LIB (the target's lib/) that are not the kit's (KIT_FILES, lib/kit.json): the repository's own (a Dart package's sources). */
@@ -390,21 +429,21 @@ class Install implements Callable<Integer>, Kit.Seamed {
         return files;
     }
 
-    /** Writes TO's lib/kit.json: this kit's release, the commit it is checked out at, KIT_FILES' SHA-256 (printed in a dry run). */
-    private void record(Console console, Path kit, Path to, Map<String, Path> kitFiles) throws IOException {
+    /** Writes TO's lib/kit.json: this kit's release, the COMMIT it is checked out at, KIT_FILES' SHA-256 (printed in a dry run). */
+    private void record(Console console, Path to, Map<String, Path> kitFiles, String commit) throws IOException {
         Map<String, String> hashes = new java.util.TreeMap<>();
         for (Map.Entry<String, Path> file : kitFiles.entrySet()) {
             hashes.put(file.getKey(), Installed.sha256(file.getValue()));
         }
-        String json = new Installed(Installed.VERSION, Kit.commit(kit, seams.exec()), hashes).json();
+        String json = new Installed(Installed.VERSION, commit, hashes).json();
         Path file = to.resolve(Installed.FILE);
-        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.readString(file, StandardCharsets.UTF_8).equals(json)) {
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && java.util.Arrays.equals(Files.readAllBytes(file), json.getBytes(StandardCharsets.UTF_8))) {
             return;   // up to date
         }
         if (dryRun) {
             console.print("# " + to.resolve(Installed.FILE) + ": the kit's record (release, commit, each file's SHA-256)");
         } else {
-            Files.writeString(file, json, StandardCharsets.UTF_8);
+            replace(file, json);
         }
     }
 
@@ -423,6 +462,27 @@ class Install implements Callable<Integer>, Kit.Seamed {
         }
     }
 
+    /** Replaces FILE with TEXT: written beside it, then moved over it, so that a hard link to it elsewhere is never written through. */
+    private static void replace(Path file, String text) throws IOException {
+        Path aside = Files.createTempFile(file.getParent(), ".pipkit-install-", ".tmp");
+        try {
+            Files.writeString(aside, text, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(aside, Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS)
+                    : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Files.move(aside, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(aside);
+        }
+    }
+
+    private static boolean same(Path one, Path other) {
+        try {
+            return Files.isSameFile(one, other);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Appends LINES (what keeps the kit's files in and its journals out) to TO's .gitignore; printed in a dry run. */
     private void ignore(Console console, Path to, List<String> lines) throws IOException {
         if (lines.isEmpty()) {
@@ -435,7 +495,7 @@ class Install implements Callable<Integer>, Kit.Seamed {
         if (dryRun) {
             console.print("cat >> " + Commands.shell(List.of(gitignore.toString())) + " <<'EOF'\n" + added + "EOF");
         } else {
-            Files.writeString(gitignore, existing + added, StandardCharsets.UTF_8);
+            replace(gitignore, existing + added);
         }
     }
 

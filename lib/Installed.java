@@ -24,9 +24,12 @@ record Installed(String version, String commit, Map<String, String> files) {
     static final String VERSION = "0.2.0";
     static final String FILE = "lib/kit.json";
     private static final Pattern RELEASE = Pattern.compile("[0-9]{1,6}(\\.[0-9]{1,6}){0,3}");
-    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,64}");
-    /** What a kit file's name looks like: a script, jbang, or a helper in lib/ (an upgrade removes only such names). */
-    static final Pattern NAME = Pattern.compile("(lib/)?[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+    /** What a kit file's name looks like: a script, a helper in lib/, the wrapper or the catalog (an upgrade removes only such names). */
+    static final Pattern NAME = Pattern.compile("(lib/)?[A-Za-z][A-Za-z0-9_]*\\.java|jbang|jbang\\.cmd|jbang-catalog\\.json");
+    /** What a repository gets besides lib/: every step's script but the installer's, the JBang wrapper and the catalog. */
+    static final List<String> KIT_FILES = java.util.stream.Stream.concat(Step.ALL.stream().filter(step -> !step.name().equals("install")).map(Step::script),
+            java.util.stream.Stream.of("jbang", "jbang.cmd", "jbang-catalog.json")).toList();
     /** The release a kit without a record names in its sources: lib/Installed.java's VERSION, or before there was one, lib/Kit.java's. */
     private static final Pattern OLD_VERSION = Pattern.compile("static final String VERSION = \"(?:pipkit )?([0-9.]+)\";");
 

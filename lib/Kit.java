@@ -73,8 +73,9 @@ final class Kit {
             }
             java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
             java.io.ByteArrayOutputStream changes = new java.io.ByteArrayOutputStream();
-            boolean known = exec.run(List.of("git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}"), Git.ENVIRONMENT, kit, head, java.io.OutputStream.nullOutputStream(), null) == 0
-                    && exec.run(List.of("git", "status", "--porcelain", "--untracked-files=no", "--", "."), Git.ENVIRONMENT, kit, changes, java.io.OutputStream.nullOutputStream(), null) == 0
+            List<String> git = List.of("git", "--no-optional-locks", "-c", "core.fsmonitor=false");
+            boolean known = exec.run(join(git, List.of("rev-parse", "--verify", "--quiet", "HEAD^{commit}")), Git.ENVIRONMENT, kit, head, java.io.OutputStream.nullOutputStream(), null) == 0
+                    && exec.run(join(git, List.of("status", "--porcelain", "--untracked-files=no", "--", ".")), Git.ENVIRONMENT, kit, changes, java.io.OutputStream.nullOutputStream(), null) == 0
                     && changes.size() == 0;
             String commit = head.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
             return known && commit.matches("[0-9a-f]{40,64}") ? commit : "";
@@ -141,8 +142,10 @@ final class Kit {
             Path kit = Path.of(kitFolder == null || kitFolder.isBlank() ? "" : kitFolder).toAbsolutePath();
             try {
                 Installed theirs = Installed.read(run.directory);
-                List<String> names = new ArrayList<>(Step.ALL.stream().map(Step::script).toList());
-                names.addAll(List.of("jbang", "jbang.cmd"));
+                if (theirs == null) {
+                    return;
+                }
+                List<String> names = new ArrayList<>(Installed.KIT_FILES);
                 try (var helpers = Files.list(kit.resolve("lib"))) {
                     helpers.map(helper -> "lib/" + helper.getFileName()).filter(name -> name.endsWith(".java")).forEach(names::add);
                 }
@@ -152,12 +155,12 @@ final class Kit {
                     boolean plain = Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(file) <= Repository.LARGEST;
                     differ += plain && Files.mismatch(file, kit.resolve(name)) == -1 ? 0 : 1;
                 }
-                if (theirs != null && differ > 0) {
+                if (differ > 0) {
                     String mine = Installed.release(Installed.VERSION, commit(kit, exec));
                     run.console.step("this kit runs, " + mine + " from " + kit + "; the repository's own (" + theirs.describe() + ", " + differ
                             + (differ == 1 ? " file differs" : " files differ") + ") is not read");
                 }
-            } catch (IOException | Exit.Failure e) {
+            } catch (IOException | RuntimeException e) {
                 // a repository's kit that cannot be read is not run either: nothing to say of it
             }
         }
@@ -195,7 +198,7 @@ final class Kit {
                 run.close();
             }
         }));
-        if (System.getenv("PIPKIT_STARTUP") == null) {
+        if (System.getenv("PIPKIT_STARTUP") == null || System.getenv("PIPKIT_STARTUP").isEmpty()) {
             return execute(commandLine(command, args), Seams.SYSTEM, args);
         }
         // where start-up goes: the wrapper (its own clock readings), the JVM until here, picocli's model, the kit until its first command, that command

@@ -402,6 +402,53 @@ class InstallTest {
     }
 
     @Test
+    void anUpgradeNeverRemovesOrWritesThroughWhatIsNotTheKits() throws IOException {
+        // a record that names the repository's own files: not the kit's record
+        Path named = installed("named");
+        Map<String, String> files = new TreeMap<>(Installed.read(named).files());
+        files.put("component.json", Installed.sha256(named.resolve("component.json")));
+        Files.writeString(named.resolve(Installed.FILE), new Installed("0.1.0", "", files).json());
+        Harness.assertOneErrorLine(upgrade(named.toString()), 2, "is not the kit's record");
+        // a record whose commit is short: the same
+        Files.writeString(named.resolve(Installed.FILE), new Installed("0.1.0", "abcdef1", Installed.read(installed("short")).files()).json());
+        Harness.assertOneErrorLine(upgrade(named.toString()), 2, "is not the kit's record");
+        assertTrue(Files.exists(named.resolve("component.json")));
+
+        // a kit from before the record: what lib/ holds besides the kit's shapes, or a content the kit shipped under another name, stays
+        Path old = installed("old");
+        Files.delete(old.resolve(Installed.FILE));
+        Files.writeString(old.resolve("lib/.gitkeep"), "");
+        Files.writeString(old.resolve("lib/notes.txt"), Files.readString(Harness.ROOT.resolve("templates/node/.dockerignore")));
+        Files.writeString(old.resolve("lib/Other.java"), Harness.exec(List.of("git", "-C", Harness.ROOT.toString(), "show", "0219dbd:lib/Step.java")).outputUTF8());
+        Harness.Result done = upgrade(old.toString());
+        assertEquals(0, done.exit(), done.all());
+        assertTrue(Files.exists(old.resolve("lib/.gitkeep")) && Files.exists(old.resolve("lib/notes.txt")) && Files.exists(old.resolve("lib/Other.java")), done.out());
+        assertTrue(done.out().contains("lib/Other.java is no file a kit shipped"), done.out());
+
+        // a .gitignore that is not UTF-8, or a hard link, is bad input before anything changes; a hard-linked record is replaced, never written through
+        Path plain = installed("plain");
+        earlierRecord(plain, "0.1.0", null, null);
+        Map<String, String> before = everything(plain);
+        Path latin = installed("latin");
+        Files.write(latin.resolve(".gitignore"), new byte[] {'c', 'a', 'f', (byte) 0xE9, '\n'});
+        Harness.assertOneErrorLine(upgrade(plain.toString(), latin.toString()), 2, ".gitignore in " + latin + " is not UTF-8 text");
+        Path outside = Files.writeString(target.resolve("outside.txt"), "not the repository's\n");
+        Files.delete(latin.resolve(".gitignore"));
+        Files.createLink(latin.resolve(".gitignore"), outside);
+        Harness.assertOneErrorLine(upgrade(plain.toString(), latin.toString()), 2, ".gitignore in " + latin + " is a hard link");
+        assertEquals(before, everything(plain), "nothing changed in the other repository either");
+        Files.delete(latin.resolve(".gitignore"));
+        Files.delete(latin.resolve(Installed.FILE));
+        Files.createLink(latin.resolve(Installed.FILE), outside);
+        Files.writeString(outside, new Installed("0.1.0", "", Map.of()).json().replace("\"files\": {\n    }", "\"files\": {}"));
+        String outsideBefore = Files.readString(outside);
+        Harness.Result linked = upgrade(latin.toString());
+        assertEquals(0, linked.exit(), linked.all());
+        assertEquals(outsideBefore, Files.readString(outside), "the record was replaced, not written through its hard link");
+        assertEquals(Installed.VERSION, Installed.read(latin).version());
+    }
+
+    @Test
     void gitignoreRulesAreReadAsGitReadsThem() {
         List<String> rules = List.of("# comment", "/lib", "obj/", "*.log", "build/**/out", "!keep.log", "/docs/*.md");
         assertTrue(Migration.ignored(rules, "lib", true) && Migration.ignored(rules, "lib/Kit.java", false), "/lib and what is under it");

@@ -67,6 +67,15 @@ class TrustTest {
                     + Installed.VERSION + " (no record), 2 files differ) is not read"), other.all());
         }
         assertFalse(run(false, new Build(), Map.of(), "--dry-run").all().contains("this kit runs"), "the repository's own kit says nothing of itself");
+        // as install.java leaves a repository: no install.java, a record with a short commit (a hostile one): the same kit, nothing to say, no crash
+        repo.write("lib/Step.java", Files.readString(Harness.ROOT.resolve("lib/Step.java")));
+        repo.write("build.java", Files.readString(Harness.ROOT.resolve("build.java")));
+        Files.delete(repo.dir.resolve("install.java"));
+        Harness.Result installed = run(true, new Build(), Map.of(), "--dry-run");
+        assertEquals(0, installed.exit(), installed.all());
+        assertFalse(installed.all().contains("this kit runs"), installed.all());
+        repo.write(Installed.FILE, "{\"version\": \"0.1.0\", \"commit\": \"abcdef1\", \"files\": {}}");
+        assertEquals(0, run(true, new Build(), Map.of(), "--dry-run").exit(), "a record the kit cannot read changes nothing of the run");
     }
 
     @Test

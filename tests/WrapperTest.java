@@ -132,6 +132,24 @@ class WrapperTest {
     }
 
     @Test
+    void aTornAnswerOrAnEmptyRecordIsNoProblemAndWarningsStayOffTheOutputWithoutTheFastPathToo() throws Exception {
+        run("--version");
+        Path command = only("");
+        for (String torn : List.of("", "\n")) {
+            Files.writeString(command, torn);
+            Harness.assertVersion(run("--version").out().strip(), "a kept answer torn to " + Json.quote(torn) + " is asked for again");
+        }
+        Path record = command.resolveSibling(command.getFileName() + ".jsa.999999999.record");   // a run long gone, killed as it began
+        Files.writeString(record, "");
+        run("-q");
+        settle();
+        run("-q");
+        assertTrue(kept().equals(List.of("KEY", "KEY.jsa")) || kept().equals(List.of("KEY", "KEY.jsa.off")), "the empty record was taken and done with: " + kept());
+        assertTrue(kept("").stream().noneMatch(name -> name.endsWith(".list")), "no list left behind: " + kept(""));
+        Harness.assertVersion(run(Map.of("JBANG_KIT_NO_FAST", "1", "JDK_JAVA_OPTIONS", "-Xlog:gc"), "--version").out().strip());
+    }
+
+    @Test
     void jbangKeepsAnArchiveOfItsOwnPerJdkSoSwitchingJdksKeepsBoth() throws Exception {
         Map<String, String> jdk25 = Map.of("JAVA_HOME", jdk25().toString());
         List<Map<String, String>> jdks = List.of(Map.of(), Map.of(), Map.of(), jdk25, jdk25, jdk25, Map.of());
