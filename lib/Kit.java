@@ -201,7 +201,14 @@ final class Kit {
         if (System.getenv("PIPKIT_STARTUP") == null || System.getenv("PIPKIT_STARTUP").isEmpty()) {
             return execute(commandLine(command, args), Seams.SYSTEM, args);
         }
-        // where start-up goes: the wrapper (its own clock readings), the JVM until here, picocli's model, the kit until its first command, that command
+        return timed(command, args, main, mainAt);
+    }
+
+    /**
+     * PIPKIT_STARTUP=1: the run, then one line on where its start went: the wrapper (its own clock
+     * readings), the JVM until MAIN, picocli's model, the kit until its first command, that command.
+     */
+    private static int timed(Object command, String[] args, long main, java.time.Instant mainAt) {
         long[] firstCommand = new long[2];
         Commands.Exec timed = (commandLine, environment, directory, out, err, input) -> {
             long start = System.nanoTime();
