@@ -447,19 +447,10 @@ class Install implements Callable<Integer>, Kit.Seamed {
         }
     }
 
-    /** What git ARGS prints in the kit's folder (INPUT on its standard input), or "" when it fails (a diff that differs is no failure). */
+    /** What git ARGS prints in the kit's folder (INPUT on its standard input), or "" when it fails. */
     private String git(Path kit, String input, String... args) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        List<String> command = Kit.join(List.of("git", "-c", "core.fsmonitor=false"), List.of(args));
-        try {
-            int exit = seams.exec().run(command, Git.ENVIRONMENT, kit, out, java.io.OutputStream.nullOutputStream(), input);
-            return exit == 0 || exit == 1 && args[0].equals("diff") ? out.toString(StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Exit.failure("interrupted");
-        }
+        String out = Kit.git(seams.exec(), kit, input, args);
+        return out == null ? "" : out;
     }
 
     /** Replaces FILE with TEXT: written beside it, then moved over it, so that a hard link to it elsewhere is never written through. */

@@ -71,19 +71,29 @@ final class Kit {
             if (installed != null && !installed.files().isEmpty() || !Files.isDirectory(kit.resolve("templates")) || !Files.exists(kit.resolve(".git"))) {
                 return installed != null && installed.version().equals(Installed.VERSION) ? installed.commit() : "";
             }
-            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
-            java.io.ByteArrayOutputStream changes = new java.io.ByteArrayOutputStream();
-            List<String> git = List.of("git", "--no-optional-locks", "-c", "core.fsmonitor=false");
-            boolean known = exec.run(join(git, List.of("rev-parse", "--verify", "--quiet", "HEAD^{commit}")), Git.ENVIRONMENT, kit, head, java.io.OutputStream.nullOutputStream(), null) == 0
-                    && exec.run(join(git, List.of("status", "--porcelain", "--untracked-files=no", "--", ".")), Git.ENVIRONMENT, kit, changes, java.io.OutputStream.nullOutputStream(), null) == 0
-                    && changes.size() == 0;
-            String commit = head.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
-            return known && commit.matches("[0-9a-f]{40,64}") ? commit : "";
-        } catch (Exit.Failure | IOException e) {
+            String head = git(exec, kit, null, "rev-parse", "--verify", "--quiet", "HEAD^{commit}");
+            String changes = git(exec, kit, null, "status", "--porcelain", "--untracked-files=no", "--", ".");
+            return head != null && head.strip().matches("[0-9a-f]{40,64}") && "".equals(changes) ? head.strip() : "";
+        } catch (Exit.Failure e) {
             return "";
+        }
+    }
+
+    /**
+     * What `git ARGS` prints in FOLDER, the kit's own (INPUT on its standard input), started through
+     * EXEC; null when it fails (a diff that found differences does not).
+     */
+    static String git(Commands.Exec exec, Path folder, String input, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        List<String> command = join(List.of("git", "--no-optional-locks", "-c", "core.fsmonitor=false"), List.of(args));
+        try {
+            int exit = exec.run(command, Git.ENVIRONMENT, folder, out, java.io.OutputStream.nullOutputStream(), input);
+            return exit == 0 || exit == 1 && args[0].equals("diff") ? out.toString(java.nio.charset.StandardCharsets.UTF_8) : null;
+        } catch (IOException e) {
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "";
+            throw Exit.failure("interrupted");
         }
     }
 
