@@ -178,12 +178,7 @@ class Install implements Callable<Integer>, Kit.Seamed {
         console.print("# " + (adopting ? "adopting " + to + ", an existing repository: its docker/ and .dockerignore stay as they are"
                 : "installing the kit and the " + known.name() + " docker/ set into " + to));
         for (Map.Entry<Path, Path> copy : copies.entrySet()) {
-            if (dryRun) {
-                console.print("cp " + Commands.shell(List.of(kit.relativize(copy.getKey()).toString(), copy.getValue().toString())));
-            } else {
-                Files.createDirectories(copy.getValue().getParent());
-                Files.copy(copy.getKey(), copy.getValue(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-            }
+            copy(console, kit, copy.getKey(), copy.getValue());
         }
         record(console, to, kitFiles, Kit.commit(kit, seams.exec()));
         if (migration != null) {
@@ -272,13 +267,7 @@ class Install implements Callable<Integer>, Kit.Seamed {
                 continue;
             }
             for (Map.Entry<String, Path> copy : plan.copy().entrySet()) {
-                Path destination = plan.to().resolve(copy.getKey());
-                if (dryRun) {
-                    console.print("cp " + Commands.shell(List.of(kit.relativize(copy.getValue()).toString(), destination.toString())));
-                } else {
-                    Files.createDirectories(destination.getParent());
-                    Files.copy(copy.getValue(), destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-                }
+                copy(console, kit, copy.getValue(), plan.to().resolve(copy.getKey()));
             }
             for (String file : plan.remove()) {
                 if (dryRun) {
@@ -451,6 +440,16 @@ class Install implements Callable<Integer>, Kit.Seamed {
     private String git(Path kit, String input, String... args) {
         String out = Kit.git(seams.exec(), kit, input, args);
         return out == null ? "" : out;
+    }
+
+    /** Copies SOURCE (a file of the KIT) to DESTINATION, over what is there (a file replaced, never written through); printed in a dry run. */
+    private void copy(Console console, Path kit, Path source, Path destination) throws IOException {
+        if (dryRun) {
+            console.print("cp " + Commands.shell(List.of(kit.relativize(source).toString(), destination.toString())));
+        } else {
+            Files.createDirectories(destination.getParent());
+            Files.copy(source, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        }
     }
 
     /** Replaces FILE with TEXT: written beside it, then moved over it, so that a hard link to it elsewhere is never written through. */
