@@ -43,20 +43,25 @@ final class Kit {
     /**
      * The usage attributes every script shares: --help and --version, options in the order written,
      * the exit codes (a picocli mixin: its @Command attributes apply to the command that mixes it in).
+     * The version is {@link Version}, set once the model is built ({@link #executeOnce}).
      */
-    @Command(mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false, exitCodeListHeading = "%nExit codes:%n",
+    @Command(mixinStandardHelpOptions = true, sortOptions = false, exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:done", "1:a step failed (a test container's own code for test.java)", "2:bad input or configuration: nothing was changed",
                 "130:interrupted (Ctrl-C; 143 for SIGTERM)"})
     static final class Usage {
     }
 
-    /** --version: the kit's release and the commit it came from. */
-    static final class Version implements CommandLine.IVersionProvider {
+    /**
+     * --version: the kit's release and the commit it came from. Not an attribute of {@link Usage}:
+     * picocli asks a provider there once per mixin while it builds the model, and from a clone of
+     * the kit each answer costs two git processes.
+     */
+    record Version(Seams seams) implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String folder = System.getenv(Trust.KIT_FOLDER);
+            String folder = seams.environment().get(Trust.KIT_FOLDER);
             Path kit = Path.of(folder == null || folder.isBlank() ? "" : folder).toAbsolutePath();
-            return new String[] {VERSION + " " + Installed.commitNote(commit(kit, Commands.PROCESSES))};
+            return new String[] {VERSION + " " + Installed.commitNote(commit(kit, seams.exec()))};
         }
     }
 
@@ -278,6 +283,7 @@ final class Kit {
     private static int executeOnce(CommandLine line, Seams seams, String... args) {
         line.setOut(new PrintWriter(seams.out(), true));
         line.setErr(new PrintWriter(seams.err(), true));
+        line.getCommandSpec().versionProvider(new Version(seams));
         Options options = options(line);
         if (options != null) {
             options.seams = seams;

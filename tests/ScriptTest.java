@@ -82,6 +82,25 @@ class ScriptTest {
                 + "PIPKIT_UPDATE_HELP=1 ./jbang tests/RunTests.java ScriptTest#everyHelpIsAsApproved writes it anew");
     }
 
+    /**
+     * The kit's commit is worked out for --version alone: picocli asks a version provider once per
+     * mixin as it builds the model, and from a clone of the kit (this folder: templates/, .git) each
+     * answer cost two git processes, four on every start of every script.
+     */
+    @org.junit.jupiter.api.Test
+    void theKitsCommitIsAskedForVersionAlone() {
+        Map<String, String> kitClone = Map.of(Trust.KIT_FOLDER, Harness.ROOT.toString());
+        recorder.answer("git --no-optional-locks -c core.fsmonitor=false rev-parse", "0123456789abcdef0123456789abcdef01234567\n");
+        for (String script : new java.util.TreeSet<>(SCRIPTS.keySet())) {
+            Harness.Result result = Harness.inProcess(SCRIPTS.get(script).get(), kitClone, recorder, "-C", repo.dir.toString(), "--dry-run");
+            assertTrue(recorder.commands.stream().noneMatch(command -> command.contains("--no-optional-locks")), script + " asked git for the kit's commit: " + recorder.commands);
+            recorder.commands.clear();
+        }
+        Harness.Result version = Harness.inProcess(new Build(), kitClone, recorder, "--version");
+        assertEquals(Kit.VERSION + " (commit 01234567)", version.out().strip(), version.all());
+        assertEquals(2, recorder.commands.size(), "HEAD and the clone's changes, once: " + recorder.commands);
+    }
+
     @org.junit.jupiter.api.Test
     void everyHelpShowsWhatItDoesTheImagesTheEnvironmentTheExitCodesAndAnExample() {
         Component here = Component.read(Path.of("").toAbsolutePath());
