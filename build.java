@@ -4,38 +4,33 @@
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(name = "build",
-        description = "Builds <registry>/<name>:<version>-<build>-build from docker/Dockerfile.build and copies the compiled outputs "
-                + "out of it. The CI's build number, when a CI set one, is written into component.json first.",
-        footerHeading = "%nEnvironment:%n", footer = {
-            "  BUILD_NUMBER, GITHUB_RUN_NUMBER, TRAVIS_BUILD_NUMBER, CI_PIPELINE_IID, BUILD_BUILDID, BITBUCKET_BUILD_NUMBER, CIRCLE_BUILD_NUM (the build number, first set wins)",
-            "  GIT_PRIVATE_KEY, NPM_TOKEN (private dependencies, for the images that ask)",
-            "  BUILD_CACHE (true, false or a repository: the registry cache), BUILDX_BUILDER",
-            "  RETRY=true (run once more when it fails), NO_COLOR",
-            "%nExample:",
-            "  BUILD_NUMBER=42 ./jbang build.java --output /app/obj:obj"})
-class Build implements Callable<Integer> {
+class Build implements Callable<Integer>, Cli.Declared {
     static final String DOCKERFILE = "docker/Dockerfile.build";
 
-    @Mixin
-    Kit.Options options;
-
-    @Mixin
-    Kit.Retry retry;
-
-    @Mixin
-    ImageBuild.Options building;
-
-    @Option(names = "--output", paramLabel = "FROM[:TO]",
-            description = "Copy FROM (a path in the image) to TO (default: its last part); repeatable. Overrides component.json's \"outputs\".")
+    final Kit.Options options = new Kit.Options();
+    final Kit.Retry retry = new Kit.Retry();
+    final ImageBuild.Options building = new ImageBuild.Options();
     List<String> outputs;
-
-    @Option(names = "--build-number", paramLabel = "N", description = "Use this build number instead of the CI's.")
     String buildNumber;
+
+    @Override
+    public void declare(Cli cli) {
+        cli.usage("build", "Builds <registry>/<name>:<version>-<build>-build from docker/Dockerfile.build and copies the compiled outputs "
+                + "out of it. The CI's build number, when a CI set one, is written into component.json first.",
+                "  BUILD_NUMBER, GITHUB_RUN_NUMBER, TRAVIS_BUILD_NUMBER, CI_PIPELINE_IID, BUILD_BUILDID, BITBUCKET_BUILD_NUMBER, CIRCLE_BUILD_NUM (the build number, first set wins)",
+                "  GIT_PRIVATE_KEY, NPM_TOKEN (private dependencies, for the images that ask)",
+                "  BUILD_CACHE (true, false or a repository: the registry cache), BUILDX_BUILDER",
+                "  RETRY=true (run once more when it fails), NO_COLOR",
+                "%nExample:",
+                "  BUILD_NUMBER=42 ./jbang build.java --output /app/obj:obj");
+        cli.mixin("options", options);
+        cli.mixin("retry", retry);
+        cli.mixin("building", building);
+        cli.list("--output", "FROM[:TO]", "Copy FROM (a path in the image) to TO (default: its last part); repeatable. Overrides component.json's \"outputs\".",
+                String.class, values -> outputs = values);
+        cli.option("--build-number", "N", "Use this build number instead of the CI's.", String.class, number -> buildNumber = number);
+    }
 
     public static void main(String... args) {
         System.exit(Kit.run(new Build(), args));

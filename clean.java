@@ -8,32 +8,28 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(name = "clean",
-        description = "Removes the outputs build.java copied out, this build's -build, -test and -rc images, and the containers, networks "
-                + "and volumes the kit's runs of this component left behind. Other projects' containers and images are never touched.",
-        footerHeading = "%nEnvironment:%n", footer = {
-            "  NO_COLOR",
-            "%nExample:",
-            "  ./jbang clean.java --dry-run"})
-class Clean implements Callable<Integer> {
+class Clean implements Callable<Integer>, Cli.Declared {
     static final String PROJECT_LABEL = "com.docker.compose.project";
 
-    @Mixin
-    Kit.Options options;
-
-    @Option(names = "--latest", description = "Also remove <registry>/<name>:latest.")
+    final Kit.Options options = new Kit.Options();
     boolean latest;
-
-    @Option(names = "--all-folders", description = "Also remove what runs of this component from other folders (other checkouts, other CI jobs on "
-            + "this engine) made, even while they run. By default only this folder's finished runs are removed.")
     boolean allFolders;
-
-    @Option(names = "--all-builds", description = "Remove the -build, -test and -rc images of every version and build, not just the current one.")
     boolean allBuilds;
+
+    @Override
+    public void declare(Cli cli) {
+        cli.usage("clean", "Removes the outputs build.java copied out, this build's -build, -test and -rc images, and the containers, networks "
+                + "and volumes the kit's runs of this component left behind. Other projects' containers and images are never touched.",
+                "  NO_COLOR",
+                "%nExample:",
+                "  ./jbang clean.java --dry-run");
+        cli.mixin("options", options);
+        cli.flag("--latest", "Also remove <registry>/<name>:latest.", on -> latest = on);
+        cli.flag("--all-folders", "Also remove what runs of this component from other folders (other checkouts, other CI jobs on "
+                + "this engine) made, even while they run. By default only this folder's finished runs are removed.", on -> allFolders = on);
+        cli.flag("--all-builds", "Remove the -build, -test and -rc images of every version and build, not just the current one.", on -> allBuilds = on);
+    }
 
     public static void main(String... args) {
         System.exit(Kit.run(new Clean(), args));

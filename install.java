@@ -15,60 +15,50 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-@Command(name = "install",
-        description = "Puts the kit (the scripts, lib/, jbang, jbang.cmd, the catalog) into TARGET. Into an existing repository (it has docker/ or "
+class Install implements Callable<Integer>, Cli.Declared, Kit.Seamed {
+    /** What a repository gets besides lib/: every step's script but this one, the JBang wrapper and the catalog. */
+    static final List<String> KIT_FILES = Installed.KIT_FILES;
+
+    final Kit.Usage usage = new Kit.Usage();
+    List<Path> targets;
+    Path target;
+    boolean upgrade;
+    String language;
+    String name;
+    String registry;
+    String version;
+    boolean force;
+    boolean dryRun;
+    Kit.Seams seams = Kit.Seams.SYSTEM;
+
+    @Override
+    public void declare(Cli cli) {
+        cli.usage("install", "Puts the kit (the scripts, lib/, jbang, jbang.cmd, the catalog) into TARGET. Into an existing repository (it has docker/ or "
                 + "component.json) the kit alone: its docker/ and .dockerignore are left as they are, and what its ps1 scripts did differently from the kit's "
                 + "defaults is carried into component.json (only added fields), or said as a flag for CI; .gitignore gets what keeps the kit's files in "
                 + "and its journals out. Into a new repository also the docker/ set of --language and a component.json. Run it from the kit's folder. "
                 + "A file of the target's that would change is never overwritten without --force; --dry-run prints the whole plan. lib/kit.json records "
                 + "the kit's release, its commit and each file's SHA-256. With --upgrade, each TARGET's kit becomes this one: only the kit's files change, "
                 + "and a repository with a kit file edited since it was installed keeps its whole kit (the edit shown as a diff) unless --force.",
-        footerHeading = "%nEnvironment:%n", footer = {
-            "  none",
-            "%nExample:",
-            "  ./jbang install.java --dry-run ../pip-services-beacons-node",
-            "  ./jbang install.java --language python --registry pipdevs ../beacons-python",
-            "  ./jbang install.java --upgrade --dry-run ../*-node"})
-class Install implements Callable<Integer>, Kit.Seamed {
-    /** What a repository gets besides lib/: every step's script but this one, the JBang wrapper and the catalog. */
-    static final List<String> KIT_FILES = Installed.KIT_FILES;
-
-    @Mixin
-    Kit.Usage usage;
-
-    @Parameters(paramLabel = "TARGET", arity = "1..*", description = "The microservice repository to put the kit into (with --upgrade: one or more).")
-    List<Path> targets;
-    Path target;
-
-    @Option(names = "--upgrade", description = "Upgrade the kit an earlier release put into each TARGET to this one: add, replace and remove the kit's "
-            + "files only, and end with a table (repository, from, to, changed files, refused).")
-    boolean upgrade;
-
-    @Option(names = {"-l", "--language"}, paramLabel = "LANGUAGE",
-            description = "node, go, java, python, dart or dotnet (or another name of one: golang, typescript...): the docker/ set of a new repository (needed there).")
-    String language;
-
-    @Option(names = "--name", paramLabel = "NAME", description = "A new repository's component name (default: the target folder's name, asked on a terminal).")
-    String name;
-
-    @Option(names = "--registry", paramLabel = "REGISTRY", description = "A new repository's registry or Docker Hub namespace (default: none, asked on a terminal).")
-    String registry;
-
-    @Option(names = "--version-number", paramLabel = "VERSION", defaultValue = "1.0.0", description = "A new repository's version (default 1.0.0).")
-    String version;
-
-    @Option(names = "--force", description = "Overwrite the target's copies of the kit's files that differ.")
-    boolean force;
-
-    @Option(names = "--dry-run", description = "Print the whole plan: what would be copied, added and said; change nothing.")
-    boolean dryRun;
-
-    Kit.Seams seams = Kit.Seams.SYSTEM;
+                "  none",
+                "%nExample:",
+                "  ./jbang install.java --dry-run ../pip-services-beacons-node",
+                "  ./jbang install.java --language python --registry pipdevs ../beacons-python",
+                "  ./jbang install.java --upgrade --dry-run ../*-node");
+        cli.mixin("usage", usage);
+        cli.parameters("TARGET", "The microservice repository to put the kit into (with --upgrade: one or more).", Path.class, values -> targets = values);
+        cli.flag("--upgrade", "Upgrade the kit an earlier release put into each TARGET to this one: add, replace and remove the kit's "
+                + "files only, and end with a table (repository, from, to, changed files, refused).", on -> upgrade = on);
+        cli.option("-l, --language", "LANGUAGE", "node, go, java, python, dart or dotnet (or another name of one: golang, typescript...): the docker/ set of a new repository (needed there).",
+                String.class, value -> language = value);
+        cli.option("--name", "NAME", "A new repository's component name (default: the target folder's name, asked on a terminal).", String.class, value -> name = value);
+        cli.option("--registry", "REGISTRY", "A new repository's registry or Docker Hub namespace (default: none, asked on a terminal).",
+                String.class, value -> registry = value);
+        cli.option("--version-number", "VERSION", "A new repository's version (default 1.0.0).", String.class, value -> version = value).defaultValue("1.0.0");
+        cli.flag("--force", "Overwrite the target's copies of the kit's files that differ.", on -> force = on);
+        cli.flag("--dry-run", "Print the whole plan: what would be copied, added and said; change nothing.", on -> dryRun = on);
+    }
 
     public static void main(String... args) {
         System.exit(Kit.run(new Install(), args));

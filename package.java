@@ -7,50 +7,42 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(name = "package",
-        description = "Builds <registry>/<name>:<version>-<build>-rc and :latest from docker/Dockerfile, starts docker/docker-compose.yml "
-                + "with IMAGE=<rc image>, waits until http://HOST:PORT/ROUTE answers 2xx, sends the smoke requests, and brings it all down.",
-        footerHeading = "%nEnvironment:%n", footer = {
-            "  DOCKER_IP (or DOCKER_MACHINE_HOST), HTTP_PORT, HTTP_ROUTE (where the readiness probe goes; HTTP_PORT is also the published port)",
-            "  DOCKER_HOST (a remote engine: probed on its host)",
-            "  IMAGE (set for compose)",
-            "  BUILD_CACHE (true, false or a repository: the registry cache), BUILDX_BUILDER",
-            "  RETRY=true (run once more when it fails), NO_COLOR",
-            "%nExample:",
-            "  HTTP_PORT=18080 ./jbang package.java --smoke 'POST /v1/beacons/get_beacons {}'"})
-class Package implements Callable<Integer> {
-    @Mixin
-    Kit.Options options;
-
-    @Mixin
-    Kit.Retry retry;
-
-    @Mixin
-    ImageBuild.Options building;
-
-    @Mixin
-    Compose.Flavour flavour;
-
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "${env:DOCKER_IP}",
-            description = "Host to probe (env DOCKER_IP, else DOCKER_MACHINE_HOST; default: the engine's host, localhost for a local engine).")
+class Package implements Callable<Integer>, Cli.Declared {
+    final Kit.Options options = new Kit.Options();
+    final Kit.Retry retry = new Kit.Retry();
+    final ImageBuild.Options building = new ImageBuild.Options();
+    final Compose.Flavour flavour = new Compose.Flavour();
     String host;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:HTTP_PORT:-8080}", description = "Published port to probe (env HTTP_PORT; default 8080).")
     int port;
-
-    @Option(names = "--route", paramLabel = "ROUTE", defaultValue = "${env:HTTP_ROUTE:-/heartbeat}", description = "Readiness route (env HTTP_ROUTE; default /heartbeat).")
     String route;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait for the service to answer (default 60).")
     int timeout;
-
-    @Option(names = "--smoke", paramLabel = "'METHOD ROUTE [BODY]'",
-            description = "A request that must answer 2xx once the service is ready; repeatable. Adds to component.json's \"smoke\".")
     List<String> smoke = List.of();
+
+    @Override
+    public void declare(Cli cli) {
+        cli.usage("package", "Builds <registry>/<name>:<version>-<build>-rc and :latest from docker/Dockerfile, starts docker/docker-compose.yml "
+                + "with IMAGE=<rc image>, waits until http://HOST:PORT/ROUTE answers 2xx, sends the smoke requests, and brings it all down.",
+                "  DOCKER_IP (or DOCKER_MACHINE_HOST), HTTP_PORT, HTTP_ROUTE (where the readiness probe goes; HTTP_PORT is also the published port)",
+                "  DOCKER_HOST (a remote engine: probed on its host)",
+                "  IMAGE (set for compose)",
+                "  BUILD_CACHE (true, false or a repository: the registry cache), BUILDX_BUILDER",
+                "  RETRY=true (run once more when it fails), NO_COLOR",
+                "%nExample:",
+                "  HTTP_PORT=18080 ./jbang package.java --smoke 'POST /v1/beacons/get_beacons {}'");
+        cli.mixin("options", options);
+        cli.mixin("retry", retry);
+        cli.mixin("building", building);
+        cli.mixin("flavour", flavour);
+        cli.option("--host", "HOST", "Host to probe (env DOCKER_IP, else DOCKER_MACHINE_HOST; default: the engine's host, localhost for a local engine).",
+                String.class, value -> host = value).defaultValue("${env:DOCKER_IP}");
+        cli.option("--port", "PORT", "Published port to probe (env HTTP_PORT; default 8080).", int.class, value -> port = value).defaultValue("${env:HTTP_PORT:-8080}");
+        cli.option("--route", "ROUTE", "Readiness route (env HTTP_ROUTE; default /heartbeat).",
+                String.class, value -> route = value).defaultValue("${env:HTTP_ROUTE:-/heartbeat}");
+        cli.option("--timeout", "SECONDS", "How long to wait for the service to answer (default 60).", int.class, value -> timeout = value).defaultValue("60");
+        cli.list("--smoke", "'METHOD ROUTE [BODY]'", "A request that must answer 2xx once the service is ready; repeatable. Adds to component.json's \"smoke\".",
+                String.class, values -> smoke = values);
+    }
 
     public static void main(String... args) {
         System.exit(Kit.run(new Package(), args));

@@ -17,37 +17,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(name = "pipeline",
-        description = "Runs build.java, test.java and package.java (then publish.java with --publish, release.java with --release) in this order, in one JVM; stops at "
-                + "the first step that fails, with that step's exit code, and ends with a table of steps, results, durations and images.",
-        footerHeading = "%nEnvironment:%n", footer = {
-            "  everything the steps read (see each script's --help)",
-            "%nExample:",
-            "  BUILD_NUMBER=42 ./jbang pipeline.java --publish --json pipeline.json"})
-class Pipeline implements Callable<Integer> {
-    @Mixin
-    Kit.Options options;
-
-    @Option(names = "--publish", description = "Publish the release image after package.")
+class Pipeline implements Callable<Integer>, Cli.Declared {
+    final Kit.Options options = new Kit.Options();
     boolean publish;
-
-    @Option(names = "--release", description = "Publish the component's library packages last (release.java).")
     boolean release;
-
-    @Mixin
-    Compose.Flavour flavour;
-
-    @Mixin
-    ImageBuild.Options building;
-
-    @Mixin
-    ImageBuild.Release platforms;
-
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE (- for stdout), for CI.")
+    final Compose.Flavour flavour = new Compose.Flavour();
+    final ImageBuild.Options building = new ImageBuild.Options();
+    final ImageBuild.Release platforms = new ImageBuild.Release();
     String json;
 
     /** A stage of the pipeline: a step's command, its arguments, and the image it leaves. */
@@ -55,6 +32,22 @@ class Pipeline implements Callable<Integer> {
     }
 
     record Result(String step, String result, int exit, double seconds, String image) {
+    }
+
+    @Override
+    public void declare(Cli cli) {
+        cli.usage("pipeline", "Runs build.java, test.java and package.java (then publish.java with --publish, release.java with --release) in this order, in one JVM; stops at "
+                + "the first step that fails, with that step's exit code, and ends with a table of steps, results, durations and images.",
+                "  everything the steps read (see each script's --help)",
+                "%nExample:",
+                "  BUILD_NUMBER=42 ./jbang pipeline.java --publish --json pipeline.json");
+        cli.mixin("options", options);
+        cli.flag("--publish", "Publish the release image after package.", on -> publish = on);
+        cli.flag("--release", "Publish the component's library packages last (release.java).", on -> release = on);
+        cli.mixin("flavour", flavour);
+        cli.mixin("building", building);
+        cli.mixin("platforms", platforms);
+        cli.option("--json", "FILE", "Also write the summary as JSON to FILE (- for stdout), for CI.", String.class, value -> json = value);
     }
 
     public static void main(String... args) {

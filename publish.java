@@ -10,39 +10,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(name = "publish",
-        description = "Pushes the release image: <registry>/<name>:<version>-<build>-rc and :latest, or the tags of component.json's docker "
+class Publish implements Callable<Integer>, Cli.Declared {
+    final Kit.Options options = new Kit.Options();
+    List<String> tags;
+    int retries;
+    boolean keepLogin;
+    final ImageBuild.Options building = new ImageBuild.Options();
+    final ImageBuild.Release release = new ImageBuild.Release();
+
+    @Override
+    public void declare(Cli cli) {
+        cli.usage("publish", "Pushes the release image: <registry>/<name>:<version>-<build>-rc and :latest, or the tags of component.json's docker "
                 + "\"artifacts\". With DOCKER_USER and DOCKER_PASS set it "
                 + "logs in first (password on stdin) into a throwaway docker config, so no credential stays on the machine.",
-        footerHeading = "%nEnvironment:%n", footer = {
-            "  DOCKER_USER and DOCKER_PASS (log in first when both are set; the password goes on stdin)",
-            "  BUILD_PLATFORMS (as --platform), BUILD_CACHE, BUILDX_BUILDER",
-            "  NO_COLOR",
-            "%nExample:",
-            "  DOCKER_USER=ci DOCKER_PASS=*** ./jbang publish.java --tags rc,latest"})
-class Publish implements Callable<Integer> {
-    @Mixin
-    Kit.Options options;
-
-    @Option(names = "--tags", paramLabel = "TAGS", split = ",", description = "Which to push: rc (the versioned release image), latest, or both"
-            + " (default: every release image: rc and latest, or component.json's docker artifacts).")
-    List<String> tags;
-
-    @Option(names = "--retries", paramLabel = "N", defaultValue = "3", description = "Tries per push when it fails for a passing reason (default 3).")
-    int retries;
-
-    @Option(names = "--keep-login", description = "Log in with the user's own docker config (the login stays) instead of a throwaway one.")
-    boolean keepLogin;
-
-    @Mixin
-    ImageBuild.Options building;
-
-    @Mixin
-    ImageBuild.Release release;
+                "  DOCKER_USER and DOCKER_PASS (log in first when both are set; the password goes on stdin)",
+                "  BUILD_PLATFORMS (as --platform), BUILD_CACHE, BUILDX_BUILDER",
+                "  NO_COLOR",
+                "%nExample:",
+                "  DOCKER_USER=ci DOCKER_PASS=*** ./jbang publish.java --tags rc,latest");
+        cli.mixin("options", options);
+        cli.list("--tags", "TAGS", "Which to push: rc (the versioned release image), latest, or both"
+                + " (default: every release image: rc and latest, or component.json's docker artifacts).", String.class, values -> tags = values).splitRegex(",");
+        cli.option("--retries", "N", "Tries per push when it fails for a passing reason (default 3).", int.class, value -> retries = value).defaultValue("3");
+        cli.flag("--keep-login", "Log in with the user's own docker config (the login stays) instead of a throwaway one.", on -> keepLogin = on);
+        cli.mixin("building", building);
+        cli.mixin("release", release);
+    }
 
     public static void main(String... args) {
         System.exit(Kit.run(new Publish(), args));

@@ -22,28 +22,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Element;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(name = "release",
-        description = "Publishes the component's library packages at the component's version: the npm, maven, nuget, pypi and pub entries of "
-                + "component.json's \"artifacts\", else the package of its language (package.json, pom.xml, *.csproj, setup.py/pyproject.toml, "
-                + "pubspec.yaml). A version the registry already has is skipped with a line, not an error. Credentials reach only the one "
-                + "program that needs them, through its environment or a throwaway owner-only file: never its arguments, never ~/.npmrc.",
-        footerHeading = "%nEnvironment:%n", footer = {
-            "  npm: NPM_TOKEN, or NPM_USER, NPM_PASS and NPM_EMAIL (release.ps1's login); NPM_REGISTRY (default https://registry.npmjs.org/)",
-            "  Maven: MAVEN_REPOSITORY (where to deploy), MAVEN_USER and MAVEN_PASS",
-            "  NuGet: NUGET_KEY, NUGET_SOURCE; PyPI: PYPI_TOKEN, PYPI_REPOSITORY; pub: PUB_TOKEN",
-            "  NO_COLOR",
-            "%nExample:",
-            "  NPM_TOKEN=*** ./jbang release.java"})
-class Release implements Callable<Integer> {
+class Release implements Callable<Integer>, Cli.Declared {
     /** The package types release publishes: each language's (see {@link Language#packageType}). */
     static final List<String> TYPES = Language.ALL.stream().map(Language::packageType).filter(type -> type != null).toList();
 
-    @Mixin
-    Kit.Options options;
+    final Kit.Options options = new Kit.Options();
 
     /** One package to publish: what it is called, its version, whether the registry has it, and the command that publishes it. */
     interface Publication {
@@ -53,6 +37,21 @@ class Release implements Callable<Integer> {
         boolean published(ScriptRun run);
 
         void publish(ScriptRun run);
+    }
+
+    @Override
+    public void declare(Cli cli) {
+        cli.usage("release", "Publishes the component's library packages at the component's version: the npm, maven, nuget, pypi and pub entries of "
+                + "component.json's \"artifacts\", else the package of its language (package.json, pom.xml, *.csproj, setup.py/pyproject.toml, "
+                + "pubspec.yaml). A version the registry already has is skipped with a line, not an error. Credentials reach only the one "
+                + "program that needs them, through its environment or a throwaway owner-only file: never its arguments, never ~/.npmrc.",
+                "  npm: NPM_TOKEN, or NPM_USER, NPM_PASS and NPM_EMAIL (release.ps1's login); NPM_REGISTRY (default https://registry.npmjs.org/)",
+                "  Maven: MAVEN_REPOSITORY (where to deploy), MAVEN_USER and MAVEN_PASS",
+                "  NuGet: NUGET_KEY, NUGET_SOURCE; PyPI: PYPI_TOKEN, PYPI_REPOSITORY; pub: PUB_TOKEN",
+                "  NO_COLOR",
+                "%nExample:",
+                "  NPM_TOKEN=*** ./jbang release.java");
+        cli.mixin("options", options);
     }
 
     public static void main(String... args) {

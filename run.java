@@ -3,33 +3,29 @@
 //SOURCES lib/Kit.java
 
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(name = "run",
-        description = "Starts docker/docker-compose.yml with IMAGE=<registry>/<name>:<version>-<build>-rc in the foreground, streaming "
-                + "the logs; Ctrl-C (or the service stopping) brings everything down. --detach leaves it running.",
-        footerHeading = "%nEnvironment:%n", footer = {
-            "  HTTP_PORT (published port)",
-            "  IMAGE (set for compose)",
-            "  NO_COLOR",
-            "%nExample:",
-            "  ./jbang run.java --detach"})
-class Run implements Callable<Integer> {
+class Run implements Callable<Integer>, Cli.Declared {
     static final String COMPOSE_FILE = "docker/docker-compose.yml";
 
-    @Mixin
-    Kit.Options options;
-
-    @Mixin
-    Compose.Flavour flavour;
-
-    @Option(names = {"-d", "--detach"}, description = "Start in the background, print how to stop it, and return.")
+    final Kit.Options options = new Kit.Options();
+    final Compose.Flavour flavour = new Compose.Flavour();
     boolean detach;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:HTTP_PORT:-8080}", description = "Host port for the service (env HTTP_PORT; default 8080).")
     int port;
+
+    @Override
+    public void declare(Cli cli) {
+        cli.usage("run", "Starts docker/docker-compose.yml with IMAGE=<registry>/<name>:<version>-<build>-rc in the foreground, streaming "
+                + "the logs; Ctrl-C (or the service stopping) brings everything down. --detach leaves it running.",
+                "  HTTP_PORT (published port)",
+                "  IMAGE (set for compose)",
+                "  NO_COLOR",
+                "%nExample:",
+                "  ./jbang run.java --detach");
+        cli.mixin("options", options);
+        cli.mixin("flavour", flavour);
+        cli.flag("-d, --detach", "Start in the background, print how to stop it, and return.", on -> detach = on);
+        cli.option("--port", "PORT", "Host port for the service (env HTTP_PORT; default 8080).", int.class, value -> port = value).defaultValue("${env:HTTP_PORT:-8080}");
+    }
 
     public static void main(String... args) {
         System.exit(Kit.run(new Run(), args));

@@ -14,30 +14,26 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-@Command(name = "tag",
-        description = "Creates the annotated git tag v<version>-<build> and pushes it. A token in GIT_TOKEN or GITHUB_API_KEY reaches git "
-                + "as an HTTP header through the environment only: never in a URL, an argument or a file.",
-        footerHeading = "%nEnvironment:%n", footer = {
-            "  GIT_TOKEN or GITHUB_API_KEY (token for an HTTPS remote, sent as a header), GIT_USER (default x-access-token)",
-            "  NO_COLOR",
-            "%nExample:",
-            "  GIT_TOKEN=*** ./jbang tag.java"})
-class Tag implements Callable<Integer> {
-    @Mixin
-    Kit.Options options;
-
-    @Option(names = "--remote", paramLabel = "REMOTE", defaultValue = "origin", description = "The remote to push to (default origin).")
+class Tag implements Callable<Integer>, Cli.Declared {
+    final Kit.Options options = new Kit.Options();
     String remote;
-
-    @Option(names = "--force", description = "Move the tag if it exists already (and force-push it).")
     boolean force;
-
-    @Option(names = "--no-push", description = "Create the tag only.")
     boolean noPush;
+
+    @Override
+    public void declare(Cli cli) {
+        cli.usage("tag", "Creates the annotated git tag v<version>-<build> and pushes it. A token in GIT_TOKEN or GITHUB_API_KEY reaches git "
+                + "as an HTTP header through the environment only: never in a URL, an argument or a file.",
+                "  GIT_TOKEN or GITHUB_API_KEY (token for an HTTPS remote, sent as a header), GIT_USER (default x-access-token)",
+                "  NO_COLOR",
+                "%nExample:",
+                "  GIT_TOKEN=*** ./jbang tag.java");
+        cli.mixin("options", options);
+        cli.option("--remote", "REMOTE", "The remote to push to (default origin).", String.class, value -> remote = value).defaultValue("origin");
+        cli.flag("--force", "Move the tag if it exists already (and force-push it).", on -> force = on);
+        cli.flag("--no-push", "Create the tag only.", on -> noPush = on);
+    }
 
     public static void main(String... args) {
         System.exit(Kit.run(new Tag(), args));

@@ -5,32 +5,30 @@
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
-@Command(name = "test",
-        description = "Builds <registry>/<name>:<version>-<build>-test and runs the service `test` of docker/docker-compose.test.yml "
-                + "with its dependencies; exits with the test container's exit code. Everything the run started is brought down afterwards.",
-        footerHeading = "%nEnvironment:%n", footer = {
-            "  GIT_PRIVATE_KEY, NPM_TOKEN (private dependencies, when docker/Dockerfile.test asks)",
-            "  BUILD_CACHE (true, false or a repository: the registry cache), BUILDX_BUILDER (then the kit builds the test image)",
-            "  IMAGE (set for compose to the test image); TEST_CMD and the rest reach compose",
-            "  NO_COLOR",
-            "%nExample:",
-            "  ./jbang test.java --compose standalone"})
-class Test implements Callable<Integer> {
+class Test implements Callable<Integer>, Cli.Declared {
     static final String COMPOSE_FILE = "docker/docker-compose.test.yml";
     static final String SERVICE = "test";
     static final String DOCKERFILE = "docker/Dockerfile.test";
 
-    @Mixin
-    Kit.Options options;
+    final Kit.Options options = new Kit.Options();
+    final Compose.Flavour flavour = new Compose.Flavour();
+    final ImageBuild.Options building = new ImageBuild.Options();
 
-    @Mixin
-    Compose.Flavour flavour;
-
-    @Mixin
-    ImageBuild.Options building;
+    @Override
+    public void declare(Cli cli) {
+        cli.usage("test", "Builds <registry>/<name>:<version>-<build>-test and runs the service `test` of docker/docker-compose.test.yml "
+                + "with its dependencies; exits with the test container's exit code. Everything the run started is brought down afterwards.",
+                "  GIT_PRIVATE_KEY, NPM_TOKEN (private dependencies, when docker/Dockerfile.test asks)",
+                "  BUILD_CACHE (true, false or a repository: the registry cache), BUILDX_BUILDER (then the kit builds the test image)",
+                "  IMAGE (set for compose to the test image); TEST_CMD and the rest reach compose",
+                "  NO_COLOR",
+                "%nExample:",
+                "  ./jbang test.java --compose standalone");
+        cli.mixin("options", options);
+        cli.mixin("flavour", flavour);
+        cli.mixin("building", building);
+    }
 
     public static void main(String... args) {
         System.exit(Kit.run(new Test(), args));

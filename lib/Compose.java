@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import picocli.CommandLine.Option;
 
 /**
  * Docker Compose, either flavour: the `docker compose` plugin where it exists, else the standalone
@@ -36,11 +35,15 @@ final class Compose {
         this.file = file;
     }
 
-    /** The --compose option of the steps that use compose (a picocli mixin). */
-    static final class Flavour {
-        @Option(names = "--compose", paramLabel = "FLAVOUR", defaultValue = "auto",
-                description = "auto (the `docker compose` plugin where present, else docker-compose), plugin or standalone.")
-        String name;
+    /** The --compose option of the steps that use compose (a mixin). */
+    static final class Flavour implements Cli.Declared {
+        String name = "auto";
+
+        @Override
+        public void declare(Cli cli) {
+            cli.option("--compose", "FLAVOUR", "auto (the `docker compose` plugin where present, else docker-compose), plugin or standalone.", String.class,
+                    flavour -> name = flavour);
+        }
     }
 
     /**

@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import picocli.CommandLine.Option;
 
 /**
  * How a step's image is built beyond its Dockerfile: the buildx builder, a layer cache kept in the
@@ -30,28 +29,35 @@ final class ImageBuild {
     static final String LEGACY = "legacy builder";
     enum Cache { OFF, PULLED, INLINE, REGISTRY }
 
-    /** --cache and --builder (a picocli mixin of build, test, package and publish). */
-    static final class Options {
-        @Option(names = "--cache", arity = "0..1", paramLabel = "REF", fallbackValue = "true",
-                description = "Read and write the layer cache through the registry (env BUILD_CACHE, component.json \"cache\"; default off): "
-                        + "true keeps it as <registry>/<name>:cache-<step>, a repository REF as REF:cache-<step>; false turns it off.")
+    /** --cache and --builder (a mixin of build, test, package and publish). */
+    static final class Options implements Cli.Declared {
         String cache;
-
-        @Option(names = "--builder", paramLabel = "NAME", description = "The buildx builder to build with (env BUILDX_BUILDER; default: the docker context's own, as for docker build).")
         String builder;
+
+        @Override
+        public void declare(Cli cli) {
+            cli.option("--cache", "REF", "Read and write the layer cache through the registry (env BUILD_CACHE, component.json \"cache\"; default off): "
+                    + "true keeps it as <registry>/<name>:cache-<step>, a repository REF as REF:cache-<step>; false turns it off.", String.class, ref -> cache = ref)
+                    .arity("0..1").fallbackValue("true");
+            cli.option("--builder", "NAME", "The buildx builder to build with (env BUILDX_BUILDER; default: the docker context's own, as for docker build).",
+                    String.class, name -> builder = name);
+        }
     }
 
-    /** --platform, --provenance and --sbom: how publish builds the image it pushes (a picocli mixin). */
-    static final class Release {
-        @Option(names = "--platform", paramLabel = "LIST", description = "Publish one image for these platforms per tag, e.g. linux/amd64,linux/arm64 "
-                + "(env BUILD_PLATFORMS, component.json \"platforms\"); built and pushed by buildx. package tests the native one.")
+    /** --platform, --provenance and --sbom: how publish builds the image it pushes (a mixin). */
+    static final class Release implements Cli.Declared {
         String platforms;
-
-        @Option(names = "--provenance", paramLabel = "VALUE", description = "BuildKit's provenance attestation, e.g. mode=max (default false: some registries refuse attestation manifests).")
         String provenance;
-
-        @Option(names = "--sbom", paramLabel = "VALUE", description = "BuildKit's SBOM attestation, e.g. true (default false).")
         String sbom;
+
+        @Override
+        public void declare(Cli cli) {
+            cli.option("--platform", "LIST", "Publish one image for these platforms per tag, e.g. linux/amd64,linux/arm64 "
+                    + "(env BUILD_PLATFORMS, component.json \"platforms\"); built and pushed by buildx. package tests the native one.", String.class, list -> platforms = list);
+            cli.option("--provenance", "VALUE", "BuildKit's provenance attestation, e.g. mode=max (default false: some registries refuse attestation manifests).",
+                    String.class, value -> provenance = value);
+            cli.option("--sbom", "VALUE", "BuildKit's SBOM attestation, e.g. true (default false).", String.class, value -> sbom = value);
+        }
 
         boolean any() {
             return platforms != null || provenance != null || sbom != null;

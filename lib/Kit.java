@@ -8,7 +8,7 @@
 //DEPS org.zeroturnaround:zt-exec:1.12
 //DEPS org.slf4j:slf4j-nop:1.7.36
 //SOURCES Exit.java Json.java Docker.java Dockerfile.java Git.java Repository.java Language.java Step.java DockerConfig.java Probe.java Installed.java
-//SOURCES Console.java Component.java Trust.java RunLock.java Commands.java ScriptRun.java
+//SOURCES Cli.java Console.java Component.java Trust.java RunLock.java Commands.java ScriptRun.java
 //SOURCES Outputs.java Compose.java Credentials.java ImageBuild.java PackageStep.java
 
 import java.io.IOException;
@@ -21,10 +21,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.AutoComplete;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.UsageMessageSpec;
-import picocli.CommandLine.Option;
 
 /**
  * The command layer, at the top of lib/: what every script shares (its options and usage), how a
@@ -37,23 +34,26 @@ final class Kit {
     /** Every kind of thing a run makes, each declared beside the code that makes it: what a killed run may leave. */
     static final List<ScriptRun.Resource> RESOURCES = List.of(Outputs.CONTAINER, Outputs.STAGING, Outputs.PREVIOUS, Credentials.FILE, Compose.PROJECT, ScriptRun.TEMP);
 
+    /** The exit codes every script's --help lists. */
+    private static final Map<String, String> EXIT_CODES = UsageMessageSpec.keyValuesMap("0:done", "1:a step failed (a test container's own code for test.java)",
+            "2:bad input or configuration: nothing was changed", "130:interrupted (Ctrl-C; 143 for SIGTERM)");
+
     private Kit() {
     }
 
-    /**
-     * The usage attributes every script shares: --help and --version, options in the order written,
-     * the exit codes (a picocli mixin: its @Command attributes apply to the command that mixes it in).
-     * The version is {@link Version}, set once the model is built ({@link #executeOnce}).
-     */
-    @Command(mixinStandardHelpOptions = true, sortOptions = false, exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:done", "1:a step failed (a test container's own code for test.java)", "2:bad input or configuration: nothing was changed",
-                "130:interrupted (Ctrl-C; 143 for SIGTERM)"})
-    static final class Usage {
+
+    /** -h/--help and -V/--version, which every script takes (a mixin, as picocli's own standard help options are). */
+    static final class Usage implements Cli.Declared {
+        @Override
+        public void declare(Cli cli) {
+            cli.flag("-h, --help", "Show this help message and exit.", on -> { }).usageHelp(true);
+            cli.flag("-V, --version", "Print version information and exit.", on -> { }).versionHelp(true);
+        }
     }
 
     /**
-     * --version: the kit's release and the commit it came from. Not an attribute of {@link Usage}:
-     * picocli asks a provider there once per mixin while it builds the model, and from a clone of
+     * --version: the kit's release and the commit it came from, set once the model is built:
+     * picocli asks a provider in the model once per mixin while it builds it, and from a clone of
      * the kit each answer costs two git processes.
      */
     record Version(Seams seams) implements CommandLine.IVersionProvider {
@@ -114,22 +114,21 @@ final class Kit {
         Seams seams();
     }
 
-    /** The options every script takes, with {@link Usage} (a picocli mixin); {@link #start} makes the script's {@link ScriptRun}. */
-    static final class Options {
-        @Mixin
-        Usage usage;
-
-        @Option(names = "--dry-run", description = "Print the docker commands instead of running them; change nothing.")
+    /** The options every script takes, with {@link Usage} (a mixin); {@link #start} makes the script's {@link ScriptRun}. */
+    static final class Options implements Cli.Declared {
         boolean dryRun;
-
-        @Option(names = {"-v", "--verbose"}, description = "Show every command as it runs.")
         boolean verbose;
-
-        @Option(names = {"-q", "--quiet"}, description = "Show only errors (docker output is shown when a command fails).")
         boolean quiet;
-
-        @Option(names = {"-C", "--directory"}, paramLabel = "DIR", description = "The repository folder (default: the current folder).")
         Path directory = Path.of("");
+
+        @Override
+        public void declare(Cli cli) {
+            cli.mixin("usage", new Usage());
+            cli.flag("--dry-run", "Print the docker commands instead of running them; change nothing.", on -> dryRun = on);
+            cli.flag("-v, --verbose", "Show every command as it runs.", on -> verbose = on);
+            cli.flag("-q, --quiet", "Show only errors (docker output is shown when a command fails).", on -> quiet = on);
+            cli.option("-C, --directory", "DIR", "The repository folder (default: the current folder).", Path.class, folder -> directory = folder);
+        }
 
         Seams seams = Seams.SYSTEM;
         /** The run {@link #start} made, once it did: ended by {@link Kit#execute}. */
@@ -186,10 +185,14 @@ final class Kit {
         }
     }
 
-    /** --retry, for the steps the originals re-ran once on RETRY=true (build and package; a picocli mixin). */
-    static final class Retry {
-        @Option(names = "--retry", description = "Run the step once more when it fails (env RETRY=true), as the ps1 scripts did; the last attempt's exit code counts.")
+    /** --retry, for the steps the originals re-ran once on RETRY=true (build and package; a mixin). */
+    static final class Retry implements Cli.Declared {
         boolean retry;
+
+        @Override
+        public void declare(Cli cli) {
+            cli.flag("--retry", "Run the step once more when it fails (env RETRY=true), as the ps1 scripts did; the last attempt's exit code counts.", on -> retry = on);
+        }
 
         boolean wanted(Map<String, String> environment) {
             return retry || "true".equalsIgnoreCase(environment.getOrDefault("RETRY", "").strip());
@@ -319,7 +322,8 @@ final class Kit {
     static CommandLine commandLine(Object command, String... args) {
         // No option is a java.sql or java.time type: picocli need not look those converters up (20 ms of every start).
         System.setProperty("picocli.converters.excludes", "java\\.sql\\..*,java\\.time\\..*");
-        CommandLine commandLine = new CommandLine(command);
+        CommandLine commandLine = new CommandLine(Cli.spec((Cli.Declared) command));
+        commandLine.getCommandSpec().usageMessage().sortOptions(false).exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
         commandLine.setParameterExceptionHandler((error, arguments) -> {
             console(error.getCommandLine()).error(error.getMessage() + " (see --help)");
             return Exit.BAD_INPUT;

@@ -398,6 +398,7 @@ class InstallTest {
         Harness.assertOneErrorLine(upgrade(good.toString(), newer.toString()), 2, "is not the kit's record");
         assertEquals(before, everything(good), "no repository changed, the good one neither");
         Harness.assertOneErrorLine(upgrade("--language", "go", good.toString()), 2, "--upgrade changes only the kit's files");
+        Harness.assertOneErrorLine(install(), 2, "Missing required parameter: 'TARGET' (see --help)");
         Harness.assertOneErrorLine(install(good.toString(), newer.toString()), 2, "--upgrade takes several");
     }
 

@@ -457,6 +457,13 @@ class ScriptTest {
                 bad("no Dockerfile", "package.java", repo -> Files.delete(repo.dir.resolve("docker/Dockerfile")), Map.of(), List.of(), "docker/Dockerfile not found"),
                 bad("no docker-compose.yml", "run.java", repo -> Files.delete(repo.dir.resolve("docker/docker-compose.yml")), Map.of(), List.of(), "docker/docker-compose.yml not found"),
                 bad("a missing -C folder", "build.java", none, Map.of(), List.of("-C", "no-such-folder"), "does not exist"),
+                // picocli's own checks, as its model is declared in code (lib/Cli.java)
+                bad("an unknown option", "build.java", none, Map.of(), List.of("--no-such"), "Unknown option: '--no-such' (see --help)"),
+                bad("an argument no script takes", "tag.java", none, Map.of(), List.of("extra"), "Unmatched argument at index 2: 'extra' (see --help)"),
+                bad("--port not a number", "package.java", none, Map.of(), List.of("--port", "1.5"), "Invalid value for option '--port': '1.5' is not an int"),
+                bad("--timeout without its value", "package.java", none, Map.of(), List.of("--timeout"), "Missing required parameter for option '--timeout' (SECONDS)"),
+                bad("a flag given a value", "build.java", none, Map.of(), List.of("--dry-run=yes"), "Invalid value for option '--dry-run': 'yes' is not a boolean"),
+                bad("--cache twice", "build.java", none, Map.of(), List.of("--cache=a", "--cache=b"), "option '--cache' (REF) should be specified only once"),
                 bad("an unreadable component.json", "build.java", repo -> {
                     Files.delete(repo.dir.resolve("component.json"));
                     Files.createDirectory(repo.dir.resolve("component.json"));
