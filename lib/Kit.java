@@ -320,8 +320,10 @@ final class Kit {
 
     /** The command line of a script for ARGS: one-line errors, the images section in --help, completion scripts. */
     static CommandLine commandLine(Object command, String... args) {
-        // No option is a java.sql or java.time type: picocli need not look those converters up (20 ms of every start).
+        // No option is a java.sql or java.time type: picocli need not look those converters up (20 ms of every start);
+        // and no Groovy closure is an option's value: picocli need not search every jar for groovy.lang.Closure (5 ms).
         System.setProperty("picocli.converters.excludes", "java\\.sql\\..*,java\\.time\\..*");
+        System.setProperty("picocli.disable.closures", "true");
         CommandLine commandLine = new CommandLine(Cli.spec((Cli.Declared) command));
         commandLine.getCommandSpec().usageMessage().sortOptions(false).exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
         commandLine.setParameterExceptionHandler((error, arguments) -> {
