@@ -167,6 +167,7 @@ final class Harness {
         env.putIfAbsent("TMPDIR", temporary().toString());
         Component.BUILD_NUMBER_VARIABLES.forEach(variable -> env.putIfAbsent(variable, ""));
         env.putIfAbsent("NO_COLOR", "1");
+        env.putIfAbsent("JBANG_KIT_HOME", suiteKit().toString());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try {
@@ -783,8 +784,8 @@ final class Harness {
 
     static ProcessResult exec(List<String> command) {
         try {
-            return new ProcessExecutor().command(command).readOutput(true).redirectErrorStream(true).exitValueAny()
-                    .timeout(10, TimeUnit.MINUTES).execute();
+            return new ProcessExecutor().command(command).environment("JBANG_KIT_HOME", suiteKit().toString()).readOutput(true).redirectErrorStream(true)
+                    .exitValueAny().timeout(10, TimeUnit.MINUTES).execute();
         } catch (Exception e) {
             throw new AssertionError(command + " did not run: " + e, e);
         }
@@ -795,6 +796,59 @@ final class Harness {
     }
 
     /** A folder holding just a `jbang` link to the repository's wrapper, to put first on PATH. */
+    /**
+     * The suite's JBANG_KIT_HOME, for every script a test runs: the answers and class archives of
+     * the suite's many copies of the kit go with it (they would stay a month in ~/.jbang/kit/fast,
+     * about half a gigabyte a run). Made on first use; {@link #removeSuiteKit} deletes it.
+     */
+    static synchronized Path suiteKit() {
+        if (suiteKit == null) {
+            try {
+                suiteKit = kitFolder(Files.createTempDirectory("pipkit-suite-kit-"));
+            } catch (IOException e) {
+                throw new AssertionError("cannot make the suite's kit folder: " + e, e);
+            }
+        }
+        return suiteKit;
+    }
+
+    private static Path suiteKit;
+
+    /** FOLDER as a JBANG_KIT_HOME: JBang itself linked in from ~/.jbang/kit (no download), nothing else. */
+    static Path kitFolder(Path folder) throws IOException {
+        Path shared = Path.of(System.getProperty("user.home"), ".jbang", "kit");
+        if (Files.isDirectory(shared)) {
+            try (Stream<Path> homes = Files.list(shared)) {
+                for (Path home : homes.filter(each -> each.getFileName().toString().startsWith("jbang-") && Files.isDirectory(each)).toList()) {
+                    Files.createSymbolicLink(folder.resolve(home.getFileName()), home);
+                }
+            }
+        }
+        return folder;
+    }
+
+    /** Whether a JVM the wrapper started in the background is still making an archive in the kit folder KIT. */
+    static boolean archiving(Path kit) throws IOException {
+        if (!Files.isDirectory(kit.resolve("fast"))) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(kit.resolve("fast"))) {
+            return files.map(file -> file.getFileName().toString()).filter(name -> name.matches(".*\\.[0-9]+\\.(part|record)"))
+                    .anyMatch(name -> ProcessHandle.of(Long.parseLong(name.replaceFirst(".*\\.([0-9]+)\\.(part|record)$", "$1"))).map(ProcessHandle::isAlive).orElse(false));
+        }
+    }
+
+    /** Deletes the suite's kit folder, once no JVM makes an archive there any more (a minute at most). */
+    static synchronized void removeSuiteKit() throws IOException, InterruptedException {
+        if (suiteKit != null) {
+            for (int i = 0; i < 600 && archiving(suiteKit); i++) {
+                Thread.sleep(100);
+            }
+            Repository.delete(suiteKit);   // the links go, not what they point at
+            suiteKit = null;
+        }
+    }
+
     private static synchronized Path binWithJbang() {
         if (bin == null) {
             try {

@@ -52,8 +52,8 @@ class ReleaseTest {
     Map<String, String> environment(Map<String, String> settings) {
         Map<String, String> environment = new HashMap<>(settings);
         environment.put("HOME", home.toString());
-        // ./jbang finds its JBang by HOME: the real one, so that HOME holds only what the release writes there
-        environment.put("JBANG_KIT_HOME", Path.of(System.getProperty("user.home"), ".jbang", "kit").toString());
+        // ./jbang finds its JBang by HOME: the suite's, so that HOME holds only what the release writes there
+        environment.put("JBANG_KIT_HOME", Harness.suiteKit().toString());
         return environment;
     }
 

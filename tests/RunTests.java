@@ -77,6 +77,7 @@ class RunTests {
             summaries.add(execute(engine.build(), seconds));
         }
         Harness.removeSuiteImages();
+        Harness.removeSuiteKit();
         OUT.println("seconds per class, slowest first:");
         seconds.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(each -> OUT.printf("%8.1f  %s%n", each.getValue(), each.getKey()));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,15 +27,7 @@ class WrapperTest {
     @BeforeEach
     void aTinyRepositoryAndAnEmptyKitFolder() throws IOException {
         repo = Harness.tiny();
-        kit = Files.createTempDirectory("pipkit-kit-");
-        Path shared = Path.of(System.getProperty("user.home"), ".jbang", "kit");
-        if (Files.isDirectory(shared)) {
-            try (Stream<Path> homes = Files.list(shared)) {
-                for (Path home : homes.filter(each -> each.getFileName().toString().startsWith("jbang-")).toList()) {
-                    Files.createSymbolicLink(kit.resolve(home.getFileName()), home);
-                }
-            }
-        }
+        kit = Harness.kitFolder(Files.createTempDirectory("pipkit-kit-"));
     }
 
     @AfterEach
@@ -86,8 +79,33 @@ class WrapperTest {
 
     /** Waits for the background JVMs that make archives from records (a minute at most). */
     void settle() throws Exception {
-        for (int i = 0; i < 600 && writing(); i++) {
+        for (int i = 0; i < 600 && Harness.archiving(kit); i++) {
             Thread.sleep(100);
+        }
+    }
+
+    /** The suite's runs keep their answers and archives in the suite's kit folder, which goes when the suite ends, never in ~/.jbang/kit. */
+    @Test
+    void theSuitesRunsKeepWhatTheyMakeInTheSuitesKitFolder() throws Exception {
+        repo.write("lib/Kit.java", Files.readString(repo.dir.resolve("lib/Kit.java")) + "// " + repo.name + "\n");   // a kit no other run has
+        Path suite = Harness.suiteKit().resolve("fast");
+        List<String> before = answers(suite);
+        Harness.Result result = repo.run("build.java", "--version");
+        Harness.assertVersion(result.out().strip(), result.all());
+        List<String> made = new ArrayList<>(answers(suite));
+        made.removeAll(before);
+        assertFalse(made.isEmpty(), "the answer for this kit is kept in " + suite);
+        Path shared = Path.of(System.getProperty("user.home"), ".jbang", "kit", "fast");
+        assertTrue(made.stream().noneMatch(key -> Files.exists(shared.resolve(key))), "nothing of this run in " + shared + ": " + made);
+    }
+
+    /** The kept answers in FAST: their keys. */
+    static List<String> answers(Path fast) throws IOException {
+        if (!Files.isDirectory(fast)) {
+            return List.of();
+        }
+        try (Stream<Path> kept = Files.list(fast)) {
+            return kept.map(file -> file.getFileName().toString()).filter(name -> name.matches("[0-9a-f]{40}")).toList();
         }
     }
 
@@ -118,7 +136,7 @@ class WrapperTest {
         run(jdk25, "-q");
         assertEquals(List.of("KEY", "KEY.aot.PID.record"), kept(), "the run recorded what it loaded, and said nothing of it");
         run(jdk25, "-q");
-        for (int i = 0; i < 600 && (kept().stream().anyMatch(name -> name.endsWith(".record")) || writing()); i++) {
+        for (int i = 0; i < 600 && (kept().stream().anyMatch(name -> name.endsWith(".record")) || Harness.archiving(kit)); i++) {
             Thread.sleep(100);   // a JVM of its own assembles the cache from the record, in the background
         }
         assertEquals(List.of("KEY", "KEY.aot.PID.part"), kept(), "assembled aside, not yet trusted");
@@ -175,16 +193,6 @@ class WrapperTest {
     }
 
     /** Whether the process named in a .part or .record file's name (its writer, or the background JVM's shell that took it) is still running. */
-    boolean writing() throws IOException {
-        if (!Files.isDirectory(kit.resolve("fast"))) {
-            return false;
-        }
-        try (Stream<Path> files = Files.list(kit.resolve("fast"))) {
-            return files.map(file -> file.getFileName().toString()).filter(name -> name.matches(".*\\.[0-9]+\\.(part|record)"))
-                    .anyMatch(name -> ProcessHandle.of(Long.parseLong(name.replaceFirst(".*\\.([0-9]+)\\.(part|record)$", "$1"))).map(ProcessHandle::isAlive).orElse(false));
-        }
-    }
-
     /** A JDK 25 or later on this machine (these machines have Temurin's beside the default JDK 17). */
     static Path jdk25() throws IOException {
         try (Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
@@ -226,6 +234,7 @@ class WrapperTest {
         run("-q");
         assertEquals(List.of("KEY", "KEY.jsa.PID.part"), kept());
         assertEquals("a live run is writing this", Files.readString(writing));
+        Files.delete(writing);   // it names this JVM, alive: settle() would wait its whole minute for it
     }
 
     @Test
