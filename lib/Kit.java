@@ -41,7 +41,6 @@ final class Kit {
     private Kit() {
     }
 
-
     /** -h/--help and -V/--version, which every script takes (a mixin, as picocli's own standard help options are). */
     static final class Usage implements Cli.Declared {
         @Override
