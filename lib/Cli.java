@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 /**
  * A command line declared in code: what picocli's annotations would say, built with its
  * programmatic model. Annotations are read as proxy classes made at run time, which no class
- * archive holds, and found by reflection: a build started 13 ms later on JDK 17 and 25 ms later
+ * archive holds, and found by reflection: a build started 12 ms later on JDK 17 and 25 ms later
  * on JDK 25 with them (measured side by side, docs/benchmark.md).
  * Each option hands its value, converted by picocli, to a setter of its command's field.
  */
