@@ -61,25 +61,35 @@ class ScriptTest {
 
     /**
      * Every script's --help is as approved, word for word: tests/fixtures/help/SCRIPT.txt, with the
-     * images of this folder's component.json left out. A change to the options (picocli's model
+     * images of this folder's component.json left out; and its bash/zsh completion script, by its
+     * SHA-256 in tests/fixtures/help/completion.sha256. A change to the options (picocli's model
      * built another way, say) shows here; PIPKIT_UPDATE_HELP=1 writes the files anew, for the diff.
      */
     @org.junit.jupiter.api.Test
     void everyHelpIsAsApproved() throws IOException {
         List<String> changed = new ArrayList<>();
+        StringBuilder completions = new StringBuilder();
         for (String script : new java.util.TreeSet<>(SCRIPTS.keySet())) {
             String help = Harness.inProcess(SCRIPTS.get(script).get(), Map.of(), recorder, "--help").out()
                     .replaceFirst("(?s)\nFor \\./component\\.json:\n.*?\n\n", "\nFor ./component.json: (its images)\n\n");
-            Path approved = Harness.ROOT.resolve("tests/fixtures/help/" + script.replace(".java", ".txt"));
-            if ("1".equals(System.getenv("PIPKIT_UPDATE_HELP"))) {
-                Files.createDirectories(approved.getParent());
-                Files.writeString(approved, help);
-            } else if (!Files.exists(approved) || !Files.readString(approved).equals(help)) {
-                changed.add(script);
-            }
+            approve(Harness.ROOT.resolve("tests/fixtures/help/" + script.replace(".java", ".txt")), help, script, changed);
+            String completion = Harness.inProcess(SCRIPTS.get(script).get(), Map.of(), recorder, "generate-completion").out();
+            assertTrue(completion.contains("complete -F"), script + ": " + completion);
+            completions.append(Installed.sha256(completion.getBytes(java.nio.charset.StandardCharsets.UTF_8))).append("  ").append(script).append('\n');
         }
+        approve(Harness.ROOT.resolve("tests/fixtures/help/completion.sha256"), completions.toString(), "the completion scripts", changed);
         assertEquals(List.of(), changed, "--help is not as approved in tests/fixtures/help/: if the change is meant, "
                 + "PIPKIT_UPDATE_HELP=1 ./jbang tests/RunTests.java ScriptTest#everyHelpIsAsApproved writes it anew");
+    }
+
+    /** TEXT against the APPROVED file (WHAT into CHANGED when it differs), or written there with PIPKIT_UPDATE_HELP=1. */
+    static void approve(Path approved, String text, String what, List<String> changed) throws IOException {
+        if ("1".equals(System.getenv("PIPKIT_UPDATE_HELP"))) {
+            Files.createDirectories(approved.getParent());
+            Files.writeString(approved, text);
+        } else if (!Files.exists(approved) || !Files.readString(approved).equals(text)) {
+            changed.add(what);
+        }
     }
 
     /**
