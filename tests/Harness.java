@@ -795,7 +795,8 @@ final class Harness {
         return text.isBlank() ? List.of() : List.of(text.strip().split("\\R"));
     }
 
-    /** A folder holding just a `jbang` link to the repository's wrapper, to put first on PATH. */
+    private static Path suiteKit;
+
     /**
      * The suite's JBANG_KIT_HOME, for every script a test runs: the answers and class archives of
      * the suite's many copies of the kit go with it (they would stay a month in ~/.jbang/kit/fast,
@@ -811,8 +812,6 @@ final class Harness {
         }
         return suiteKit;
     }
-
-    private static Path suiteKit;
 
     /** FOLDER as a JBANG_KIT_HOME: JBang itself linked in from ~/.jbang/kit (no download), nothing else. */
     static Path kitFolder(Path folder) throws IOException {
@@ -849,6 +848,7 @@ final class Harness {
         }
     }
 
+    /** A folder holding just a `jbang` link to the repository's wrapper, to put first on PATH. */
     private static synchronized Path binWithJbang() {
         if (bin == null) {
             try {

@@ -52,7 +52,7 @@ class ReleaseTest {
     Map<String, String> environment(Map<String, String> settings) {
         Map<String, String> environment = new HashMap<>(settings);
         environment.put("HOME", home.toString());
-        // ./jbang finds its JBang by HOME: the suite's, so that HOME holds only what the release writes there
+        // ./jbang looks for its JBang under HOME: it gets the suite's kit folder, so that HOME holds only what the release writes there
         environment.put("JBANG_KIT_HOME", Harness.suiteKit().toString());
         return environment;
     }
