@@ -28,7 +28,7 @@ class Pipeline implements Callable<Integer>, Cli.Declared {
     String json;
 
     /** A stage of the pipeline: a step's command, its arguments, and the image it leaves. */
-    record Stage(String name, Supplier<Object> command, List<String> arguments, Function<Component, String> image) {
+    record Stage(String name, Supplier<Cli.Declared> command, List<String> arguments, Function<Component, String> image) {
     }
 
     record Result(String step, String result, int exit, double seconds, String image) {

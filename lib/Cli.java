@@ -98,7 +98,8 @@ final class Cli {
     /**
      * Where picocli keeps an option's value: read back as it adds a repeated option's values, and
      * handed to the field's setter. Without a value (picocli's reset before it parses) the field
-     * keeps the initial value its command gave it.
+     * keeps the initial value its command gave it: a model is parsed once, every run makes its
+     * command anew (a retry and each step of the pipeline too).
      */
     private static final class Binding<T> implements IGetter, ISetter {
         private final Consumer<T> set;

@@ -37,12 +37,12 @@ final class Compose {
 
     /** The --compose option of the steps that use compose (a mixin). */
     static final class Flavour implements Cli.Declared {
-        String name = "auto";
+        String name;
 
         @Override
         public void declare(Cli cli) {
             cli.option("--compose", "FLAVOUR", "auto (the `docker compose` plugin where present, else docker-compose), plugin or standalone.", String.class,
-                    flavour -> name = flavour);
+                    flavour -> name = flavour).defaultValue("auto");
         }
     }
 

@@ -206,7 +206,7 @@ final class Kit {
     }
 
     /** A script's main: its command run with the kit's handling of errors; Ctrl-C and SIGTERM end every live run cleanly. */
-    static int run(Object command, String... args) {
+    static int run(Cli.Declared command, String... args) {
         long main = System.nanoTime();
         java.time.Instant mainAt = java.time.Instant.now();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -225,7 +225,7 @@ final class Kit {
      * PIPKIT_STARTUP=1: the run, then one line on where its start went: the wrapper (its own clock
      * readings), the JVM until MAIN, picocli's model, the kit until its first command, that command.
      */
-    private static int timed(Object command, String[] args, long main, java.time.Instant mainAt) {
+    private static int timed(Cli.Declared command, String[] args, long main, java.time.Instant mainAt) {
         long[] firstCommand = new long[2];
         Commands.Exec timed = (commandLine, environment, directory, out, err, input) -> {
             long start = System.nanoTime();
@@ -263,12 +263,12 @@ final class Kit {
     }
 
     /** Runs one command with SEAMS: one line per error, the exit codes above, its run's clean-ups when it returns. The pipeline runs each step so. */
-    static int execute(Object command, Seams seams, String... args) {
+    static int execute(Cli.Declared command, Seams seams, String... args) {
         return execute(commandLine(command, args), seams, args);
     }
 
     private static int execute(CommandLine line, Seams seams, String... args) {
-        Object command = line.getCommand();
+        Cli.Declared command = line.getCommand();
         int exit = executeOnce(line, seams, args);
         Retry retry = mixin(line, Retry.class);
         if (exit == Exit.FAILED && retry != null && retry.wanted(seams.environment())) {
@@ -318,12 +318,12 @@ final class Kit {
     }
 
     /** The command line of a script for ARGS: one-line errors, the images section in --help, completion scripts. */
-    static CommandLine commandLine(Object command, String... args) {
+    static CommandLine commandLine(Cli.Declared command, String... args) {
         // No option is a java.sql or java.time type: picocli need not look those converters up (20 ms of every start);
         // and no Groovy closure is an option's value: picocli need not search every jar for groovy.lang.Closure (5 ms).
         System.setProperty("picocli.converters.excludes", "java\\.sql\\..*,java\\.time\\..*");
         System.setProperty("picocli.disable.closures", "true");
-        CommandLine commandLine = new CommandLine(Cli.spec((Cli.Declared) command));
+        CommandLine commandLine = new CommandLine(Cli.spec(command));
         commandLine.getCommandSpec().usageMessage().sortOptions(false).exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
         commandLine.setParameterExceptionHandler((error, arguments) -> {
             console(error.getCommandLine()).error(error.getMessage() + " (see --help)");

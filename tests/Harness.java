@@ -680,7 +680,7 @@ final class Harness {
         System.setErr(new java.io.PrintStream(stray, true, StandardCharsets.UTF_8));
         int exit;
         try {
-            exit = Kit.execute(script, seams, args);
+            exit = Kit.execute((Cli.Declared) script, seams, args);
         } finally {
             System.setOut(systemOut);
             System.setErr(systemErr);
@@ -809,6 +809,8 @@ final class Harness {
             } catch (IOException e) {
                 throw new AssertionError("cannot make the suite's kit folder: " + e, e);
             }
+            Path made = suiteKit;   // a suite stopped with Ctrl-C takes it along too, without waiting for its writers
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(made)));
         }
         return suiteKit;
     }
@@ -837,14 +839,22 @@ final class Harness {
         }
     }
 
-    /** Deletes the suite's kit folder, once no JVM makes an archive there any more (a minute at most). */
+    /** Deletes the suite's kit folder, once no JVM makes an archive there any more (a minute at most); what cannot go is said, not thrown. */
     static synchronized void removeSuiteKit() throws IOException, InterruptedException {
         if (suiteKit != null) {
             for (int i = 0; i < 600 && archiving(suiteKit); i++) {
                 Thread.sleep(100);
             }
-            Repository.delete(suiteKit);   // the links go, not what they point at
+            deleteQuietly(suiteKit);
             suiteKit = null;
+        }
+    }
+
+    private static void deleteQuietly(Path kit) {
+        try {
+            Repository.delete(kit);   // the links go, not what they point at
+        } catch (RuntimeException e) {
+            System.err.println("the suite's kit folder " + kit + " could not be deleted: " + e.getMessage());
         }
     }
 

@@ -377,8 +377,8 @@ class WrapperTest {
             checkout.write("jbang.properties", "run.javaagent=" + agent + "\n");
             checkout.write(".jbang/jbang.properties", "run.javaagent=" + agent + "\n");
             checkout.write("jbang-catalog.json", "{\"aliases\": {}}\n");
-            checkout.write("lib/Kit.java", checkout.read("lib/Kit.java").replace("static int run(Object command, String... args) {",
-                    "static int run(Object command, String... args) { try { java.nio.file.Files.createFile(java.nio.file.Path.of(\"" + marker + "\")); }"
+            checkout.write("lib/Kit.java", checkout.read("lib/Kit.java").replace("static int run(Cli.Declared command, String... args) {",
+                    "static int run(Cli.Declared command, String... args) { try { java.nio.file.Files.createFile(java.nio.file.Path.of(\"" + marker + "\")); }"
                     + " catch (java.io.IOException e) { }"));
             // and its own "kit": a trusted kit never runs the checkout's scripts, lib/ or wrapper
             for (String program : List.of("java", "git", "jbang", "sha256sum", "bin/docker", "bin/git", "build.java", "pipeline.java")) {
